@@ -1,0 +1,60 @@
+package consentproxy
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Agent is what a user agent string reveals once normalized: coarse families and
+// a major version, never the raw string. The proxy parses it once per hit (behind
+// a bounded cache) and uses Bot in the decision; the aggregator counts the rest.
+type Agent struct {
+	Browser        string // "Chrome", "Firefox", "Safari", … or "" when unknown
+	BrowserVersion string // major version only: "126"
+	OS             string // "Windows", "macOS", "iOS", "Android", "Linux", …
+	OSVersion      string // major (or marketing) version only: "17", "10"
+	Device         string // "desktop", "mobile", "tablet" or ""
+	Bot            bool
+}
+
+// AgentParser turns a raw User-Agent header into an Agent. Implementations must
+// be safe for concurrent use and must not retain ua beyond the call.
+type AgentParser interface {
+	Parse(ua string) Agent
+}
+
+// Observation is everything the aggregator may learn from one event. It is built
+// by the proxy for every event of every hit, whatever its Reason, and handed to a
+// Recorder. Its strings may point into request memory that is reused once the
+// handler returns: a Recorder must copy whatever it keeps, and must keep nothing
+// that identifies a person (see the package store invariants in the README).
+type Observation struct {
+	Time   time.Time // when the proxy received the hit
+	Site   string    // the measurement id (tid); "" when it was missing or invalid
+	Reason Reason
+
+	Event        string // GA4 event name (en), e.g. "page_view"
+	Location     string // page URL (dl) as sent; only its normalized path is counted
+	Referrer     string // referrer URL (dr) as sent; only its host is counted
+	Language     string // ul, or the first Accept-Language tag
+	Country      string // ISO 3166-1 alpha-2 from a trusted CDN header, or ""
+	EngagementMS int64  // _et, engagement time in milliseconds, if any
+
+	// UserAgent and IP feed only the in-memory, daily-salted visitor hash and
+	// the GeoIP lookup; they are never stored.
+	UserAgent string
+	IP        netip.Addr
+	Agent     Agent
+}
+
+// Recorder takes observations on the request path, so it must be fast, must not
+// block on I/O and must be safe for concurrent use.
+type Recorder interface {
+	Record(o *Observation)
+}
+
+// RecorderFunc adapts a function to Recorder.
+type RecorderFunc func(o *Observation)
+
+// Record calls f(o).
+func (f RecorderFunc) Record(o *Observation) { f(o) }
