@@ -1,0 +1,10 @@
+SELECT toUInt64(18446744073709551615) AS u, toInt64(-9223372036854775808) AS i,
+ toDateTime('2026-03-04 05:06:07', 'UTC') AS dt,
+ toDateTime64('2026-03-04 05:06:07.250', 3, 'Asia/Kolkata') AS dt64,
+ toDateTime('2026-03-04 05:06:07') AS dt_session,
+ toDate('2026-03-04') AS d, 1e21 AS big, 1e-7 AS small, toFloat32(0.1) AS f32,
+ 0/0 AS nan, -1/0 AS ninf, concat('a\tb\\c\nd\0e\'', unhex('FF')) AS s,
+ ['x\ty', 'q''r', NULL] AS sa, [[1, 2], []] AS aa, [1.5, nan, -inf] AS af,
+ NULL AS n, toNullable('v') AS nv, (1, 'a') AS tup, map('k', 1) AS m, true AS b,
+ toDecimal64(1.50, 3) AS dec, toLowCardinality('lc') AS lc, 'x' AS `col	tab`,
+ toUUID('61f0c404-5cb3-11e7-907b-a6006ad3dba0') AS uuid

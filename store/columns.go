@@ -1,0 +1,92 @@
+package store
+
+import (
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/consentproxy/consentproxy"
+)
+
+// InsertColumns is the column list of table t's insert table (T_in), in the
+// order RowValues fills it. Inserts always name these columns: clickhouse-go
+// against 18.16 cannot build a batch from the server's (empty) header.
+func InsertColumns(t consentproxy.Table) []string {
+	cols := make([]string, 0, 10+len(t.Dims))
+	cols = append(cols, "site", "hour")
+	cols = append(cols, t.Dims...)
+	cols = append(cols, "instance", "version")
+	cols = append(cols, metricColumns...)
+	if t.Visitors {
+		cols = append(cols, "visitor_hashes")
+	}
+	return cols
+}
+
+var metricColumns = []string{"hits", "pageviews", "events", "visits", "bounces", "duration_ms"}
+
+// RowValues are the values for InsertColumns(t): site string, hour time.Time
+// (UTC), one string per dim, instance string, version uint64, six int64
+// metrics and, for visitor tables, the []uint64 hashes (never nil). Missing
+// dims are sent as ""; call CheckBatch first to reject such rows instead.
+func RowValues(t consentproxy.Table, instance string, version uint64, r consentproxy.Row) []any {
+	vals := make([]any, 0, 10+len(t.Dims))
+	vals = append(vals, r.Site, r.Hour.UTC())
+	for i := range t.Dims {
+		d := ""
+		if i < len(r.Dims) {
+			d = r.Dims[i]
+		}
+		vals = append(vals, d)
+	}
+	m := r.Metrics
+	vals = append(vals, instance, version, m.Hits, m.Pageviews, m.Events, m.Visits, m.Bounces, m.DurationMS)
+	if t.Visitors {
+		v := r.Visitors
+		if v == nil {
+			v = []uint64{}
+		}
+		vals = append(vals, v)
+	}
+	return vals
+}
+
+// DateTime's range on every supported engine (UInt32 seconds).
+var (
+	minHour = time.Unix(0, 0).UTC()
+	maxHour = time.Unix(1<<32-1, 0).UTC().Truncate(time.Hour)
+)
+
+// CheckBatch rejects a batch the schema cannot store faithfully, with an
+// error naming the first offending row. Adapters call it before writing so
+// that bad input fails loudly instead of being stored wrong.
+func CheckBatch(b consentproxy.Batch) error {
+	if b.Instance == "" {
+		return fmt.Errorf("store: batch without instance")
+	}
+	if !utf8.ValidString(b.Instance) {
+		return fmt.Errorf("store: batch instance is not UTF-8")
+	}
+	for _, tr := range b.Tables {
+		t, ok := consentproxy.TableByName(tr.Table.Name)
+		if !ok {
+			return fmt.Errorf("store: unknown table %q", tr.Table.Name)
+		}
+		for i, r := range tr.Rows {
+			if len(r.Dims) != len(t.Dims) {
+				return fmt.Errorf("store: %s row %d: %d dims, want %d", t.Name, i, len(r.Dims), len(t.Dims))
+			}
+			h := r.Hour.UTC()
+			if !h.Equal(h.Truncate(time.Hour)) {
+				return fmt.Errorf("store: %s row %d: hour %s is not on the hour", t.Name, i, h.Format(time.RFC3339Nano))
+			}
+			if h.Before(minHour) || h.After(maxHour) {
+				return fmt.Errorf("store: %s row %d: hour %s out of range", t.Name, i, h.Format(time.RFC3339))
+			}
+			if !t.Visitors && len(r.Visitors) > 0 {
+				return fmt.Errorf("store: %s row %d: table keeps no visitors", t.Name, i)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,245 @@
+package store
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consentproxy/consentproxy"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+func TestFeaturesFor(t *testing.T) {
+	all := Features{LowCardinality: true, TTL: true, Codecs: true}
+	cases := map[string]Features{
+		"18.16.1":    {},
+		"19.17.4.11": {},
+		"20.1.2.4":   all,
+		"21.8":       all,
+		"26.7.2.1":   all,
+		"":           {},
+		"garbage":    {},
+		"x.y":        {},
+		" 26.7.2.1":  all,
+	}
+	for v, want := range cases {
+		if got := FeaturesFor(v); got != want {
+			t.Errorf("FeaturesFor(%q) = %+v, want %+v", v, got, want)
+		}
+	}
+}
+
+func TestOptionsDefaults(t *testing.T) {
+	o, err := Options{}.WithDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Database != "consentproxy" || o.Cluster != "" || o.Replicated || o.LockStale != DefaultLockStale {
+		t.Errorf("defaults: %+v", o)
+	}
+	// 25 months of 30.44 days.
+	if days := o.Retention.Hours() / 24; days < 760 || days > 762 {
+		t.Errorf("default retention %v days, want ≈ 761", days)
+	}
+	if o.RetentionDays() != 761 {
+		t.Errorf("RetentionDays = %d", o.RetentionDays())
+	}
+	if d := (Options{Retention: 36 * time.Hour}).RetentionDays(); d != 2 {
+		t.Errorf("36h rounds up to %d days, want 2", d)
+	}
+	for _, bad := range []Options{
+		{Database: "a-b"}, {Database: "x; DROP"}, {Database: "1db"}, {Cluster: "c l"},
+		{Replicated: true}, {LocalDDL: true}, {Retention: time.Hour},
+	} {
+		if _, err := bad.WithDefaults(); err == nil {
+			t.Errorf("WithDefaults(%+v) accepted", bad)
+		}
+	}
+}
+
+func TestInsertColumnsMatchRowValues(t *testing.T) {
+	h := time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)
+	for _, tb := range consentproxy.Tables() {
+		cols := InsertColumns(tb)
+		r := consentproxy.Row{Site: "s", Hour: h, Dims: make([]string, len(tb.Dims)), Metrics: consentproxy.Metrics{Hits: 1, DurationMS: 6}}
+		vals := RowValues(tb, "inst", 9, r)
+		if len(cols) != len(vals) {
+			t.Fatalf("%s: %d columns, %d values", tb.Name, len(cols), len(vals))
+		}
+		byName := map[string]any{}
+		for i, c := range cols {
+			byName[c] = vals[i]
+		}
+		if byName["site"] != "s" || byName["instance"] != "inst" || byName["version"] != uint64(9) ||
+			byName["hits"] != int64(1) || byName["duration_ms"] != int64(6) || byName["hour"] != h {
+			t.Errorf("%s: values misplaced: %v", tb.Name, byName)
+		}
+		_, hasVis := byName["visitor_hashes"]
+		if hasVis != tb.Visitors {
+			t.Errorf("%s: visitor_hashes present = %v, want %v", tb.Name, hasVis, tb.Visitors)
+		}
+		if tb.Visitors && byName["visitor_hashes"] == nil {
+			t.Errorf("%s: nil visitors must be sent as an empty array", tb.Name)
+		}
+		if !slices.Equal(cols[2:2+len(tb.Dims)], tb.Dims) {
+			t.Errorf("%s: dims %v not in key order %v", tb.Name, cols, tb.Dims)
+		}
+	}
+}
+
+func TestCheckBatch(t *testing.T) {
+	h := time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)
+	ok := consentproxy.Batch{Instance: "i", Version: 1, Tables: []consentproxy.TableRows{
+		{Table: consentproxy.TablePages, Rows: []consentproxy.Row{{Site: "s", Hour: h, Dims: []string{"/"}, Visitors: []uint64{1}}}},
+		{Table: consentproxy.TableOutcomes, Rows: []consentproxy.Row{{Site: "s", Hour: h.In(time.FixedZone("Z", 3600)), Dims: []string{"bot"}}}},
+	}}
+	if err := CheckBatch(ok); err != nil {
+		t.Fatalf("valid batch: %v", err)
+	}
+	mutate := map[string]func(b *consentproxy.Batch){
+		"instance": func(b *consentproxy.Batch) { b.Instance = "" },
+		"bad utf8": func(b *consentproxy.Batch) { b.Instance = "\xff" },
+		"table":    func(b *consentproxy.Batch) { b.Tables[0].Table.Name = "x" },
+		"dims":     func(b *consentproxy.Batch) { b.Tables[0].Rows[0].Dims = nil },
+		"minute":   func(b *consentproxy.Batch) { b.Tables[0].Rows[0].Hour = h.Add(time.Second) },
+		"range":    func(b *consentproxy.Batch) { b.Tables[0].Rows[0].Hour = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC) },
+		"visitors": func(b *consentproxy.Batch) { b.Tables[1].Rows[0].Visitors = []uint64{1} },
+	}
+	for name, m := range mutate {
+		b := ok
+		b.Tables = slices.Clone(ok.Tables)
+		for i := range b.Tables {
+			b.Tables[i].Rows = slices.Clone(ok.Tables[i].Rows)
+		}
+		m(&b)
+		if err := CheckBatch(b); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestMonthEnd(t *testing.T) {
+	cases := map[string]string{"202401": "2024-02-01", "202412": "2025-01-01", "197001": "1970-02-01"}
+	for in, want := range cases {
+		got, err := monthEnd(in)
+		if err != nil || got.Format("2006-01-02") != want {
+			t.Errorf("monthEnd(%s) = %v, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "2024", "202413", "202400", "2024-01", "tuple()"} {
+		if _, err := monthEnd(bad); err == nil {
+			t.Errorf("monthEnd(%q) accepted", bad)
+		}
+	}
+}
+
+func TestRenderValue(t *testing.T) {
+	s := "x"
+	var nilp *int64
+	cases := []struct {
+		v    any
+		want string
+	}{
+		{"a\tb", "a\tb"}, {int64(-1), "-1"}, {uint64(1 << 63), "9223372036854775808"}, {uint8(255), "255"},
+		{2.5, "2.5"}, {1.0 / 3, "0.3333333333333333"}, {1e20, "100000000000000000000"}, {float32(0.1), "0.1"},
+		{time.Date(2026, 3, 4, 5, 6, 7, 0, time.FixedZone("P", 3600)), "2026-03-04 04:06:07"},
+		{true, "true"}, {nil, `\N`}, {nilp, `\N`}, {&s, "x"},
+		{[]uint64{1, 2}, "[1,2]"}, {[]string{"a", "it's"}, `['a','it\'s']`}, {[][]int32{{1}, {}}, "[[1],[]]"},
+	}
+	for _, c := range cases {
+		if got := RenderValue(c.v); got != c.want {
+			t.Errorf("RenderValue(%#v) = %q, want %q", c.v, got, c.want)
+		}
+	}
+	if got := RenderArray([]byte{1, 2}); got != "[1,2]" {
+		t.Errorf("RenderArray([]byte) = %q", got)
+	}
+	if got := RenderDate(time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC)); got != "2026-03-04" {
+		t.Errorf("RenderDate = %q", got)
+	}
+}
+
+func TestSplitStatements(t *testing.T) {
+	got := splitStatements("-- c\nCREATE a (\n x\n);\n\nDROP b;\nSELECT 1")
+	want := []string{"CREATE a (\n x\n)", "DROP b", "SELECT 1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestMigrationsGolden pins the rendered DDL for each engine flavour, so a
+// schema change is a reviewed diff of testdata/migrations/*.sql.
+func TestMigrationsGolden(t *testing.T) {
+	cases := map[string]struct {
+		f Features
+		o Options
+	}{
+		"server-18.16":            {FeaturesFor("18.16.1"), Options{}},
+		"chdb-26.7":               {FeaturesFor("26.7.2.1"), Options{}},
+		"cluster":                 {FeaturesFor("26.7.2.1"), Options{Database: "analytics", Cluster: "web", Replicated: true}},
+		"cluster-local-ddl-18.16": {FeaturesFor("18.16.1"), Options{Cluster: "test2", LocalDDL: true}},
+	}
+	for name, c := range cases {
+		migs, err := Migrations(c.f, c.o)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var b strings.Builder
+		for _, m := range migs {
+			b.WriteString("-- " + m.Name + "\n")
+			for _, s := range m.Statements {
+				b.WriteString(s + ";\n\n")
+			}
+		}
+		path := filepath.Join("testdata", "migrations", name+".sql")
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%s: %v (run go test ./store -run Golden -update)", name, err)
+		}
+		if b.String() != string(want) {
+			t.Errorf("%s: rendered migrations differ from %s (go test ./store -run Golden -update, then review the diff)", name, path)
+		}
+	}
+}
+
+func TestMigrationsShape(t *testing.T) {
+	migs, err := Migrations(Features{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(migs) == 0 || migs[0].Version != 1 {
+		t.Fatalf("migrations: %+v", migs)
+	}
+	all := strings.Join(migs[0].Statements, "\n")
+	for _, tb := range consentproxy.Tables() {
+		for _, obj := range []string{tb.Name + "_in ", tb.Name + " (", tb.Name + "_mv "} {
+			if !strings.Contains(all, "consentproxy."+obj) {
+				t.Errorf("no %q in migration 1", obj)
+			}
+		}
+	}
+	for _, s := range migs[0].Statements {
+		if !strings.Contains(s, "IF NOT EXISTS") {
+			t.Errorf("statement is not idempotent: %.80s", s)
+		}
+	}
+	if strings.Contains(all, "LowCardinality") || strings.Contains(all, "TTL") || strings.Contains(all, "CODEC") {
+		t.Errorf("18.16 schema uses a feature it lacks")
+	}
+	if strings.Contains(all, "visitor_hashes Array(UInt64)\n) ENGINE = ReplacingMergeTree") {
+		t.Errorf("raw visitor hashes stored in a MergeTree")
+	}
+}
