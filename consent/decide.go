@@ -1,0 +1,118 @@
+package consent
+
+import (
+	consentproxy "github.com/consentproxy/consentproxy"
+)
+
+// State is what the consent cookie says once verified.
+type State uint8
+
+const (
+	// StateMissing: no consent cookie.
+	StateMissing State = iota
+	// StateInvalid: malformed, tampered, expired, foreign or of an older policy revision.
+	StateInvalid
+	// StateDenied: a valid cookie without analytics.
+	StateDenied
+	// StateGranted: a valid cookie with analytics for the current revision.
+	StateGranted
+)
+
+// GCS is the analytics_storage bit of a hit's Consent Mode string (gcs=G1xy).
+type GCS uint8
+
+const (
+	// GCSAbsent: no gcs parameter, or not one we can read; the cookie decides.
+	GCSAbsent GCS = iota
+	// GCSDenied: gcs says analytics_storage is denied.
+	GCSDenied
+	// GCSGranted: gcs says analytics_storage is granted.
+	GCSGranted
+)
+
+// ParseGCS reads gcs=G1<ad_storage><analytics_storage>. A malformed value is
+// GCSAbsent rather than an error: the signed cookie, not the tag, is the
+// authority, and a denial can only make the outcome stricter.
+func ParseGCS(v string) GCS {
+	if len(v) != 4 || v[0] != 'G' || v[1] != '1' || (v[2] != '0' && v[2] != '1') {
+		return GCSAbsent
+	}
+	switch v[3] {
+	case '0':
+		return GCSDenied
+	case '1':
+		return GCSGranted
+	}
+	return GCSAbsent
+}
+
+// Signals are the facts about one hit that its fate depends on. The proxy
+// gathers them from the request; Decide turns them into a Reason.
+type Signals struct {
+	Invalid bool // unparseable or over a limit, or an id not on the allowlist
+	OptOut  bool // opt-out cookie present
+	GPC     bool // Sec-GPC: 1
+	DNT     bool // DNT: 1
+	Bot     bool // crawler or prefetch
+	Consent State
+	GCS     GCS
+}
+
+// Policy is the deployment's configuration of the decision.
+type Policy struct {
+	HonorGPC bool // default true
+	HonorDNT bool // default true
+}
+
+// Decide settles a hit's fate. It is the decision table of the README, row by
+// row, first match wins:
+//
+//  1. invalid input                      → invalid     (nothing forwarded)
+//  2. opt-out cookie                     → opt_out     (nothing forwarded)
+//  3. Sec-GPC: 1, GPC honoured           → gpc         (nothing forwarded)
+//  4. DNT: 1, DNT honoured               → dnt         (nothing forwarded)
+//  5. bot                                → bot         (nothing forwarded)
+//  6. no valid cookie for this revision  → no_consent  (nothing forwarded)
+//  7. cookie denies analytics            → denied      (nothing forwarded)
+//  8. hit's gcs denies analytics         → denied      (nothing forwarded)
+//  9. otherwise                          → forwarded   (a minimized copy)
+//
+// The privacy signals come before bot detection so that a visitor's wish is
+// what gets counted, whatever their browser looks like.
+func Decide(s Signals, p Policy) consentproxy.Reason {
+	switch {
+	case s.Invalid:
+		return consentproxy.ReasonInvalid
+	case s.OptOut:
+		return consentproxy.ReasonOptOut
+	case s.GPC && p.HonorGPC:
+		return consentproxy.ReasonGPC
+	case s.DNT && p.HonorDNT:
+		return consentproxy.ReasonDNT
+	case s.Bot:
+		return consentproxy.ReasonBot
+	case s.Consent == StateMissing || s.Consent == StateInvalid:
+		return consentproxy.ReasonNoConsent
+	case s.Consent == StateDenied || s.GCS == GCSDenied:
+		return consentproxy.ReasonDenied
+	}
+	return consentproxy.ReasonForwarded
+}
+
+// StateOf verifies a consent cookie value against the current policy revision.
+// A cookie for an older revision is StateInvalid: the visitor agreed to a
+// policy that no longer applies, so the banner asks again and nothing is
+// forwarded meanwhile.
+func (c *Codec) StateOf(cookie, scope, revision string) State {
+	if cookie == "" {
+		return StateMissing
+	}
+	r, err := c.Decode(cookie, scope)
+	if err != nil || r.Revision != revision {
+		return StateInvalid
+	}
+	if !r.Analytics {
+		return StateDenied
+	}
+	return StateGranted
+}

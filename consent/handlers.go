@@ -1,0 +1,226 @@
+package consent
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	consentproxy "github.com/consentproxy/consentproxy"
+	"github.com/consentproxy/consentproxy/web"
+)
+
+// Outcomes of a banner decision, counted per revision (never per visitor).
+const (
+	OutcomeAcceptAll = "accept_all"
+	OutcomeRejectAll = "reject_all"
+	OutcomeCustom    = "custom"
+	OutcomeWithdraw  = "withdraw"
+)
+
+// OptOutMaxAge is the opt-out cookie's lifetime: 400 days, the longest
+// lifetime current browsers keep a cookie for.
+const OptOutMaxAge = 400 * 24 * time.Hour
+
+// Handlers serves the visitor's own consent and opt-out endpoints.
+type Handlers struct {
+	Codec *Codec
+	// Revision is the current policy revision. Default "1".
+	Revision string
+	// CookieDomain scopes both cookies; "" means host-only cookies. Default "".
+	CookieDomain string
+	// Origins may post choices cross-origin (the site's pages). Default none.
+	Origins *web.Origins
+	// Sites are the measurement ids a choice may be attributed to.
+	Sites map[string]bool
+	// Choice, if set, counts a decision (site, revision, outcome).
+	Choice func(site, revision, outcome string)
+}
+
+// Register mounts the routes.
+func (h *Handlers) Register(r fiber.Router) {
+	r.Get("/consent", h.get)
+	r.Post("/consent", h.post)
+	r.Delete("/consent", h.delete)
+	r.Post("/optout", h.optOut)
+	r.Delete("/optout", h.optIn)
+}
+
+// Scope is what a consent cookie is bound to: the cookie domain, or the host
+// when cookies are host-only.
+func (h *Handlers) Scope(c *fiber.Ctx) string {
+	return Scope(h.CookieDomain, c.Hostname())
+}
+
+// Scope is what a consent cookie is bound to: the cookie domain, or the host
+// when cookies are host-only. The proxy and the handlers must agree on it.
+func Scope(cookieDomain, host string) string {
+	if cookieDomain != "" {
+		return strings.TrimPrefix(strings.ToLower(cookieDomain), ".")
+	}
+	// Cookies ignore ports, so the scope does too.
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.HasSuffix(host, "]") {
+		host = host[:i]
+	}
+	return strings.ToLower(host)
+}
+
+type choice struct {
+	Analytics *bool  `json:"analytics"`
+	Marketing *bool  `json:"marketing"`
+	Site      string `json:"site"`
+}
+
+func (h *Handlers) post(c *fiber.Ctx) error {
+	if !h.Origins.SameSite(c) {
+		return consentproxy.Errorf(consentproxy.EFORBIDDEN, "Cross-site consent changes are not accepted.")
+	}
+	ch, err := parseChoice(c)
+	if err != nil {
+		return err
+	}
+	rec, err := h.Codec.NewRecord(h.Revision, Categories{Analytics: *ch.Analytics, Marketing: *ch.Marketing})
+	if err != nil {
+		return err // no randomness: a real internal error
+	}
+	c.Cookie(h.cookie(c, ConsentCookie, h.Codec.Encode(rec, h.Scope(c)), h.Codec.MaxAge()))
+	h.count(ch.Site, outcomeOf(rec.Categories))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusOK).JSON(rec)
+}
+
+func parseChoice(c *fiber.Ctx) (choice, error) {
+	var ch choice
+	if len(c.Body()) > 1024 {
+		return ch, consentproxy.Errorf(consentproxy.ETOOLARGE, "A consent choice is at most 1 KiB.")
+	}
+	switch {
+	case c.Is("json"):
+		if err := json.Unmarshal(c.Body(), &ch); err != nil {
+			return ch, consentproxy.Errorf(consentproxy.EINVALID, "Invalid JSON: expected {\"analytics\":bool,\"marketing\":bool}.")
+		}
+	case c.Is("application/x-www-form-urlencoded") || c.Is("multipart/form-data"):
+		for _, f := range []struct {
+			name string
+			dst  **bool
+		}{{"analytics", &ch.Analytics}, {"marketing", &ch.Marketing}} {
+			v, ok := formBool(c.FormValue(f.name))
+			if !ok {
+				return ch, consentproxy.Errorf(consentproxy.EINVALID, "Field %q must be true/false, on/off or 1/0.", f.name)
+			}
+			*f.dst = &v
+		}
+		ch.Site = c.FormValue("site")
+	default:
+		return ch, consentproxy.Errorf(consentproxy.EINVALID, "Send JSON or a form post.")
+	}
+	if ch.Analytics == nil || ch.Marketing == nil {
+		return ch, consentproxy.Errorf(consentproxy.EINVALID, "Both \"analytics\" and \"marketing\" are required.")
+	}
+	return ch, nil
+}
+
+// formBool reads an HTML checkbox or an explicit value. An unchecked checkbox
+// is absent, so "" means false.
+func formBool(v string) (bool, bool) {
+	switch strings.ToLower(v) {
+	case "", "0", "false", "off", "no":
+		return false, true
+	case "1", "true", "on", "yes":
+		return true, true
+	}
+	return false, false
+}
+
+func outcomeOf(c Categories) string {
+	switch {
+	case c.Analytics && c.Marketing:
+		return OutcomeAcceptAll
+	case !c.Analytics && !c.Marketing:
+		return OutcomeRejectAll
+	}
+	return OutcomeCustom
+}
+
+func (h *Handlers) count(site, outcome string) {
+	if h.Choice == nil {
+		return
+	}
+	if !h.Sites[site] {
+		site = "" // unknown ids are not stored as sites
+	}
+	h.Choice(site, h.Revision, outcome)
+}
+
+// get returns the visitor's own record: their right of access, answered from
+// the receipt they hold, because the server keeps none.
+func (h *Handlers) get(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	out := fiber.Map{
+		"opted_out": len(c.Request().Header.Cookie(OptOutCookie)) > 0,
+		"gpc":       string(c.Request().Header.Peek("Sec-GPC")) == "1",
+		"dnt":       string(c.Request().Header.Peek("DNT")) == "1",
+		"revision":  h.Revision,
+		"consent":   nil,
+	}
+	if v := c.Cookies(ConsentCookie); v != "" {
+		rec, err := h.Codec.Decode(v, h.Scope(c))
+		if err != nil {
+			out["consent_error"] = err.Error()
+		} else {
+			out["consent"] = rec
+			out["current"] = rec.Revision == h.Revision
+		}
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) delete(c *fiber.Ctx) error {
+	c.Cookie(h.cookie(c, ConsentCookie, "", -1))
+	// Withdrawal also clears Google's cookies where the proxy can see them.
+	c.Request().Header.VisitAllCookie(func(k, _ []byte) {
+		if name := string(k); name == "_ga" || strings.HasPrefix(name, "_ga_") {
+			c.Cookie(h.cookie(c, name, "", -1))
+		}
+	})
+	h.count(c.Query("site"), OutcomeWithdraw)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handlers) optOut(c *fiber.Ctx) error {
+	c.Cookie(h.cookie(c, OptOutCookie, "1", OptOutMaxAge))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"opted_out": true})
+}
+
+func (h *Handlers) optIn(c *fiber.Ctx) error {
+	if !h.Origins.SameSite(c) {
+		return consentproxy.Errorf(consentproxy.EFORBIDDEN, "Cross-site opt-out changes are not accepted.")
+	}
+	c.Cookie(h.cookie(c, OptOutCookie, "", -1))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"opted_out": false})
+}
+
+// cookie builds a first-party cookie; maxAge < 0 expires it.
+func (h *Handlers) cookie(c *fiber.Ctx, name, value string, maxAge time.Duration) *fiber.Cookie {
+	ck := &fiber.Cookie{
+		Name:     name,
+		Value:    value,
+		Path:     "/",
+		Domain:   h.CookieDomain,
+		Secure:   c.Protocol() == "https",
+		SameSite: fiber.CookieSameSiteLaxMode,
+		// Not HttpOnly: the banner reads the consent cookie to apply the choice
+		// before any tag loads. Its signature, not secrecy, protects it.
+	}
+	if maxAge < 0 {
+		ck.Expires = time.Unix(0, 0)
+		ck.MaxAge = -1
+	} else {
+		ck.MaxAge = int(maxAge / time.Second)
+	}
+	return ck
+}

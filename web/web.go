@@ -1,0 +1,191 @@
+// Package web is the HTTP plumbing every handler package shares: the Fiber app
+// and its settings, the single mapping from domain errors to statuses, client
+// IPs behind trusted proxies, and origin allowlists. It knows no routes.
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/netip"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	consentproxy "github.com/consentproxy/consentproxy"
+)
+
+// Config holds the Fiber settings the deployment controls.
+type Config struct {
+	// TrustedProxies are the peers whose X-Forwarded-For is believed. Default none.
+	TrustedProxies []netip.Prefix
+	// ReadBufferSize bounds request line plus headers. Default 16 KiB: real
+	// sites' cookie headers routinely exceed fasthttp's 4 KiB default.
+	ReadBufferSize int
+	// BodyLimit is the largest request body accepted. Default 64 KiB.
+	BodyLimit int
+	// ReadTimeout, WriteTimeout and IdleTimeout bound slow clients. Defaults
+	// 10 s, 10 s and 60 s.
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// Logger receives internal errors. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// Errors counts errors per code, for /metrics and tests.
+type Errors struct {
+	counts [len(codes)]atomic.Uint64
+}
+
+var codes = [...]string{
+	consentproxy.EINVALID, consentproxy.ETOOLARGE, consentproxy.EHEADERS, consentproxy.ENOTFOUND,
+	consentproxy.EMETHOD, consentproxy.EFORBIDDEN, consentproxy.EUNAUTH, consentproxy.ERATELIMIT,
+	consentproxy.EUNAVAIL, consentproxy.EINTERNAL,
+}
+
+var statuses = map[string]int{
+	consentproxy.EINVALID:   fiber.StatusBadRequest,
+	consentproxy.ETOOLARGE:  fiber.StatusRequestEntityTooLarge,
+	consentproxy.EHEADERS:   fiber.StatusRequestHeaderFieldsTooLarge,
+	consentproxy.ENOTFOUND:  fiber.StatusNotFound,
+	consentproxy.EMETHOD:    fiber.StatusMethodNotAllowed,
+	consentproxy.EFORBIDDEN: fiber.StatusForbidden,
+	consentproxy.EUNAUTH:    fiber.StatusUnauthorized,
+	consentproxy.ERATELIMIT: fiber.StatusTooManyRequests,
+	consentproxy.EUNAVAIL:   fiber.StatusServiceUnavailable,
+	consentproxy.EINTERNAL:  fiber.StatusInternalServerError,
+}
+
+// Status maps a domain error code to its HTTP status: the one place that does.
+func Status(code string) int {
+	if s, ok := statuses[code]; ok {
+		return s
+	}
+	return fiber.StatusInternalServerError
+}
+
+func (e *Errors) add(code string) {
+	for i, c := range codes {
+		if c == code {
+			e.counts[i].Add(1)
+			return
+		}
+	}
+}
+
+// Count returns how many errors with code were answered.
+func (e *Errors) Count(code string) uint64 {
+	for i, c := range codes {
+		if c == code {
+			return e.counts[i].Load()
+		}
+	}
+	return 0
+}
+
+// Snapshot returns every code's count.
+func (e *Errors) Snapshot() map[string]uint64 {
+	m := make(map[string]uint64, len(codes))
+	for i, c := range codes {
+		m[c] = e.counts[i].Load()
+	}
+	return m
+}
+
+// NewApp builds the Fiber app with the deployment's settings and the error
+// handler. The returned Errors counts every error answered.
+func NewApp(cfg Config) (*fiber.App, *Errors) {
+	if cfg.ReadBufferSize <= 0 {
+		cfg.ReadBufferSize = 16 << 10
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = 64 << 10
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = 10 * time.Second
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = 10 * time.Second
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = 60 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	errs := &Errors{}
+	trusted := make([]string, len(cfg.TrustedProxies))
+	for i, p := range cfg.TrustedProxies {
+		trusted[i] = p.String()
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "consentproxy",
+		DisableStartupMessage: true,
+		ReadBufferSize:        cfg.ReadBufferSize,
+		BodyLimit:             cfg.BodyLimit,
+		ReadTimeout:           cfg.ReadTimeout,
+		WriteTimeout:          cfg.WriteTimeout,
+		IdleTimeout:           cfg.IdleTimeout,
+		// X-Forwarded-For counts only when the direct peer is a trusted proxy.
+		ProxyHeader:             fiber.HeaderXForwardedFor,
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          trusted,
+		EnableIPValidation:      true,
+		// Routing is exact: /g/collect/ and /G/COLLECT are unknown paths, not
+		// aliases an attacker can use to dodge allowlists.
+		StrictRouting: true,
+		CaseSensitive: true,
+		// Keep Fiber from echoing our server name.
+		ServerHeader: "",
+		ErrorHandler: errorHandler(errs, cfg.Logger),
+	})
+	return app, errs
+}
+
+// errorHandler answers every error a handler returns. Domain errors carry a
+// client-safe message; anything else is an internal error that is logged and
+// answered with a generic text.
+func errorHandler(errs *Errors, log *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		code := consentproxy.ErrorCode(err)
+		msg := consentproxy.ErrorMessage(err)
+		var fe *fiber.Error
+		if errors.As(err, &fe) {
+			// Fiber's own errors (routing, body limit, parsing) map onto ours.
+			code = fiberCode(fe.Code)
+			msg = fe.Message
+		}
+		errs.add(code)
+		if code == consentproxy.EINTERNAL {
+			// The route, not the URL: a query string may carry personal data.
+			log.Error("internal error", "method", c.Method(), "route", c.Route().Path, "err", err)
+		}
+		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+		return c.Status(Status(code)).SendString(msg + "\n")
+	}
+}
+
+func fiberCode(status int) string {
+	switch status {
+	case fiber.StatusNotFound:
+		return consentproxy.ENOTFOUND
+	case fiber.StatusMethodNotAllowed:
+		return consentproxy.EMETHOD
+	case fiber.StatusRequestEntityTooLarge:
+		return consentproxy.ETOOLARGE
+	case fiber.StatusRequestHeaderFieldsTooLarge:
+		return consentproxy.EHEADERS
+	case fiber.StatusForbidden:
+		return consentproxy.EFORBIDDEN
+	case fiber.StatusUnauthorized:
+		return consentproxy.EUNAUTH
+	case fiber.StatusTooManyRequests:
+		return consentproxy.ERATELIMIT
+	case fiber.StatusServiceUnavailable:
+		return consentproxy.EUNAVAIL
+	}
+	if status >= 400 && status < 500 {
+		return consentproxy.EINVALID
+	}
+	return consentproxy.EINTERNAL
+}
