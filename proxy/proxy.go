@@ -1,0 +1,235 @@
+// Package proxy serves the GA-facing endpoints: gtag.js from a cache and
+// /g/collect, where every hit is parsed, decided (consent.Decide), counted
+// (a consentproxy.Recorder) and, when allowed, minimized and forwarded to
+// Google through a bounded asynchronous queue.
+package proxy
+
+import (
+	"context"
+	"net/netip"
+	"regexp"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"github.com/gofiber/fiber/v2"
+
+	consentproxy "github.com/consentproxy/consentproxy"
+	"github.com/consentproxy/consentproxy/consent"
+	"github.com/consentproxy/consentproxy/web"
+)
+
+// Config wires the proxy. Only cmd/consentproxy builds one.
+type Config struct {
+	// MeasurementIDs are the GA4 ids served and forwarded. Required.
+	MeasurementIDs []string
+	// Origins may send hits cross-origin; CORS headers name only them.
+	Origins *web.Origins
+	// Trust decides when X-Forwarded-For and the country header are believed.
+	Trust *web.Trust
+	// CountryHeader, if set, is a CDN header with the visitor's ISO country
+	// (e.g. CF-IPCountry), read only from trusted peers. Default "".
+	CountryHeader string
+	// Policy is the decision's configuration (GPC, DNT).
+	Policy consent.Policy
+	// Codec verifies consent cookies; Revision is the current policy revision
+	// and CookieDomain the cookies' scope ("" = host-only).
+	Codec        *consent.Codec
+	Revision     string
+	CookieDomain string
+	// Minimizer shapes what Google receives.
+	Minimizer Minimizer
+	// Limits bound one hit.
+	Limits Limits
+	// Agents parses user agents (bounded cache). Required.
+	Agents consentproxy.AgentParser
+	// Recorder counts every event's observation. Default: none.
+	Recorder consentproxy.Recorder
+	// Forwarder and Scripts talk to Google. Required.
+	Forwarder *Forwarder
+	Scripts   *Scripts
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
+}
+
+// Proxy holds the GA-facing handlers.
+type Proxy struct {
+	cfg  Config
+	ids  map[string]bool
+	hits sync.Pool
+
+	outcomes [8]atomic.Uint64 // per consentproxy.Reason
+}
+
+// New validates cfg.
+func New(cfg Config) *Proxy {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Recorder == nil {
+		cfg.Recorder = consentproxy.RecorderFunc(func(*consentproxy.Observation) {})
+	}
+	if cfg.Origins == nil {
+		cfg.Origins = web.NewOrigins(nil)
+	}
+	if cfg.Trust == nil {
+		cfg.Trust = web.NewTrust(nil)
+	}
+	p := &Proxy{cfg: cfg, ids: map[string]bool{}}
+	for _, id := range cfg.MeasurementIDs {
+		p.ids[id] = true
+	}
+	p.hits.New = func() any { return new(Hit) }
+	return p
+}
+
+// Register mounts the routes.
+func (p *Proxy) Register(r fiber.Router) {
+	r.Get("/g/collect", p.collect)
+	r.Post("/g/collect", p.collect)
+	r.Get("/gtag/js", p.gtag)
+}
+
+// Outcomes returns how many events ended with each reason.
+func (p *Proxy) Outcomes() map[consentproxy.Reason]uint64 {
+	m := map[consentproxy.Reason]uint64{}
+	for _, r := range consentproxy.Reasons() {
+		m[r] = p.outcomes[r].Load()
+	}
+	return m
+}
+
+// measurementID matches GA4 ids (G-XXXXXXX) and the older forms gtag also
+// loads (AW-, DC-, GT-); only allowlisted ones are ever served.
+var measurementID = regexp.MustCompile(`^(G|GT|AW|DC)-[A-Z0-9]{4,16}$`)
+
+// ValidMeasurementID reports whether id has the shape of a tag id.
+func ValidMeasurementID(id string) bool { return measurementID.MatchString(id) }
+
+// b2s views request-owned bytes as a string without copying. Safe only while
+// the bytes are alive and unchanged: the Recorder contract says it copies
+// what it keeps, and nothing else holds these past the handler.
+func b2s(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+func (p *Proxy) record(o *consentproxy.Observation) {
+	p.outcomes[o.Reason].Add(1)
+	p.cfg.Recorder.Record(o)
+}
+
+// refuse counts an invalid hit and answers with its error.
+func (p *Proxy) refuse(now time.Time, err error) error {
+	p.record(&consentproxy.Observation{Time: now, Reason: consentproxy.ReasonInvalid})
+	return err
+}
+
+// cors adds CORS headers for allowed origins only, so a hit from a foreign
+// page gets no readable answer.
+func (p *Proxy) cors(c *fiber.Ctx) {
+	origin := c.Request().Header.Peek(fiber.HeaderOrigin)
+	if p.cfg.Origins.Allowed(origin) {
+		c.Response().Header.SetBytesV(fiber.HeaderAccessControlAllowOrigin, origin)
+		c.Set(fiber.HeaderAccessControlAllowCredentials, "true")
+		c.Set(fiber.HeaderVary, fiber.HeaderOrigin)
+	}
+}
+
+func isPrefetch(c *fiber.Ctx) bool {
+	h := &c.Request().Header
+	return string(h.Peek("Sec-Purpose")) == "prefetch" || string(h.Peek("Purpose")) == "prefetch" ||
+		string(h.Peek("X-Moz")) == "prefetch"
+}
+
+// clientIP is the visitor's address; unknown when the peer is not an IP.
+func (p *Proxy) clientIP(c *fiber.Ctx) netip.Addr { return p.cfg.Trust.ClientIP(c) }
+
+// gtag serves gtag.js for allowlisted ids from the cache.
+func (p *Proxy) gtag(c *fiber.Ctx) error {
+	q, err := p.scriptQuery(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	sc, err := p.cfg.Scripts.get(ctx, q)
+	if err != nil {
+		return consentproxy.Errorf(consentproxy.EUNAVAIL, "gtag.js is temporarily unavailable.")
+	}
+	c.Set(fiber.HeaderETag, sc.etag)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+	if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && etagMatch(match, sc.etag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, "application/javascript; charset=utf-8")
+	if sc.gz != nil && acceptsGzip(c) {
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(sc.gz)
+	}
+	return c.Send(sc.body)
+}
+
+var dataLayerName = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]{0,63}$`)
+
+// scriptQuery builds the canonical upstream query: id (allowlisted) and l
+// (the dataLayer name) only. Every other parameter is dropped, so the cache
+// cannot be flooded with variants and nothing else reaches Google.
+func (p *Proxy) scriptQuery(c *fiber.Ctx) (string, error) {
+	args := c.Request().URI().QueryArgs()
+	id := string(args.Peek("id"))
+	if id == "" {
+		return "", consentproxy.Errorf(consentproxy.EINVALID, "Missing id.")
+	}
+	if !p.ids[id] {
+		return "", consentproxy.Errorf(consentproxy.EFORBIDDEN, "This id is not served here.")
+	}
+	q := "id=" + id
+	if l := string(args.Peek("l")); l != "" {
+		if !dataLayerName.MatchString(l) {
+			return "", consentproxy.Errorf(consentproxy.EINVALID, "Invalid dataLayer name.")
+		}
+		if l != "dataLayer" {
+			q += "&l=" + l
+		}
+	}
+	return q, nil
+}
+
+func etagMatch(header, etag string) bool {
+	for len(header) > 0 {
+		i := 0
+		for i < len(header) && header[i] != ',' {
+			i++
+		}
+		tag := trimSpace(header[:i])
+		if tag == etag || tag == "W/"+etag || tag == "*" {
+			return true
+		}
+		if i == len(header) {
+			break
+		}
+		header = header[i+1:]
+	}
+	return false
+}
+
+func trimSpace(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func acceptsGzip(c *fiber.Ctx) bool {
+	return c.Request().Header.HasAcceptEncoding("gzip")
+}
+
+// Aliases keep observe's signature readable.
+type (
+	timeT     = time.Time
+	netipAddr = netip.Addr
+)
