@@ -1,0 +1,460 @@
+package aggregate
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	randv2 "math/rand/v2"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	consentproxy "github.com/consentproxy/consentproxy"
+	"github.com/consentproxy/consentproxy/dims"
+)
+
+// CountryLookup maps an IP address to an ISO 3166-1 alpha-2 code, or "".
+// *geoip.DB satisfies it; the interface keeps this package free of GeoIP.
+type CountryLookup interface {
+	Country(ip netip.Addr) string
+}
+
+// Config configures an Aggregator. The zero value of every field but Secret
+// means its default.
+type Config struct {
+	// Secret derives the daily visitor salt. Required, at least 16 bytes.
+	// Every instance of a deployment must share it for their visitor
+	// estimates to merge. No default.
+	Secret []byte
+	// CountWithoutConsent lets hits without consent (no_consent, denied) add
+	// to the breakdown tables. The Go zero value is false; cmd passes the
+	// --count-without-consent flag, whose default is true.
+	CountWithoutConsent bool
+	// MaxKeys caps the distinct dimension values per table, site and hour;
+	// further values are counted as consentproxy.Other. Default 10000.
+	MaxKeys int
+	// MaxSites caps the distinct sites per hour; further sites are counted as
+	// consentproxy.Other. Default 1000.
+	MaxSites int
+	// MaxSessions bounds the in-memory session table; when it is full, the
+	// least recently seen session is evicted (a later hit of it starts a new
+	// visit). Default 200000.
+	MaxSessions int
+	// SessionTimeout is the inactivity after which a visitor's next hit
+	// starts a new visit. Default 30m.
+	SessionTimeout time.Duration
+	// Geo looks up a country when the hit carries none (no trusted CDN
+	// header). Optional; default none, so such hits count country "".
+	Geo CountryLookup
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
+}
+
+// Defaults, as documented on Config.
+const (
+	DefaultMaxKeys        = 10000
+	DefaultMaxSites       = 1000
+	DefaultMaxSessions    = 200000
+	DefaultSessionTimeout = 30 * time.Minute
+
+	// RealtimeWindow is how far back Realtime looks.
+	RealtimeWindow = 5 * time.Minute
+
+	maxShards       = 32
+	minShardSession = 64
+	maxEventName    = 40 // GA4's own limit
+)
+
+// Aggregator keeps the aggregate tables of the running hour(s) in memory. It
+// is safe for concurrent use. See the package documentation for what each hit
+// counts.
+type Aggregator struct {
+	cfg       Config
+	instance  string
+	salt      saltCache
+	reg       *registry
+	shards    []shard
+	mask      uint64
+	version   atomic.Uint64
+	watermark atomic.Int64 // hours before it are dropped: their hits are late
+	late      atomic.Uint64
+	lostFix   atomic.Uint64 // bounce corrections whose bucket was gone
+
+	collectMu sync.Mutex
+}
+
+type shard struct {
+	mu    sync.Mutex
+	rows  map[rowKey]*row  // tables with several dims
+	rows1 map[rowKey1]*row // tables with at most one dim: a cheaper key to hash
+	dirty []*row
+	sites map[siteHour]*siteReg // admitted sites, a cache of the registry
+	sess  sessionTable
+	_     [64]byte // keep neighbouring shards' locks off one cache line
+}
+
+type siteHour struct {
+	site string
+	hour int64
+}
+
+type row struct {
+	key   rowKey
+	m     consentproxy.Metrics
+	vis   hashSet
+	dirty bool
+}
+
+// New returns an Aggregator with a fresh random instance id.
+func New(cfg Config) (*Aggregator, error) {
+	if len(cfg.Secret) < 16 {
+		return nil, errors.New("aggregate: secret must be at least 16 bytes")
+	}
+	if cfg.MaxKeys < 0 || cfg.MaxSites < 0 || cfg.MaxSessions < 0 || cfg.SessionTimeout < 0 {
+		return nil, errors.New("aggregate: limits must not be negative")
+	}
+	if cfg.MaxKeys == 0 {
+		cfg.MaxKeys = DefaultMaxKeys
+	}
+	if cfg.MaxSites == 0 {
+		cfg.MaxSites = DefaultMaxSites
+	}
+	if cfg.MaxSessions == 0 {
+		cfg.MaxSessions = DefaultMaxSessions
+	}
+	if cfg.SessionTimeout == 0 {
+		cfg.SessionTimeout = DefaultSessionTimeout
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	cfg.Secret = append([]byte(nil), cfg.Secret...)
+	var id [8]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		return nil, fmt.Errorf("aggregate: instance id: %w", err)
+	}
+	n := maxShards
+	for n > 1 && cfg.MaxSessions < n*minShardSession {
+		n /= 2
+	}
+	a := &Aggregator{
+		cfg:      cfg,
+		instance: hex.EncodeToString(id[:]),
+		salt:     saltCache{secret: cfg.Secret},
+		reg:      newRegistry(cfg.MaxSites, cfg.MaxKeys),
+		shards:   make([]shard, n),
+		mask:     uint64(n - 1),
+	}
+	for i := range a.shards {
+		sh := &a.shards[i]
+		sh.rows = make(map[rowKey]*row)
+		sh.rows1 = make(map[rowKey1]*row)
+		sh.sites = make(map[siteHour]*siteReg)
+		sh.sess = newSessionTable(cfg.MaxSessions / n)
+	}
+	a.watermark.Store(math.MinInt64)
+	return a, nil
+}
+
+var _ consentproxy.Recorder = (*Aggregator)(nil)
+
+// Instance is this process's random id, written with every row so that rows
+// of different processes add up and rows of one process replace each other.
+func (a *Aggregator) Instance() string { return a.instance }
+
+// rowKey1 is rowKey for tables with at most one dimension.
+type rowKey1 struct {
+	tbl  uint8
+	hour int64
+	site string
+	d    string
+}
+
+var multiDim = func() (m [numTables]bool) {
+	for i, t := range tables {
+		m[i] = len(t.Dims) > 1
+	}
+	return m
+}()
+
+func (sh *shard) lookup(k *rowKey) *row {
+	if multiDim[k.tbl] {
+		return sh.rows[*k]
+	}
+	return sh.rows1[rowKey1{k.tbl, k.hour, k.site, k.d[0]}]
+}
+
+func (sh *shard) forget(k *rowKey) {
+	if multiDim[k.tbl] {
+		delete(sh.rows, *k)
+	} else {
+		delete(sh.rows1, rowKey1{k.tbl, k.hour, k.site, k.d[0]})
+	}
+}
+
+func (sh *shard) numRows() int { return len(sh.rows) + len(sh.rows1) }
+
+// row returns the row for key parts, creating it within the caps. The caller
+// holds sh.mu.
+func (sh *shard) row(g *registry, tbl int, site string, hour int64, d dimKey) *row {
+	k := rowKey{tbl: uint8(tbl), hour: hour, site: site, d: d}
+	if r := sh.lookup(&k); r != nil {
+		return r
+	}
+	sr := sh.sites[siteHour{site, hour}]
+	if sr == nil {
+		sr = g.site(site, hour)
+		if sr.site == site {
+			sh.sites[siteHour{sr.site, hour}] = sr
+		}
+	}
+	k.site = sr.site
+	k.d = sr.admit(g, tbl, d)
+	if r := sh.lookup(&k); r != nil {
+		return r
+	}
+	r := &row{key: k}
+	if multiDim[tbl] {
+		sh.rows[k] = r
+	} else {
+		sh.rows1[rowKey1{k.tbl, k.hour, k.site, k.d[0]}] = r
+	}
+	return r
+}
+
+func (sh *shard) touch(r *row) {
+	if !r.dirty {
+		r.dirty = true
+		sh.dirty = append(sh.dirty, r)
+	}
+}
+
+// hit adds one countable hit's per-hit counts to r.
+func (sh *shard) hit(r *row, pv int64, h uint64) {
+	r.m.Events++
+	r.m.Pageviews += pv
+	r.vis.add(h)
+	sh.touch(r)
+}
+
+// Record counts one observation. It copies nothing it does not keep, keeps
+// nothing that identifies a person, and does no I/O.
+func (a *Aggregator) Record(o *consentproxy.Observation) {
+	t := o.Time
+	if t.IsZero() {
+		t = a.cfg.Now()
+	}
+	unix := t.Unix()
+	hour := hourOf(unix)
+	if !o.Reason.Countable(a.cfg.CountWithoutConsent) {
+		a.countOnly(tOutcomes, o.Site, hour, dimKey{o.Reason.String()})
+		return
+	}
+	dk := a.salt.keys(dayOf(unix))
+	base := dk.base(o.Site, o.IP, o.UserAgent)
+	var pv int64
+	var path string
+	if o.Event == "page_view" {
+		pv = 1
+		path = dims.Path(o.Location)
+	}
+	event := eventName(o.Event)
+	now := t.UnixNano()
+	timeout := int64(a.cfg.SessionTimeout)
+
+	sh := &a.shards[(base>>32)&a.mask]
+	sh.mu.Lock()
+	if hour < a.watermark.Load() {
+		sh.mu.Unlock()
+		a.late.Add(1)
+		return
+	}
+	g := a.reg
+	s := sh.sess.get(base)
+	if s == nil || now-s.lastNS > timeout {
+		// A new visit: resolve its dimensions without holding the lock,
+		// then look again, since another hit of the visitor may have won.
+		sh.mu.Unlock()
+		ent := a.entry(o, path, pv == 1)
+		sh.mu.Lock()
+		if hour < a.watermark.Load() {
+			sh.mu.Unlock()
+			a.late.Add(1)
+			return
+		}
+		s = sh.sess.get(base)
+		if s == nil || now-s.lastNS > timeout {
+			s = a.startSession(sh, s, base, o.Site, hour, now, &ent)
+		}
+	}
+	out := sh.row(g, tOutcomes, o.Site, hour, dimKey{o.Reason.String()})
+	out.m.Hits++
+	sh.touch(out)
+
+	sh.curRows(g, s, hour)
+	if now > s.lastNS {
+		ms := (now - s.lastNS) / int64(time.Millisecond)
+		for _, j := range [...]int{sTotals, sSources, sEntry} {
+			r := s.cur[j]
+			r.m.DurationMS += ms
+			sh.touch(r)
+		}
+		s.lastNS = now
+	}
+	// The visitor's hash goes into the session rows of an hour once: later
+	// hits of the visit in that hour would only find it there already.
+	for j, r := range s.cur {
+		r.m.Events++
+		r.m.Pageviews += pv
+		if !s.curSeen {
+			r.vis.add(dk.tableHash(sessionTables[j], base))
+		}
+		sh.touch(r)
+	}
+	s.curSeen = true
+	sh.hit(sh.row(g, tEvents, o.Site, hour, dimKey{event}), pv, dk.tableHash(tEvents, base))
+	if pv == 1 {
+		sh.hit(sh.row(g, tPages, o.Site, hour, dimKey{path}), pv, dk.tableHash(tPages, base))
+		if s.pageviews < 2 {
+			s.pageviews++
+			if s.pageviews == 2 {
+				a.unbounce(sh, s)
+			}
+		}
+	}
+	sh.sess.touch(s)
+	sh.mu.Unlock()
+}
+
+// entryDims are a visit's session-level dimensions, resolved at its first hit.
+type entryDims struct {
+	path    string
+	src     dims.Source
+	lang    string
+	country string
+	agent   consentproxy.Agent
+}
+
+func (a *Aggregator) entry(o *consentproxy.Observation, path string, havePath bool) entryDims {
+	if !havePath {
+		path = dims.Path(o.Location)
+	}
+	country := dims.Country(o.Country)
+	if country == "" && a.cfg.Geo != nil && o.IP.IsValid() {
+		country = dims.Country(a.cfg.Geo.Country(o.IP))
+	}
+	return entryDims{
+		path:    path,
+		src:     dims.SourceOf(o.Location, o.Referrer),
+		lang:    dims.Language(o.Language),
+		country: country,
+		agent:   o.Agent,
+	}
+}
+
+// startSession begins a visit (reusing s's slot when it had timed out) and
+// counts Visits+1 and Bounces+1 in its start rows. The caller holds sh.mu.
+func (a *Aggregator) startSession(sh *shard, s *session, base uint64, site string, hour, now int64, e *entryDims) *session {
+	if s == nil {
+		s = sh.sess.add(base, now-int64(a.cfg.SessionTimeout))
+	} else {
+		*s = session{base: base, prev: s.prev, next: s.next, self: s.self}
+	}
+	g := a.reg
+	ag := &e.agent
+	keys := [numSessionRows]dimKey{
+		sTotals:    {},
+		sEntry:     {e.path},
+		sSources:   {e.src.Referrer, e.src.Channel, e.src.UTMSource, e.src.UTMMedium, e.src.UTMCampaign},
+		sDevices:   {ag.Browser, ag.BrowserVersion, ag.OS, ag.OSVersion, ag.Device},
+		sCountries: {e.country},
+		sLanguages: {e.lang},
+	}
+	for j := range keys {
+		r := sh.row(g, sessionTables[j], site, hour, keys[j])
+		r.m.Visits++
+		r.m.Bounces++
+		sh.touch(r)
+		s.start[j] = r
+		s.cur[j] = r
+	}
+	s.lastNS = now
+	return s
+}
+
+// curRows points s.cur at hour's rows of the visit's dimensions. The
+// caller holds sh.mu.
+func (sh *shard) curRows(g *registry, s *session, hour int64) {
+	if s.cur[sTotals].key.hour == hour {
+		return
+	}
+	for j, r := range s.start {
+		s.cur[j] = sh.row(g, sessionTables[j], r.key.site, hour, r.key.d)
+	}
+	s.curSeen = false
+}
+
+// unbounce takes back the visit's bounce in the rows that counted it.
+func (a *Aggregator) unbounce(sh *shard, s *session) {
+	if s.start[sTotals].key.hour < a.watermark.Load() {
+		a.lostFix.Add(1) // that hour was written and dropped; it keeps the bounce
+		return
+	}
+	for _, r := range s.start {
+		r.m.Bounces--
+		sh.touch(r)
+	}
+}
+
+// countOnly adds a hit to a table that has no visitors (outcomes, consent
+// choices). No visitor hash is computed, so any shard will do.
+func (a *Aggregator) countOnly(tbl int, site string, hour int64, d dimKey) {
+	sh := &a.shards[randv2.Uint64()&a.mask]
+	sh.mu.Lock()
+	if hour < a.watermark.Load() {
+		sh.mu.Unlock()
+		a.late.Add(1)
+		return
+	}
+	r := sh.row(a.reg, tbl, site, hour, d)
+	r.m.Hits++
+	sh.touch(r)
+	sh.mu.Unlock()
+}
+
+// RecordChoice counts one consent banner decision (accept_all, reject_all,
+// custom, withdraw) under the policy revision it answered.
+func (a *Aggregator) RecordChoice(site, revision, outcome string) {
+	a.countOnly(tChoices, site, hourOf(a.cfg.Now().Unix()), dimKey{revision, outcome})
+}
+
+// Event names that are stored instead of a malformed or missing name.
+const (
+	EventNotSet  = "(not set)"
+	EventInvalid = "(invalid)"
+)
+
+// eventName admits GA4-shaped names only (a letter, then letters, digits and
+// underscores, at most 40): the name is client-controlled, and free text in it
+// could carry personal data into a table.
+func eventName(s string) string {
+	if s == "" {
+		return EventNotSet
+	}
+	if len(s) > maxEventName {
+		return EventInvalid
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '_'):
+		default:
+			return EventInvalid
+		}
+	}
+	return s
+}

@@ -1,0 +1,167 @@
+package aggregate
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	consentproxy "github.com/consentproxy/consentproxy"
+)
+
+// Collect returns the rows that changed since the previous Collect, each with
+// its full cumulative metrics and visitor hashes, under the next Version.
+// Writing any of its batches again, in any order, cannot change a total.
+//
+// It also forgets buckets that are closed (older than the current hour and
+// than the session timeout, since bounce corrections land in a visit's start
+// hour) and already collected; later hits for them are counted as late.
+func (a *Aggregator) Collect() consentproxy.Batch {
+	a.collectMu.Lock()
+	defer a.collectMu.Unlock()
+
+	now := a.cfg.Now()
+	wm := hourOf(now.Add(-a.cfg.SessionTimeout).Unix())
+	if wm > a.watermark.Load() {
+		// Set before any shard is visited: a Record that locks a shard
+		// after this Collect did sees the new mark (the mutex orders them),
+		// so no dropped bucket is ever recreated.
+		a.watermark.Store(wm)
+	}
+	wm = a.watermark.Load()
+	version := a.version.Add(1)
+
+	type acc struct {
+		m   consentproxy.Metrics
+		vis []uint64
+	}
+	// Phase 1: which keys changed, in any shard.
+	out := make(map[rowKey]*acc)
+	for i := range a.shards {
+		sh := &a.shards[i]
+		sh.mu.Lock()
+		for _, r := range sh.dirty {
+			r.dirty = false
+			if out[r.key] == nil {
+				out[r.key] = &acc{}
+			}
+		}
+		clear(sh.dirty)
+		sh.dirty = sh.dirty[:0]
+		sh.mu.Unlock()
+	}
+	// Phase 2: a key's row is the sum of its parts in every shard (a
+	// visitor's hits always land in one shard, so the hash lists are
+	// disjoint). Drop what is closed and collected.
+	sweepBefore := now.Add(-a.cfg.SessionTimeout).UnixNano()
+	for i := range a.shards {
+		sh := &a.shards[i]
+		sh.mu.Lock()
+		merge := func(r *row) {
+			if o := out[r.key]; o != nil {
+				o.m.Add(r.m)
+				o.vis = r.vis.appendTo(o.vis)
+			}
+			if r.key.hour < wm && !r.dirty {
+				sh.forget(&r.key)
+			}
+		}
+		for _, r := range sh.rows {
+			merge(r)
+		}
+		for _, r := range sh.rows1 {
+			merge(r)
+		}
+		for k := range sh.sites {
+			if k.hour < wm {
+				delete(sh.sites, k)
+			}
+		}
+		sh.sess.sweep(sweepBefore)
+		sh.mu.Unlock()
+	}
+	a.reg.dropBefore(wm)
+
+	b := consentproxy.Batch{Instance: a.instance, Version: version}
+	if len(out) == 0 {
+		return b
+	}
+	var byTable [numTables][]consentproxy.Row
+	for k, o := range out {
+		t := &tables[k.tbl]
+		r := consentproxy.Row{
+			Site:    k.site,
+			Hour:    time.Unix(k.hour, 0).UTC(),
+			Dims:    append([]string(nil), k.d[:len(t.Dims)]...),
+			Metrics: o.m,
+		}
+		if t.Visitors {
+			r.Visitors = o.vis
+			if r.Visitors == nil {
+				r.Visitors = []uint64{}
+			}
+		}
+		byTable[k.tbl] = append(byTable[k.tbl], r)
+	}
+	for i, rows := range byTable {
+		if len(rows) == 0 {
+			continue
+		}
+		slices.SortFunc(rows, compareRows)
+		b.Tables = append(b.Tables, consentproxy.TableRows{Table: tables[i], Rows: rows})
+	}
+	return b
+}
+
+func compareRows(x, y consentproxy.Row) int {
+	if c := cmp.Compare(x.Site, y.Site); c != 0 {
+		return c
+	}
+	if c := x.Hour.Compare(y.Hour); c != 0 {
+		return c
+	}
+	return slices.Compare(x.Dims, y.Dims)
+}
+
+// Realtime counts the distinct visitors of site whose last countable hit is
+// at most RealtimeWindow old. It reads the session table, so visitors who
+// are not counted (opted out, bots, unconsented when that is off) never
+// appear, and a session evicted under memory pressure is missed.
+func (a *Aggregator) Realtime(site string) int {
+	cutoff := a.cfg.Now().Add(-RealtimeWindow).UnixNano()
+	n := 0
+	for i := range a.shards {
+		sh := &a.shards[i]
+		sh.mu.Lock()
+		n += sh.sess.countSince(site, cutoff)
+		sh.mu.Unlock()
+	}
+	return n
+}
+
+// Stats are the aggregator's health counters, for /metrics.
+type Stats struct {
+	Rows            int    // rows held in memory, all shards and hours
+	Sessions        int    // sessions held in memory
+	Late            uint64 // hits dropped because their hour was already written and forgotten
+	Overflowed      uint64 // values counted as (other) because a cap was reached
+	SessionsEvicted uint64 // live sessions pushed out of a full session table
+	LostCorrections uint64 // bounce corrections whose start hour was already forgotten
+}
+
+// Stats returns the current counters.
+func (a *Aggregator) Stats() Stats {
+	s := Stats{
+		Late:            a.late.Load(),
+		Overflowed:      a.reg.overflowed.Load(),
+		LostCorrections: a.lostFix.Load(),
+	}
+	for i := range a.shards {
+		sh := &a.shards[i]
+		sh.mu.Lock()
+		s.Rows += sh.numRows()
+		s.Sessions += sh.sess.len()
+		s.SessionsEvicted += sh.sess.evicted
+		sh.mu.Unlock()
+	}
+	return s
+}
