@@ -10,8 +10,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"strconv"
+	"hash"
 	"strings"
+	"sync"
 	"time"
+	"unsafe"
 )
 
 // Cookie names. They are part of the public contract: the banner reads the
@@ -69,6 +72,7 @@ const (
 // site served by the same deployment does not verify.
 type Codec struct {
 	keys   [][]byte
+	macs   []sync.Pool // one pool of HMAC states per key: verifying is on every hit's path
 	maxAge time.Duration
 	now    func() time.Time
 }
@@ -90,7 +94,11 @@ func NewCodec(keys [][]byte, maxAge time.Duration, now func() time.Time) (*Codec
 	if now == nil {
 		now = time.Now
 	}
-	return &Codec{keys: keys, maxAge: maxAge, now: now}, nil
+	c := &Codec{keys: keys, macs: make([]sync.Pool, len(keys)), maxAge: maxAge, now: now}
+	for i, k := range keys {
+		c.macs[i].New = func() any { return hmac.New(sha256.New, k) }
+	}
+	return c, nil
 }
 
 // MaxAge is how long a choice stays valid before the banner asks again.
@@ -118,7 +126,9 @@ func (c *Codec) NewRecord(revision string, cats Categories) (Record, error) {
 func (c *Codec) Encode(r Record, scope string) string {
 	payload := cookieVersion + "." + r.ID + "." + strconv.FormatInt(r.Time.Unix(), 10) + "." +
 		r.Revision + "." + categoriesString(r.Categories)
-	return payload + "." + sign(c.keys[0], scope, payload)
+	var mac [sha256.Size]byte
+	c.sign(0, scope, payload, &mac)
+	return payload + "." + base64.RawURLEncoding.EncodeToString(mac[:sigBytes])
 }
 
 // Decode verifies v for scope and returns its record.
@@ -148,9 +158,15 @@ func (c *Codec) Decode(v, scope string) (Record, error) {
 		return Record{}, ErrMalformed
 	}
 	payload := v[:len(v)-len(f[5])-1]
+	var got [sigBytes]byte
+	if n, err := base64.RawURLEncoding.Decode(got[:], bytesOf(f[5])); err != nil || n != sigBytes {
+		return Record{}, ErrMalformed
+	}
 	verified := false
-	for _, k := range c.keys {
-		if hmac.Equal([]byte(sign(k, scope, payload)), []byte(f[5])) {
+	var mac [sha256.Size]byte
+	for i := range c.keys {
+		c.sign(i, scope, payload, &mac)
+		if hmac.Equal(mac[:sigBytes], got[:]) {
 			verified = true
 			break
 		}
@@ -169,14 +185,25 @@ func (c *Codec) Decode(v, scope string) (Record, error) {
 	return Record{Version: 1, ID: f[1], Time: t, Revision: f[3], Categories: cats}, nil
 }
 
-func sign(key []byte, scope, payload string) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("consentproxy/consent/v1|"))
-	m.Write([]byte(scope))
-	m.Write([]byte("|"))
-	m.Write([]byte(payload))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:sigBytes])
+// sign computes the MAC of payload for scope with key i into out.
+func (c *Codec) sign(i int, scope, payload string, out *[sha256.Size]byte) {
+	m := c.macs[i].Get().(hash.Hash)
+	m.Reset()
+	m.Write(macDomain)
+	m.Write(bytesOf(scope))
+	m.Write(macSep)
+	m.Write(bytesOf(payload))
+	m.Sum(out[:0])
+	c.macs[i].Put(m)
 }
+
+var (
+	macDomain = []byte("consentproxy/consent/v1|")
+	macSep    = []byte("|")
+)
+
+// bytesOf views a string's bytes without copying; the hash only reads them.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 func categoriesString(c Categories) string {
 	switch {

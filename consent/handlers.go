@@ -50,11 +50,13 @@ func (h *Handlers) Register(r fiber.Router) {
 // Scope is what a consent cookie is bound to: the cookie domain, or the host
 // when cookies are host-only.
 func (h *Handlers) Scope(c *fiber.Ctx) string {
-	return Scope(h.CookieDomain, c.Hostname())
+	return Scope(h.CookieDomain, string(c.Request().Header.Host()))
 }
 
-// Scope is what a consent cookie is bound to: the cookie domain, or the host
-// when cookies are host-only. The proxy and the handlers must agree on it.
+// Scope is what a consent cookie is bound to: the cookie domain, or the Host
+// header when cookies are host-only. The proxy and the handlers must agree on
+// it, so both read the Host header itself: behind a reverse proxy that
+// rewrites Host, set --cookie-domain.
 func Scope(cookieDomain, host string) string {
 	if cookieDomain != "" {
 		return strings.TrimPrefix(strings.ToLower(cookieDomain), ".")
@@ -95,12 +97,13 @@ func parseChoice(c *fiber.Ctx) (choice, error) {
 	if len(c.Body()) > 1024 {
 		return ch, consentproxy.Errorf(consentproxy.ETOOLARGE, "A consent choice is at most 1 KiB.")
 	}
+	ct := strings.ToLower(string(c.Request().Header.ContentType()))
 	switch {
-	case c.Is("json"):
+	case strings.HasPrefix(ct, fiber.MIMEApplicationJSON):
 		if err := json.Unmarshal(c.Body(), &ch); err != nil {
 			return ch, consentproxy.Errorf(consentproxy.EINVALID, "Invalid JSON: expected {\"analytics\":bool,\"marketing\":bool}.")
 		}
-	case c.Is("application/x-www-form-urlencoded") || c.Is("multipart/form-data"):
+	case strings.HasPrefix(ct, fiber.MIMEApplicationForm) || strings.HasPrefix(ct, fiber.MIMEMultipartForm):
 		for _, f := range []struct {
 			name string
 			dst  **bool

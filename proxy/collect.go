@@ -54,7 +54,7 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 		DNT:    string(hdr.Peek("DNT")) == "1",
 		Bot:    agent.Bot || len(lang) == 0 || isPrefetch(c),
 		Consent: p.cfg.Codec.StateOf(b2s(hdr.Cookie(consent.ConsentCookie)),
-			consent.Scope(p.cfg.CookieDomain, c.Hostname()), p.cfg.Revision),
+			consent.Scope(p.cfg.CookieDomain, b2s(hdr.Host())), p.cfg.Revision),
 	}
 	country := ""
 	if p.cfg.CountryHeader != "" && p.cfg.Trust.PeerTrusted(c) {
@@ -95,7 +95,8 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 // buffer and the request; the Recorder copies what it keeps.
 func (p *Proxy) observe(h *Hit, i int, reason consentproxy.Reason, now timeT, ua string,
 	agent consentproxy.Agent, ip netipAddr, lang []byte, country string) *consentproxy.Observation {
-	o := &consentproxy.Observation{
+	o := &h.obs
+	*o = consentproxy.Observation{
 		Time:      now,
 		Reason:    reason,
 		UserAgent: ua,

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"unicode/utf8"
+
+	consentproxy "github.com/consentproxy/consentproxy"
 )
 
 // Limits bound what one hit may carry. Zero fields take their defaults.
@@ -53,6 +55,10 @@ type Hit struct {
 	shared []param
 	params []param // every event's params, back to back
 	events []int   // end offset in params of each event
+
+	// obs is reused for every event's observation, so describing a hit to
+	// the Recorder allocates nothing.
+	obs consentproxy.Observation
 }
 
 // Reset empties h for reuse, keeping its capacity.

@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"net"
 	"net/netip"
 	"strings"
+	"unsafe"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -45,7 +47,8 @@ func (t *Trust) ClientIP(c *fiber.Ctx) netip.Addr {
 		} else {
 			xff = xff[:i]
 		}
-		a, err := netip.ParseAddr(string(part))
+		// The string view is safe: ParseAddr keeps no reference to it.
+		a, err := netip.ParseAddr(unsafe.String(unsafe.SliceData(part), len(part)))
 		if err != nil {
 			// A garbled hop: stop, and keep the last address we could vouch for.
 			return client
@@ -59,11 +62,19 @@ func (t *Trust) ClientIP(c *fiber.Ctx) netip.Addr {
 }
 
 func addrOf(c *fiber.Ctx) netip.Addr {
-	ap, err := netip.ParseAddrPort(c.Context().RemoteAddr().String())
-	if err != nil {
+	switch a := c.Context().RemoteAddr().(type) {
+	case *net.TCPAddr:
+		ip, _ := netip.AddrFromSlice(a.IP)
+		return ip
+	case nil:
 		return netip.Addr{}
+	default:
+		ap, err := netip.ParseAddrPort(a.String())
+		if err != nil {
+			return netip.Addr{}
+		}
+		return ap.Addr()
 	}
-	return ap.Addr()
 }
 
 func unmap(a netip.Addr) netip.Addr {

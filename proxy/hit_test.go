@@ -1,0 +1,136 @@
+package proxy
+
+import (
+	"errors"
+	"net/netip"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name, query, body string
+		events            []string // per event: "en=value" of the merged view, for checking
+		err               error
+	}{
+		{"query only", "v=2&tid=G-1&en=page_view", "", []string{"page_view"}, nil},
+		{"body lines", "v=2&tid=G-1", "en=a\nen=b\nen=c", []string{"a", "b", "c"}, nil},
+		{"line overrides query", "v=2&tid=G-1&en=q", "en=line\ndl=x", []string{"line", "q"}, nil},
+		{"CRLF lines and blank lines", "v=2", "en=a\r\n\r\nen=b\r\n", []string{"a", "b"}, nil},
+		{"empty lines only", "v=2&en=q", "\n\n", []string{"q"}, nil},
+		{"plus is a space", "en=a+b", "", []string{"a b"}, nil},
+		{"escaped", "en=%C3%A9v%C3%A9nement", "", []string{"événement"}, nil},
+		{"last duplicate wins", "en=first&en=second", "", []string{"second"}, nil},
+		{"key without value", "en=x&_ss&_fv", "", []string{"x"}, nil},
+		{"empty pairs skipped", "&&en=x&&", "", []string{"x"}, nil},
+		{"bad escape", "en=%G1", "", nil, errEncoding},
+		{"truncated escape", "en=%4", "", nil, errEncoding},
+		{"lone percent", "en=%", "", nil, errEncoding},
+		{"invalid UTF-8", "en=%ff", "", nil, errUTF8},
+		{"overlong UTF-8", "en=%c0%af", "", nil, errUTF8},
+		{"NUL", "en=a%00", "", nil, errControl},
+		{"raw control byte", "en=a\x01", "", nil, errControl},
+		{"newline in value", "en=x", "dt=a%0Ab", nil, errControl},
+		{"DEL", "en=%7f", "", nil, errControl},
+		{"empty name", "=x", "", nil, errEmptyName},
+		{"too many events", "v=2", strings.Repeat("en=x\n", 26), nil, errTooMany},
+		{"25 events is fine", "v=2", strings.Repeat("en=x\n", 25), []string{"x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x"}, nil},
+		{"too many params", strings.Repeat("a=1&", 257), "", nil, errParams},
+		{"value too long", "dt=" + strings.Repeat("a", 8<<10+1), "", nil, errValue},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var h Hit
+			err := h.Parse([]byte(tt.query), []byte(tt.body), Limits{})
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("Parse error %v, want %v", err, tt.err)
+			}
+			if err != nil {
+				return
+			}
+			if h.NumEvents() != len(tt.events) {
+				t.Fatalf("%d events, want %d", h.NumEvents(), len(tt.events))
+			}
+			for i, want := range tt.events {
+				if got, _ := h.Get(i, "en"); string(got) != want {
+					t.Errorf("event %d en=%q, want %q", i, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestParseReuse: a reused Hit forgets the previous request entirely.
+func TestParseReuse(t *testing.T) {
+	var h Hit
+	if err := h.Parse([]byte("tid=G-1&uid=secret"), []byte("en=a\nen=b"), Limits{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Parse([]byte("tid=G-2"), nil, Limits{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := h.Get(0, "uid"); ok || h.NumEvents() != 1 {
+		t.Fatalf("state leaked from the previous hit: %d events", h.NumEvents())
+	}
+}
+
+// FuzzParse: no panic; accepted hits decode to valid UTF-8 without control
+// bytes, their minimized form parses, and re-encoding and re-parsing a parsed
+// hit gives the same hit.
+func FuzzParse(f *testing.F) {
+	f.Add("v=2&tid=G-TEST123&cid=1.2&en=page_view&dl=https%3A%2F%2Fsite.example%2F", "")
+	f.Add("v=2&tid=G-TEST123&cid=1.2&sid=1", "en=page_view&dl=https%3A%2F%2Fx%2F\nen=scroll&epn.percent_scrolled=90")
+	f.Add("en=%C3%A9&x=%zz", "a=b\r\n\r\nc")
+	f.Add("uafvl=Google%20Chrome;143.0.7499.194|Chromium;143.0.7499.194|Not%20A(Brand;24.0.0.0", "")
+	f.Fuzz(func(t *testing.T, query, body string) {
+		var h Hit
+		if err := h.Parse([]byte(query), []byte(body), Limits{}); err != nil {
+			return
+		}
+		check := func(ps []param) {
+			for _, p := range ps {
+				for _, b := range [][]byte{p.key, p.val} {
+					if !utf8.Valid(b) || strings.ContainsAny(string(b), "\x00\r\n") {
+						t.Fatalf("accepted %q", b)
+					}
+				}
+			}
+		}
+		check(h.Shared())
+		var m Minimizer
+		var again Hit
+		q := m.appendParams(nil, h.Shared())
+		var lines []byte
+		for i := 0; i < h.NumEvents(); i++ {
+			check(h.Event(i))
+			if i > 0 {
+				lines = append(lines, '\n')
+			}
+			lines = append(lines, appendRaw(nil, h.Event(i))...)
+		}
+		var minimized Hit
+		if err := minimized.Parse(m.AppendShared(q[:0:0], h.Shared(), netip.MustParseAddr("203.0.113.9")), nil, Limits{MaxParams: 1000}); err != nil {
+			t.Fatalf("minimized query does not parse: %v", err)
+		}
+		if err := again.Parse(appendRaw(nil, h.Shared()), lines, Limits{}); err != nil {
+			t.Fatalf("re-encoded hit does not parse: %v", err)
+		}
+		if len(again.Shared()) != len(h.Shared()) {
+			t.Fatalf("shared params %d, then %d", len(h.Shared()), len(again.Shared()))
+		}
+	})
+}
+
+// appendRaw encodes params without any minimization.
+func appendRaw(dst []byte, ps []param) []byte {
+	for i, p := range ps {
+		if i > 0 {
+			dst = append(dst, '&')
+		}
+		dst = appendEscaped(dst, p.key)
+		dst = append(dst, '=')
+		dst = appendEscaped(dst, p.val)
+	}
+	return dst
+}
