@@ -312,8 +312,8 @@ func TestClassify(t *testing.T) {
 		"INSERT INTO t SELECT * FROM nope": {1, ClassMutating},
 	} {
 		got, err := c.Classify(q)
-		if errors.Is(err, ErrNoClassifier) {
-			t.Skip(err)
+		if errors.Is(err, ErrNoClassifier) && os.Getenv("CI") != "true" {
+			t.Skip(err) // an older library; the pinned one has the classifier
 		}
 		if err != nil || got != want {
 			t.Errorf("Classify(%q) = %+v, %v; want %+v", q, got, err, want)
