@@ -128,7 +128,6 @@ func heapAfter(tb testing.TB, visitors, hits int) (uint64, *Aggregator) {
 	return ms.HeapAlloc, a
 }
 
-
 // BenchmarkMemory1M reports the live heap after 1M hits from 100k visitors.
 func BenchmarkMemory1M(b *testing.B) {
 	for b.Loop() {
