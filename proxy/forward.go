@@ -75,9 +75,9 @@ func NewForwarder(cfg ForwarderConfig) (*Forwarder, error) {
 	if cfg.Upstream == "" {
 		cfg.Upstream = "https://www.google-analytics.com"
 	}
-	u, err := url.Parse(cfg.Upstream)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-		return nil, fmt.Errorf("ga upstream %q: want an origin such as https://www.google-analytics.com", cfg.Upstream)
+	origin, err := parseOrigin("ga upstream", cfg.Upstream)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.QueueSize <= 0 {
 		cfg.QueueSize = 10000
@@ -99,7 +99,7 @@ func NewForwarder(cfg ForwarderConfig) (*Forwarder, error) {
 	}
 	f := &Forwarder{
 		cfg:    cfg,
-		origin: u.Scheme + "://" + u.Host,
+		origin: origin,
 		client: newClient(cfg.DialTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.MaxIdleConnDuration, cfg.Workers),
 		queue:  make(chan *job, cfg.QueueSize),
 	}
@@ -109,6 +109,17 @@ func NewForwarder(cfg ForwarderConfig) (*Forwarder, error) {
 		go f.work()
 	}
 	return f, nil
+}
+
+// parseOrigin checks that s is a bare origin (scheme and host): upstream
+// URLs are built only from it and fixed paths, never from client input.
+func parseOrigin(what, s string) (string, error) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil || u.Fragment != "" {
+		return "", fmt.Errorf("%s %q: want an origin such as https://www.google.com", what, s)
+	}
+	return u.Scheme + "://" + u.Host, nil
 }
 
 // newClient builds a pooled keep-alive client with a bound on every phase.

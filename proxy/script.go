@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net/url"
 	"sync"
 	"time"
 
@@ -66,9 +65,9 @@ func NewScripts(cfg ScriptConfig) (*Scripts, error) {
 	if cfg.Upstream == "" {
 		cfg.Upstream = "https://www.googletagmanager.com"
 	}
-	u, err := url.Parse(cfg.Upstream)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-		return nil, fmt.Errorf("gtm upstream %q: want an origin such as https://www.googletagmanager.com", cfg.Upstream)
+	origin, err := parseOrigin("gtm upstream", cfg.Upstream)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.TTL <= 0 {
 		cfg.TTL = time.Hour
@@ -84,7 +83,7 @@ func NewScripts(cfg ScriptConfig) (*Scripts, error) {
 	}
 	return &Scripts{
 		cfg:     cfg,
-		origin:  u.Scheme + "://" + u.Host,
+		origin:  origin,
 		client:  newClient(cfg.Timeout/2, cfg.Timeout, cfg.Timeout, 90*time.Second, 4),
 		now:     time.Now,
 		entries: map[string]*script{},
