@@ -41,6 +41,7 @@ func TestBadInput(t *testing.T) {
 		{"origin not allowed", "POST", okQuery, map[string]string{"Origin": "https://evil.example"}, "", 403, consentproxy.EFORBIDDEN, true},
 		{"method PUT", "PUT", okQuery, nil, "", 405, consentproxy.EMETHOD, false},
 		{"method DELETE", "DELETE", okQuery, nil, "", 405, consentproxy.EMETHOD, false},
+		{"method HEAD", "HEAD", okQuery, nil, "", 405, consentproxy.EMETHOD, false},
 		{"unknown path", "GET", "/collect?v=1&tid=UA-1", nil, "", 404, consentproxy.ENOTFOUND, false},
 		{"trailing slash is another path", "GET", "/g/collect/?v=2&tid=G-TEST123", nil, "", 404, consentproxy.ENOTFOUND, false},
 		{"case is another path", "GET", "/G/collect?v=2&tid=G-TEST123", nil, "", 404, consentproxy.ENOTFOUND, false},
