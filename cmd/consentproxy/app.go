@@ -1,0 +1,303 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	consentproxy "github.com/consentproxy/consentproxy"
+	"github.com/consentproxy/consentproxy/aggregate"
+	"github.com/consentproxy/consentproxy/consent"
+	"github.com/consentproxy/consentproxy/geoip"
+	"github.com/consentproxy/consentproxy/proxy"
+	"github.com/consentproxy/consentproxy/store"
+	"github.com/consentproxy/consentproxy/store/chdb"
+	"github.com/consentproxy/consentproxy/store/clickhouse"
+	"github.com/consentproxy/consentproxy/uaparse"
+	"github.com/consentproxy/consentproxy/web"
+)
+
+// Main is the program with its parts exposed, so tests boot the real thing
+// on port :0 and inspect it.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+
+	App        *fiber.App
+	Errors     *web.Errors
+	Proxy      *proxy.Proxy
+	Forwarder  *proxy.Forwarder
+	Scripts    *proxy.Scripts
+	Aggregator *aggregate.Aggregator
+	Flusher    *aggregate.Flusher
+	Store      consentproxy.Store
+	Geo        *geoip.DB
+
+	ln         net.Listener
+	background sync.WaitGroup
+	stopBg     context.CancelFunc
+	serveErr   chan error
+}
+
+// NewMain returns a Main with a quiet logger; ParseFlags or a test fills Config.
+func NewMain() *Main {
+	return &Main{Logger: slog.New(slog.DiscardHandler)}
+}
+
+// Addr is the address the server listens on (with the real port for ":0").
+func (m *Main) Addr() string {
+	if m.ln == nil {
+		return ""
+	}
+	return m.ln.Addr().String()
+}
+
+// StoreKind names the store without its credentials.
+func (m *Main) StoreKind() string {
+	if m.Config.Store == "none" {
+		return "none"
+	}
+	u, err := url.Parse(m.Config.Store)
+	if err != nil {
+		return "invalid"
+	}
+	return u.Scheme
+}
+
+// Run opens every part and starts serving in the background.
+func (m *Main) Run(ctx context.Context) error {
+	cfg := m.Config
+	if cfg.Secret == nil {
+		secret, err := ensureSecret(cfg.DataDir, m.Logger)
+		if err != nil {
+			return err
+		}
+		cfg.Secret = secret
+	}
+	codec, err := consent.NewCodec(append([][]byte{cfg.Secret}, cfg.OldSecrets...), cfg.ConsentMaxAge, nil)
+	if err != nil {
+		return fmt.Errorf("consent codec: %w", err)
+	}
+	if cfg.GeoIPDB != "" {
+		if m.Geo, err = geoip.Open(cfg.GeoIPDB); err != nil {
+			return fmt.Errorf("open geoip db: %w", err)
+		}
+	}
+	if m.Store, err = m.openStore(ctx); err != nil {
+		return err
+	}
+	acfg := aggregate.Config{Secret: cfg.Secret, CountWithoutConsent: cfg.CountWithoutConsent}
+	if m.Geo != nil {
+		acfg.Geo = m.Geo
+	}
+	if m.Aggregator, err = aggregate.New(acfg); err != nil {
+		return fmt.Errorf("aggregator: %w", err)
+	}
+	bg, stop := context.WithCancel(context.Background())
+	m.stopBg = stop
+	if m.Store != nil {
+		m.Flusher, err = aggregate.NewFlusher(m.Aggregator, m.Store, aggregate.FlushConfig{
+			Interval: cfg.FlushInterval,
+			SpoolDir: filepath.Join(cfg.DataDir, "spool"),
+			Logger:   m.Logger,
+		})
+		if err != nil {
+			return fmt.Errorf("flusher: %w", err)
+		}
+		if err := m.Flusher.Replay(ctx); err != nil {
+			// The spool stays on disk and is retried by the flusher.
+			m.Logger.Warn("spool replay incomplete", "err", err)
+		}
+		m.goBackground(func() { m.Flusher.Run(bg) })
+		m.goBackground(func() { m.retain(bg) })
+	} else {
+		// Without a store, aggregates still feed realtime; collecting keeps
+		// their memory bounded.
+		m.goBackground(func() { m.discard(bg) })
+	}
+
+	if m.Forwarder, err = proxy.NewForwarder(proxy.ForwarderConfig{
+		Upstream: cfg.GAUpstream, QueueSize: cfg.ForwardQueue, Workers: cfg.ForwardWorkers,
+	}); err != nil {
+		return err
+	}
+	if m.Scripts, err = proxy.NewScripts(proxy.ScriptConfig{Upstream: cfg.GTMUpstream, TTL: cfg.ScriptTTL}); err != nil {
+		return err
+	}
+	origins := web.NewOrigins(cfg.AllowedOrigins)
+	trust := web.NewTrust(cfg.TrustedProxies)
+	m.Proxy = proxy.New(proxy.Config{
+		MeasurementIDs: cfg.MeasurementIDs,
+		Origins:        origins,
+		Trust:          trust,
+		CountryHeader:  cfg.CountryHeader,
+		Policy:         consent.Policy{HonorDNT: cfg.HonorDNT, HonorGPC: cfg.HonorGPC},
+		Codec:          codec,
+		Revision:       cfg.Revision,
+		CookieDomain:   cfg.CookieDomain,
+		Minimizer:      proxy.Minimizer{IPMode: cfg.IPMode, KeepURLParams: cfg.KeepURLParams, KeepUserParams: cfg.KeepUserParams},
+		Limits:         proxy.Limits{MaxEvents: cfg.MaxEvents},
+		Agents:         uaparse.New(0),
+		Recorder:       m.Aggregator,
+		Forwarder:      m.Forwarder,
+		Scripts:        m.Scripts,
+	})
+
+	m.App, m.Errors = web.NewApp(web.Config{
+		TrustedProxies: cfg.TrustedProxies,
+		ReadBufferSize: cfg.ReadBuffer,
+		BodyLimit:      cfg.MaxBody,
+		Logger:         m.Logger,
+	})
+	m.App.Use(web.Guard(), web.SecurityHeaders())
+	web.Health(m.App, m.checks())
+	m.Proxy.Register(m.App)
+	sites := map[string]bool{}
+	for _, id := range cfg.MeasurementIDs {
+		sites[id] = true
+	}
+	(&consent.Handlers{
+		Codec: codec, Revision: cfg.Revision, CookieDomain: cfg.CookieDomain,
+		Origins: origins, Sites: sites, Choice: m.Aggregator.RecordChoice,
+	}).Register(m.App)
+
+	if m.ln, err = net.Listen("tcp", cfg.Listen); err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	m.serveErr = make(chan error, 1)
+	go func() { m.serveErr <- m.App.Listener(m.ln) }()
+	return nil
+}
+
+func (m *Main) goBackground(f func()) {
+	m.background.Add(1)
+	go func() {
+		defer m.background.Done()
+		f()
+	}()
+}
+
+// openStore opens the configured engine; nil for --store none. Opening
+// applies pending migrations under the schema lock.
+func (m *Main) openStore(ctx context.Context) (consentproxy.Store, error) {
+	cfg := m.Config
+	// --clickhouse-replicated defaults to true but only means something
+	// with a cluster; the stores refuse Replicated without one.
+	opts := store.Options{Database: cfg.storeDatabase, Cluster: cfg.ClickHouseCluster,
+		Replicated: cfg.ClickHouseCluster != "" && cfg.ClickHouseReplicate, Retention: cfg.Retention}
+	switch m.StoreKind() {
+	case "none":
+		return nil, nil
+	case "chdb":
+		s, err := chdb.Open(ctx, cfg.Store, opts)
+		if err != nil {
+			return nil, fmt.Errorf("open embedded clickhouse: %w", err)
+		}
+		return s, nil
+	case "clickhouse":
+		s, err := clickhouse.Open(ctx, cfg.Store, opts)
+		if err != nil {
+			return nil, fmt.Errorf("open clickhouse: %w", err)
+		}
+		return s, nil
+	}
+	return nil, errors.New("unknown store")
+}
+
+func (m *Main) checks() map[string]web.Check {
+	checks := map[string]web.Check{
+		"forwarder": func(context.Context) error {
+			st := m.Forwarder.Stats()
+			if st.QueueDepth >= m.Config.ForwardQueue {
+				return errors.New("forward queue full")
+			}
+			return nil
+		},
+	}
+	if m.Store != nil {
+		checks["store"] = m.Store.Ping
+	}
+	return checks
+}
+
+// retain drops months older than the retention period, at start and hourly.
+func (m *Main) retain(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		dctx, cancel := context.WithTimeout(ctx, time.Minute)
+		if err := m.Store.DropBefore(dctx, time.Now().Add(-m.Config.Retention)); err != nil && ctx.Err() == nil {
+			m.Logger.Warn("retention", "err", err)
+		}
+		cancel()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (m *Main) discard(ctx context.Context) {
+	t := time.NewTicker(m.Config.FlushInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			m.Aggregator.Collect()
+		}
+	}
+}
+
+// Close shuts down in order: stop taking requests, then drain the forward
+// queue and write the last aggregates side by side within ctx's deadline,
+// then close the store. ctx must be fresh (not the cancelled run context) so
+// the final flush can still reach the store.
+func (m *Main) Close(ctx context.Context) error {
+	var errs []error
+	if m.App != nil {
+		if err := m.App.ShutdownWithContext(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop http: %w", err))
+		}
+	}
+	if m.stopBg != nil {
+		m.stopBg()
+		m.background.Wait()
+	}
+	var wg sync.WaitGroup
+	var fwdErr, flushErr error
+	if m.Forwarder != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); fwdErr = m.Forwarder.Close(ctx) }()
+	}
+	if m.Flusher != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); flushErr = m.Flusher.Flush(ctx) }()
+	}
+	wg.Wait()
+	if fwdErr != nil {
+		errs = append(errs, fmt.Errorf("drain forward queue: %w", fwdErr))
+	}
+	if flushErr != nil {
+		errs = append(errs, fmt.Errorf("final flush: %w", flushErr))
+	}
+	if m.Store != nil {
+		if err := m.Store.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close store: %w", err))
+		}
+	}
+	if m.Geo != nil {
+		m.Geo.Close()
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,467 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/consentproxy/consentproxy/consent"
+	"github.com/consentproxy/consentproxy/proxy"
+)
+
+// Config is the whole deployment configuration. Every field is a flag, an
+// environment variable CONSENTPROXY_<FLAG_NAME> and a key of the optional
+// YAML file; the command line wins over the environment, which wins over the
+// file. The defaults are the flags' defaults (see flags below and README).
+type Config struct {
+	Listen         string
+	GAUpstream     string
+	GTMUpstream    string
+	MeasurementIDs []string
+	AllowedOrigins []string
+	TrustedProxies []netip.Prefix
+	IPMode         proxy.IPMode
+	HonorDNT       bool
+	HonorGPC       bool
+	Secret         []byte   // signing key: --secret, @file, or generated in the data dir
+	OldSecrets     [][]byte // rotated-out keys that still verify
+	CookieDomain   string
+	DataDir        string
+	Revision       string
+	ConsentMaxAge  time.Duration
+	KeepURLParams  []string
+	KeepUserParams []string
+	CountryHeader  string
+
+	Store               string
+	ClickHouseCluster   string
+	ClickHouseReplicate bool
+	Retention           time.Duration
+	FlushInterval       time.Duration
+	CountWithoutConsent bool
+	GeoIPDB             string
+
+	MaxBody        int
+	MaxEvents      int
+	ReadBuffer     int
+	ForwardQueue   int
+	ForwardWorkers int
+	ScriptTTL      time.Duration
+	DrainTimeout   time.Duration
+
+	LogFormat string
+	LogLevel  string
+
+	secretSource string // how the secret was given, for messages
+
+	// storeDatabase, when set, names the store's database instead of the
+	// default ("consentproxy", or a clickhouse:// DSN's path). Not a flag:
+	// chDB runs one directory per process, so tests that boot several
+	// embedded stores in one process tell them apart by database.
+	storeDatabase string
+}
+
+// rawConfig is every flag as text, before validation.
+type rawConfig struct {
+	fs     *flag.FlagSet
+	values map[string]*string
+	check  bool
+	config string
+	// fileErr is a problem of the YAML file that validate reports with
+	// every other one (unknown keys), rather than stopping at it.
+	fileErr string
+}
+
+// flagSpec is one flag: its name, default and help. The order here is the
+// order of --help and of the README's reference.
+type flagSpec struct{ name, def, help string }
+
+var flagSpecs = []flagSpec{
+	{"listen", ":8080", "address to serve on"},
+	{"ga-upstream", "https://www.google-analytics.com", "GA4 collection origin hits are forwarded to"},
+	{"gtm-upstream", "https://www.googletagmanager.com", "origin gtag.js is fetched from"},
+	{"measurement-ids", "", "comma list of GA4 measurement ids served and forwarded (required), e.g. G-ABC123"},
+	{"allowed-origins", "", "comma list of site origins allowed to send hits and choices cross-origin, e.g. https://example.com"},
+	{"trusted-proxies", "", "comma list of CIDRs whose X-Forwarded-For (and country header) is believed"},
+	{"ip-mode", "truncate", "what Google learns of the visitor's IP: truncate (/24, /48) or redact (::)"},
+	{"honor-dnt", "true", "treat DNT: 1 as an opt-out"},
+	{"honor-gpc", "true", "treat Sec-GPC: 1 as an opt-out"},
+	{"secret", "", "signing key, or @path to a file holding it; generated in the data dir when unset"},
+	{"previous-secrets", "", "comma list (or @path, one per line) of rotated-out keys that still verify"},
+	{"cookie-domain", "", "domain for the consent and opt-out cookies; empty = host-only"},
+	{"data-dir", "./data", "directory for the generated secret, the spool and the embedded database"},
+	{"policy-revision", "1", "policy revision consent is asked for; changing it asks everyone again"},
+	{"consent-max-age", "4368h", "how long a consent choice (accept or reject) is valid: 182 days"},
+	{"keep-url-params", "utm_*,gclid", "query parameters dl and dr keep; a trailing * matches a prefix"},
+	{"keep-user-params", "", "user identifiers forwarded anyway: uid, up.<name>, upn.<name>"},
+	{"country-header", "", "trusted CDN header carrying the visitor's ISO country, e.g. CF-IPCountry"},
+	{"store", "", "aggregate store: chdb://PATH (embedded; default chdb://<data-dir>/clickhouse), clickhouse://user:pass@host:9000/db, or none"},
+	{"clickhouse-cluster", "", "ClickHouse cluster name: DDL ON CLUSTER, Distributed tables"},
+	{"clickhouse-replicated", "true", "with a cluster, use Replicated engines (needs Keeper/ZooKeeper)"},
+	{"retention", "25mo", "how long aggregates are kept: a duration (720h), days (400d) or months (25mo)"},
+	{"flush-interval", "10s", "how often in-memory aggregates are written"},
+	{"count-without-consent", "true", "count hits without analytics consent in the aggregates (never forwarded)"},
+	{"geoip-db", "", "path to a MaxMind-format country database (.mmdb)"},
+	{"max-body", "65536", "largest /g/collect body in bytes"},
+	{"max-events", "25", "most events in one /g/collect body"},
+	{"read-buffer", "16384", "largest request line plus headers in bytes"},
+	{"forward-queue", "10000", "hits waiting for Google before new ones are dropped"},
+	{"forward-workers", "32", "concurrent requests to Google"},
+	{"script-ttl", "1h", "how long a fetched gtag.js is served before it is fetched again"},
+	{"drain-timeout", "10s", "how long shutdown waits for the forward queue and the last flush"},
+	{"log-format", "text", "text or json"},
+	{"log-level", "info", "debug, info, warn or error"},
+}
+
+// EnvName is the environment variable that sets a flag.
+func EnvName(flagName string) string {
+	return "CONSENTPROXY_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func newRawConfig() *rawConfig {
+	r := &rawConfig{fs: flag.NewFlagSet("consentproxy", flag.ContinueOnError), values: map[string]*string{}}
+	for _, f := range flagSpecs {
+		r.values[f.name] = r.fs.String(f.name, f.def, f.help+" (env "+EnvName(f.name)+")")
+	}
+	r.fs.StringVar(&r.config, "config", "", "optional YAML file whose keys are flag names")
+	r.fs.BoolVar(&r.check, "check-config", false, "validate the configuration, print every problem, exit 0 or 1")
+	return r
+}
+
+// parse reads args, then the environment and the YAML file for flags the
+// command line did not set.
+func (r *rawConfig) parse(args []string, getenv func(string) string) error {
+	if err := r.fs.Parse(args); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	r.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if !set["config"] {
+		r.config = getenv(EnvName("config"))
+	}
+	file := map[string]string{}
+	if r.config != "" {
+		var err error
+		if file, err = readYAML(r.config); err != nil {
+			if !errors.Is(err, errUnknownKeys) {
+				return err
+			}
+			r.fileErr = err.Error()
+		}
+	}
+	for _, f := range flagSpecs {
+		if set[f.name] {
+			continue
+		}
+		if v, ok := lookupEnv(getenv, EnvName(f.name)); ok {
+			*r.values[f.name] = v
+		} else if v, ok := file[f.name]; ok {
+			*r.values[f.name] = v
+		}
+	}
+	return nil
+}
+
+func lookupEnv(getenv func(string) string, name string) (string, bool) {
+	v := getenv(name)
+	return v, v != ""
+}
+
+// errUnknownKeys marks a YAML file naming keys that are no flag: likely a
+// typo, which must not pass silently.
+var errUnknownKeys = errors.New("unknown keys")
+
+// readYAML reads a flat mapping of flag names to scalars or lists. With
+// unknown keys it returns the known ones and an errUnknownKeys error.
+func readYAML(path string) (map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("parse config %s: %w", path, err)
+	}
+	known := map[string]bool{}
+	for _, f := range flagSpecs {
+		known[f.name] = true
+	}
+	out := map[string]string{}
+	var unknown []string
+	for k, v := range m {
+		if !known[k] {
+			unknown = append(unknown, k)
+			continue
+		}
+		switch v := v.(type) {
+		case []any:
+			parts := make([]string, len(v))
+			for i, e := range v {
+				parts[i] = fmt.Sprint(e)
+			}
+			out[k] = strings.Join(parts, ",")
+		case nil:
+			out[k] = ""
+		default:
+			out[k] = fmt.Sprint(v)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return out, fmt.Errorf("%s: %w: %s", path, errUnknownKeys, strings.Join(unknown, ", "))
+	}
+	return out, nil
+}
+
+// validate turns the raw text into a Config, collecting every problem so an
+// operator fixes them all in one go.
+func (r *rawConfig) validate() (Config, []string) {
+	var errs []string
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, "--"+name+": "+fmt.Sprintf(format, args...))
+	}
+	if r.fileErr != "" {
+		bad("config", "%s", r.fileErr)
+	}
+	v := func(name string) string { return strings.TrimSpace(*r.values[name]) }
+	boolean := func(name string) bool {
+		b, err := strconv.ParseBool(v(name))
+		if err != nil {
+			bad(name, "want true or false, got %q", v(name))
+		}
+		return b
+	}
+	integer := func(name string, min, max int) int {
+		n, err := strconv.Atoi(v(name))
+		if err != nil || n < min || n > max {
+			bad(name, "want an integer from %d to %d, got %q", min, max, v(name))
+		}
+		return n
+	}
+	duration := func(name string, min time.Duration) time.Duration {
+		d, err := parseDuration(v(name))
+		if err != nil || d < min {
+			bad(name, "want a duration of at least %s, got %q", min, v(name))
+		}
+		return d
+	}
+	c := Config{
+		Listen:              v("listen"),
+		GAUpstream:          v("ga-upstream"),
+		GTMUpstream:         v("gtm-upstream"),
+		MeasurementIDs:      list(v("measurement-ids")),
+		AllowedOrigins:      list(v("allowed-origins")),
+		HonorDNT:            boolean("honor-dnt"),
+		HonorGPC:            boolean("honor-gpc"),
+		CookieDomain:        v("cookie-domain"),
+		DataDir:             v("data-dir"),
+		Revision:            v("policy-revision"),
+		ConsentMaxAge:       duration("consent-max-age", time.Hour),
+		KeepURLParams:       list(v("keep-url-params")),
+		KeepUserParams:      list(v("keep-user-params")),
+		CountryHeader:       v("country-header"),
+		Store:               v("store"),
+		ClickHouseCluster:   v("clickhouse-cluster"),
+		ClickHouseReplicate: boolean("clickhouse-replicated"),
+		Retention:           duration("retention", 24*time.Hour),
+		FlushInterval:       duration("flush-interval", 100*time.Millisecond),
+		CountWithoutConsent: boolean("count-without-consent"),
+		GeoIPDB:             v("geoip-db"),
+		MaxBody:             integer("max-body", 1024, 16<<20),
+		MaxEvents:           integer("max-events", 1, 1000),
+		ReadBuffer:          integer("read-buffer", 4096, 1<<20),
+		ForwardQueue:        integer("forward-queue", 1, 10_000_000),
+		ForwardWorkers:      integer("forward-workers", 1, 4096),
+		ScriptTTL:           duration("script-ttl", time.Second),
+		DrainTimeout:        duration("drain-timeout", 0),
+		LogFormat:           v("log-format"),
+		LogLevel:            v("log-level"),
+	}
+	if _, _, err := splitHostPort(c.Listen); err != nil {
+		bad("listen", "%v", err)
+	}
+	for _, u := range []struct{ name, val string }{{"ga-upstream", c.GAUpstream}, {"gtm-upstream", c.GTMUpstream}} {
+		if err := checkOrigin(u.val); err != nil {
+			bad(u.name, "%v", err)
+		}
+	}
+	if len(c.MeasurementIDs) == 0 {
+		bad("measurement-ids", "at least one id is required, e.g. G-ABC123")
+	}
+	for _, id := range c.MeasurementIDs {
+		if !proxy.ValidMeasurementID(id) {
+			bad("measurement-ids", "%q is not a measurement id such as G-ABC123", id)
+		}
+	}
+	for _, o := range c.AllowedOrigins {
+		if err := checkOrigin(o); err != nil {
+			bad("allowed-origins", "%v", err)
+		}
+	}
+	for _, s := range list(v("trusted-proxies")) {
+		p, err := parsePrefix(s)
+		if err != nil {
+			bad("trusted-proxies", "%q is not a CIDR or an IP", s)
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+	var ok bool
+	if c.IPMode, ok = proxy.ParseIPMode(v("ip-mode")); !ok {
+		bad("ip-mode", "want truncate or redact, got %q", v("ip-mode"))
+	}
+	if !consent.ValidRevision(c.Revision) {
+		bad("policy-revision", "want 1-32 characters of A-Z a-z 0-9 _ -, got %q", c.Revision)
+	}
+	if c.CookieDomain != "" && !validDomain(c.CookieDomain) {
+		bad("cookie-domain", "%q is not a domain name", c.CookieDomain)
+	}
+	if c.DataDir == "" {
+		bad("data-dir", "must not be empty")
+	}
+	for _, k := range c.KeepUserParams {
+		if k != "uid" && !strings.HasPrefix(k, "up.") && !strings.HasPrefix(k, "upn.") {
+			bad("keep-user-params", "%q is not uid, up.<name> or upn.<name>", k)
+		}
+	}
+	if c.Store == "" {
+		c.Store = "chdb://" + filepath.Join(c.DataDir, "clickhouse")
+	}
+	if err := checkStore(c.Store); err != nil {
+		bad("store", "%v", err)
+	}
+	if c.ClickHouseCluster != "" && !strings.HasPrefix(c.Store, "clickhouse://") {
+		bad("clickhouse-cluster", "needs a clickhouse:// store")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("log-format", "want text or json, got %q", c.LogFormat)
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		bad("log-level", "%v", err)
+	}
+	var err error
+	if c.Secret, c.secretSource, err = readSecret(v("secret")); err != nil {
+		bad("secret", "%v", err)
+	}
+	if c.OldSecrets, err = readSecrets(v("previous-secrets")); err != nil {
+		bad("previous-secrets", "%v", err)
+	}
+	return c, errs
+}
+
+func list(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// parseDuration accepts Go durations plus whole days ("400d") and months
+// ("25mo", a month being 1/12 of 365.25 days), which is how people say
+// retention periods.
+func parseDuration(s string) (time.Duration, error) {
+	for _, u := range []struct {
+		suffix string
+		unit   time.Duration
+	}{{"mo", time.Duration(365.25 * 24 / 12 * float64(time.Hour))}, {"d", 24 * time.Hour}} {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			i, err := strconv.Atoi(n)
+			if err != nil || i < 0 {
+				return 0, errors.New("bad number")
+			}
+			if i > int(math.MaxInt64/u.unit) {
+				return 0, errors.New("too long") // would wrap around
+			}
+			return time.Duration(i) * u.unit, nil
+		}
+	}
+	return time.ParseDuration(s)
+}
+
+func parsePrefix(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+func checkOrigin(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("%q is not an origin such as https://example.com", s)
+	}
+	return nil
+}
+
+func checkStore(s string) error {
+	if s == "none" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a store URL", s)
+	}
+	switch u.Scheme {
+	case "chdb":
+		if u.Host+u.Path == "" {
+			return errors.New("chdb:// needs a path, e.g. chdb://./data/clickhouse")
+		}
+	case "clickhouse":
+		if u.Host == "" {
+			return errors.New("clickhouse:// needs a host, e.g. clickhouse://default:@127.0.0.1:9000/consentproxy")
+		}
+	default:
+		return fmt.Errorf("unknown store scheme %q: want chdb, clickhouse or none", u.Scheme)
+	}
+	return nil
+}
+
+func validDomain(d string) bool {
+	d = strings.TrimPrefix(d, ".")
+	if len(d) == 0 || len(d) > 253 || !strings.Contains(d, ".") && d != "localhost" {
+		return false
+	}
+	for _, label := range strings.Split(d, ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		for _, c := range label {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func splitHostPort(s string) (string, int, error) {
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return "", 0, fmt.Errorf("%q: want host:port or :port", s)
+	}
+	port, err := strconv.Atoi(s[i+1:])
+	if err != nil || port < 0 || port > 65535 {
+		return "", 0, fmt.Errorf("%q: bad port", s)
+	}
+	return s[:i], port, nil
+}

@@ -1,0 +1,132 @@
+// Command consentproxy runs the first-party GA4 proxy: see README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is main without os.Exit, so tests can drive every exit path.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "migrate" {
+		return runMigrate(args[1:], stderr)
+	}
+	m := NewMain()
+	cfg, code, ok := m.ParseFlags(args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	m.Config = cfg
+	m.Logger = newLogger(stderr, cfg)
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := m.Run(ctx); err != nil {
+		m.Logger.Error("start", "err", err)
+		m.Close(context.Background())
+		return 1
+	}
+	m.Logger.Info("listening", "addr", m.Addr(), "store", m.StoreKind(), "measurement_ids", cfg.MeasurementIDs)
+	<-ctx.Done()
+	stop()
+
+	// A second signal forces the exit; the first drains.
+	force := make(chan os.Signal, 1)
+	signal.Notify(force, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		<-force
+		m.Logger.Warn("second signal: exiting without draining")
+		os.Exit(2)
+	}()
+	m.Logger.Info("shutting down", "drain_timeout", cfg.DrainTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.DrainTimeout)
+	defer cancel()
+	if err := m.Close(sctx); err != nil {
+		m.Logger.Error("shutdown", "err", err)
+		return 1
+	}
+	m.Logger.Info("stopped")
+	return 0
+}
+
+// ParseFlags reads flags, environment and YAML into a validated Config. ok is
+// false when the process should exit with code (help, --check-config, errors).
+func (m *Main) ParseFlags(args []string, stdout, stderr io.Writer) (cfg Config, code int, ok bool) {
+	r := newRawConfig()
+	r.fs.SetOutput(stderr)
+	if err := r.parse(args, os.Getenv); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, 0, false
+		}
+		fmt.Fprintln(stderr, "consentproxy:", err)
+		if r.check {
+			return cfg, 1, false // --check-config answers 0 or 1
+		}
+		return cfg, 2, false
+	}
+	cfg, errs := r.validate()
+	if len(errs) > 0 {
+		fmt.Fprintln(stderr, "consentproxy: invalid configuration:")
+		for _, e := range errs {
+			fmt.Fprintln(stderr, "  "+e)
+		}
+		return cfg, 1, false
+	}
+	if r.check {
+		fmt.Fprintln(stdout, "configuration ok")
+		return cfg, 0, false
+	}
+	return cfg, 0, true
+}
+
+func runMigrate(args []string, stderr io.Writer) int {
+	m := NewMain()
+	cfg, code, ok := m.ParseFlags(args, stderr, stderr)
+	if !ok {
+		return code
+	}
+	m.Config = cfg
+	m.Logger = newLogger(stderr, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	// Opening a store applies pending migrations under the schema lock.
+	s, err := m.openStore(ctx)
+	if err != nil {
+		m.Logger.Error("migrate", "err", err)
+		return 1
+	}
+	if s != nil {
+		s.Close()
+	}
+	m.Logger.Info("migrations applied", "store", m.StoreKind())
+	return 0
+}
+
+func newLogger(w io.Writer, cfg Config) *slog.Logger {
+	level, _ := parseLevel(cfg.LogLevel)
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("want debug, info, warn or error, got %q", s)
+	}
+	return l, nil
+}
