@@ -62,6 +62,11 @@ type Signals struct {
 type Policy struct {
 	HonorGPC bool // default true
 	HonorDNT bool // default true
+	// ConsentOverridesSignals lets a valid analytics consent win over GPC
+	// and DNT: the banner offers an explicit opt-in to such visitors only
+	// when the deployment allows it (--allow-opt-in-over-signals), and the
+	// server must then agree. Default false. The opt-out cookie always wins.
+	ConsentOverridesSignals bool
 }
 
 // Decide settles a hit's fate. It is the decision table of the README, row by
@@ -71,6 +76,8 @@ type Policy struct {
 //  2. opt-out cookie                     → opt_out     (nothing forwarded)
 //  3. Sec-GPC: 1, GPC honoured           → gpc         (nothing forwarded)
 //  4. DNT: 1, DNT honoured               → dnt         (nothing forwarded)
+//     (rows 3 and 4 give way to a valid analytics consent only when
+//     ConsentOverridesSignals is set)
 //  5. bot                                → bot         (nothing forwarded)
 //  6. no valid cookie for this revision  → no_consent  (nothing forwarded)
 //  7. cookie denies analytics            → denied      (nothing forwarded)
@@ -80,14 +87,15 @@ type Policy struct {
 // The privacy signals come before bot detection so that a visitor's wish is
 // what gets counted, whatever their browser looks like.
 func Decide(s Signals, p Policy) consentproxy.Reason {
+	signalsYield := p.ConsentOverridesSignals && s.Consent == StateGranted
 	switch {
 	case s.Invalid:
 		return consentproxy.ReasonInvalid
 	case s.OptOut:
 		return consentproxy.ReasonOptOut
-	case s.GPC && p.HonorGPC:
+	case s.GPC && p.HonorGPC && !signalsYield:
 		return consentproxy.ReasonGPC
-	case s.DNT && p.HonorDNT:
+	case s.DNT && p.HonorDNT && !signalsYield:
 		return consentproxy.ReasonDNT
 	case s.Bot:
 		return consentproxy.ReasonBot

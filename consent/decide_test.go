@@ -11,6 +11,7 @@ import (
 func TestDecide(t *testing.T) {
 	both := Policy{HonorGPC: true, HonorDNT: true}
 	none := Policy{}
+	overriding := Policy{HonorGPC: true, HonorDNT: true, ConsentOverridesSignals: true}
 	granted := Signals{Consent: StateGranted}
 	with := func(f func(*Signals)) Signals { s := granted; f(&s); return s }
 	tests := []struct {
@@ -41,6 +42,11 @@ func TestDecide(t *testing.T) {
 		{"cookie denies", Signals{Consent: StateDenied}, both, consentproxy.ReasonDenied},
 		{"cookie denies, gcs granted", Signals{Consent: StateDenied, GCS: GCSGranted}, both, consentproxy.ReasonDenied},
 		{"cookie grants, gcs denies", with(func(s *Signals) { s.GCS = GCSDenied }), both, consentproxy.ReasonDenied},
+		{"explicit opt-in over gpc, allowed", with(func(s *Signals) { s.GPC = true }), overriding, consentproxy.ReasonForwarded},
+		{"explicit opt-in over dnt, allowed", with(func(s *Signals) { s.DNT = true }), overriding, consentproxy.ReasonForwarded},
+		{"gpc without consent, override allowed", Signals{GPC: true}, overriding, consentproxy.ReasonGPC},
+		{"gpc with a denial, override allowed", Signals{GPC: true, Consent: StateDenied}, overriding, consentproxy.ReasonGPC},
+		{"opt-out cookie beats an override", with(func(s *Signals) { s.OptOut, s.GPC = true, true }), overriding, consentproxy.ReasonOptOut},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	consentproxy "github.com/consentproxy/consentproxy"
+	"github.com/consentproxy/consentproxy/static/i18n"
 	"github.com/consentproxy/consentproxy/web"
 )
 
@@ -30,21 +31,63 @@ type Handlers struct {
 	Revision string
 	// CookieDomain scopes both cookies; "" means host-only cookies. Default "".
 	CookieDomain string
-	// Origins may post choices cross-origin (the site's pages). Default none.
+	// Origins are the site's pages that may call /consent* and /optout from
+	// another origin: they get CORS answers with credentials and may post
+	// choices. Default none.
 	Origins *web.Origins
 	// Sites are the measurement ids a choice may be attributed to.
 	Sites map[string]bool
 	// Choice, if set, counts a decision (site, revision, outcome).
 	Choice func(site, revision, outcome string)
+
+	// Policy is how the proxy treats privacy signals. The banner (through
+	// config.json) and the opt-out page follow it, so pass the same policy
+	// the proxy decides with. Default nil: honour both GPC and DNT, as the
+	// --honor-gpc and --honor-dnt flags do by default.
+	Policy *Policy
+	// AllowOptInOverSignals lets a visitor's explicit opt-in in the banner's
+	// preferences modal win over GPC/DNT in the browser. Default false: the
+	// signal wins and the modal's categories are locked. The proxy's Decide
+	// must agree for hits to be forwarded (see the package README notes).
+	AllowOptInOverSignals bool
+	// Texts override the built-in banner and opt-out page texts; they are
+	// merged over i18n.Builtin() with i18n.Merge, so any subset of languages
+	// and keys will do ("*" for every language). Default none.
+	Texts i18n.Texts
+	// Mode is the banner's mode, ModeBasic or ModeAdvanced; a page's
+	// data-mode attribute wins. Default ModeBasic.
+	Mode string
+	// PrivacyURL is the privacy policy the banner links to: an http(s) URL,
+	// or a path on the site's own origin. Default DefaultPrivacyURL ("/privacy").
+	PrivacyURL string
+
+	// Filled by Register from the settings above.
+	policy     Policy
+	mode       string
+	privacyURL string
+	texts      i18n.Texts
+	configs    map[string]cachedJSON // config.json per language
+	page       *optOutPage
 }
 
-// Register mounts the routes.
+// Register mounts the routes. It fills in defaults for missing settings and
+// replaces invalid ones by their defaults; call Validate first to refuse
+// them instead. The settings must not change afterwards.
+//
+// Every /consent* and /optout route answers CORS for allowed origins,
+// preflights included.
 func (h *Handlers) Register(r fiber.Router) {
-	r.Get("/consent", h.get)
-	r.Post("/consent", h.post)
-	r.Delete("/consent", h.delete)
-	r.Post("/optout", h.optOut)
-	r.Delete("/optout", h.optIn)
+	h.prepare()
+	for _, p := range []string{"/consent", "/consent/config.json", "/optout"} {
+		r.Options(p, h.preflight)
+	}
+	r.Get("/consent", h.withCORS(h.get))
+	r.Post("/consent", h.withCORS(h.post))
+	r.Delete("/consent", h.withCORS(h.delete))
+	r.Get("/consent/config.json", h.withCORS(h.config))
+	r.Get("/optout", h.optOutPage)
+	r.Post("/optout", h.withCORS(h.optOutPost))
+	r.Delete("/optout", h.withCORS(h.optIn))
 }
 
 // Scope is what a consent cookie is bound to: the cookie domain, or the host
@@ -190,12 +233,6 @@ func (h *Handlers) delete(c *fiber.Ctx) error {
 	h.count(c.Query("site"), OutcomeWithdraw)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.SendStatus(fiber.StatusNoContent)
-}
-
-func (h *Handlers) optOut(c *fiber.Ctx) error {
-	c.Cookie(h.cookie(c, OptOutCookie, "1", OptOutMaxAge))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(fiber.Map{"opted_out": true})
 }
 
 func (h *Handlers) optIn(c *fiber.Ctx) error {

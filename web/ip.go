@@ -115,11 +115,17 @@ func (o *Origins) Allowed(origin []byte) bool {
 	return false
 }
 
-// SameSite reports whether a state-changing request may act: it has no Origin
-// (curl, a no-JS form on an old browser), or its Origin is the proxy's own or
-// on the list. Cross-site pages must not be able to grant consent or lift an
-// opt-out on a visitor's behalf.
+// SameSite reports whether a state-changing request may act: the browser
+// vouches that the proxy's own page sent it (Sec-Fetch-Site: same-origin,
+// which scripts cannot set; it also covers "Origin: null" from pages with
+// Referrer-Policy: no-referrer and TLS terminated in front of the proxy), it
+// has no Origin (curl, a no-JS form on an old browser), or its Origin is the
+// proxy's own or on the list. Cross-site pages must not be able to grant
+// consent or lift an opt-out on a visitor's behalf.
 func (o *Origins) SameSite(c *fiber.Ctx) bool {
+	if string(c.Request().Header.Peek("Sec-Fetch-Site")) == "same-origin" {
+		return true
+	}
 	origin := c.Request().Header.Peek(fiber.HeaderOrigin)
 	if len(origin) == 0 {
 		return string(c.Request().Header.Peek("Sec-Fetch-Site")) != "cross-site"

@@ -18,6 +18,7 @@ import (
 	"github.com/consentproxy/consentproxy/consent"
 	"github.com/consentproxy/consentproxy/geoip"
 	"github.com/consentproxy/consentproxy/proxy"
+	"github.com/consentproxy/consentproxy/static"
 	"github.com/consentproxy/consentproxy/store"
 	"github.com/consentproxy/consentproxy/store/chdb"
 	"github.com/consentproxy/consentproxy/store/clickhouse"
@@ -133,13 +134,14 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	origins := web.NewOrigins(cfg.AllowedOrigins)
+	policy := consent.Policy{HonorDNT: cfg.HonorDNT, HonorGPC: cfg.HonorGPC, ConsentOverridesSignals: cfg.AllowOptInOverSignals}
 	trust := web.NewTrust(cfg.TrustedProxies)
 	m.Proxy = proxy.New(proxy.Config{
 		MeasurementIDs: cfg.MeasurementIDs,
 		Origins:        origins,
 		Trust:          trust,
 		CountryHeader:  cfg.CountryHeader,
-		Policy:         consent.Policy{HonorDNT: cfg.HonorDNT, HonorGPC: cfg.HonorGPC},
+		Policy:         policy,
 		Codec:          codec,
 		Revision:       cfg.Revision,
 		CookieDomain:   cfg.CookieDomain,
@@ -164,10 +166,24 @@ func (m *Main) Run(ctx context.Context) error {
 	for _, id := range cfg.MeasurementIDs {
 		sites[id] = true
 	}
-	(&consent.Handlers{
+	assets, err := static.New(static.Config{})
+	if err != nil {
+		return fmt.Errorf("build banner: %w", err)
+	}
+	assets.Register(m.App)
+	ch := &consent.Handlers{
 		Codec: codec, Revision: cfg.Revision, CookieDomain: cfg.CookieDomain,
 		Origins: origins, Sites: sites, Choice: m.Aggregator.RecordChoice,
-	}).Register(m.App)
+		Policy:                &policy,
+		AllowOptInOverSignals: cfg.AllowOptInOverSignals,
+		Mode:                  cfg.BannerMode,
+		PrivacyURL:            cfg.PrivacyURL,
+		Texts:                 cfg.BannerTexts,
+	}
+	if err := ch.Validate(); err != nil {
+		return fmt.Errorf("consent settings: %w", err)
+	}
+	ch.Register(m.App)
 
 	if m.ln, err = net.Listen("tcp", cfg.Listen); err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -192,7 +208,8 @@ func (m *Main) openStore(ctx context.Context) (consentproxy.Store, error) {
 	// --clickhouse-replicated defaults to true but only means something
 	// with a cluster; the stores refuse Replicated without one.
 	opts := store.Options{Database: cfg.storeDatabase, Cluster: cfg.ClickHouseCluster,
-		Replicated: cfg.ClickHouseCluster != "" && cfg.ClickHouseReplicate, Retention: cfg.Retention}
+		Replicated: cfg.ClickHouseCluster != "" && cfg.ClickHouseReplicate,
+		LocalDDL:   cfg.ClickHouseCluster != "" && cfg.ClickHouseLocalDDL, Retention: cfg.Retention}
 	switch m.StoreKind() {
 	case "none":
 		return nil, nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/consentproxy/consentproxy/consent"
 	"github.com/consentproxy/consentproxy/proxy"
+	"github.com/consentproxy/consentproxy/static/i18n"
 )
 
 // Config is the whole deployment configuration. Every field is a flag, an
@@ -47,10 +49,16 @@ type Config struct {
 	Store               string
 	ClickHouseCluster   string
 	ClickHouseReplicate bool
-	Retention           time.Duration
-	FlushInterval       time.Duration
-	CountWithoutConsent bool
-	GeoIPDB             string
+	ClickHouseLocalDDL  bool // migrate every node itself instead of DDL ON CLUSTER
+
+	BannerMode            string
+	PrivacyURL            string
+	AllowOptInOverSignals bool
+	BannerTexts           i18n.Texts
+	Retention             time.Duration
+	FlushInterval         time.Duration
+	CountWithoutConsent   bool
+	GeoIPDB               string
 
 	MaxBody        int
 	MaxEvents      int
@@ -109,6 +117,11 @@ var flagSpecs = []flagSpec{
 	{"store", "", "aggregate store: chdb://PATH (embedded; default chdb://<data-dir>/clickhouse), clickhouse://user:pass@host:9000/db, or none"},
 	{"clickhouse-cluster", "", "ClickHouse cluster name: DDL ON CLUSTER, Distributed tables"},
 	{"clickhouse-replicated", "true", "with a cluster, use Replicated engines (needs Keeper/ZooKeeper)"},
+	{"banner-mode", "basic", "basic (gtag loads only after consent) or advanced (loads with every signal denied)"},
+	{"privacy-url", "/privacy", "privacy policy the banner links to: a path on the site or an http(s) URL"},
+	{"allow-opt-in-over-signals", "false", "let an explicit opt-in in the banner win over GPC/DNT (also on the server)"},
+	{"banner-texts", "", "banner text overrides: JSON {lang: {key: text}} (\"*\" = every language) or @path; in YAML a mapping"},
+	{"clickhouse-distributed-ddl", "true", "with a cluster, run DDL ON CLUSTER (needs Keeper/ZooKeeper); false migrates every node itself"},
 	{"retention", "25mo", "how long aggregates are kept: a duration (720h), days (400d) or months (25mo)"},
 	{"flush-interval", "10s", "how often in-memory aggregates are written"},
 	{"count-without-consent", "true", "count hits without analytics consent in the aggregates (never forwarded)"},
@@ -205,6 +218,13 @@ func readYAML(path string) (map[string]string, error) {
 			continue
 		}
 		switch v := v.(type) {
+		case map[string]any:
+			// A nested mapping (banner-texts) travels as JSON, like its flag.
+			b, err := json.Marshal(v)
+			if err != nil {
+				return nil, fmt.Errorf("config %s: key %s: %w", path, k, err)
+			}
+			out[k] = string(b)
 		case []any:
 			parts := make([]string, len(v))
 			for i, e := range v {
@@ -257,36 +277,40 @@ func (r *rawConfig) validate() (Config, []string) {
 		return d
 	}
 	c := Config{
-		Listen:              v("listen"),
-		GAUpstream:          v("ga-upstream"),
-		GTMUpstream:         v("gtm-upstream"),
-		MeasurementIDs:      list(v("measurement-ids")),
-		AllowedOrigins:      list(v("allowed-origins")),
-		HonorDNT:            boolean("honor-dnt"),
-		HonorGPC:            boolean("honor-gpc"),
-		CookieDomain:        v("cookie-domain"),
-		DataDir:             v("data-dir"),
-		Revision:            v("policy-revision"),
-		ConsentMaxAge:       duration("consent-max-age", time.Hour),
-		KeepURLParams:       list(v("keep-url-params")),
-		KeepUserParams:      list(v("keep-user-params")),
-		CountryHeader:       v("country-header"),
-		Store:               v("store"),
-		ClickHouseCluster:   v("clickhouse-cluster"),
-		ClickHouseReplicate: boolean("clickhouse-replicated"),
-		Retention:           duration("retention", 24*time.Hour),
-		FlushInterval:       duration("flush-interval", 100*time.Millisecond),
-		CountWithoutConsent: boolean("count-without-consent"),
-		GeoIPDB:             v("geoip-db"),
-		MaxBody:             integer("max-body", 1024, 16<<20),
-		MaxEvents:           integer("max-events", 1, 1000),
-		ReadBuffer:          integer("read-buffer", 4096, 1<<20),
-		ForwardQueue:        integer("forward-queue", 1, 10_000_000),
-		ForwardWorkers:      integer("forward-workers", 1, 4096),
-		ScriptTTL:           duration("script-ttl", time.Second),
-		DrainTimeout:        duration("drain-timeout", 0),
-		LogFormat:           v("log-format"),
-		LogLevel:            v("log-level"),
+		Listen:                v("listen"),
+		GAUpstream:            v("ga-upstream"),
+		GTMUpstream:           v("gtm-upstream"),
+		MeasurementIDs:        list(v("measurement-ids")),
+		AllowedOrigins:        list(v("allowed-origins")),
+		HonorDNT:              boolean("honor-dnt"),
+		HonorGPC:              boolean("honor-gpc"),
+		CookieDomain:          v("cookie-domain"),
+		DataDir:               v("data-dir"),
+		Revision:              v("policy-revision"),
+		ConsentMaxAge:         duration("consent-max-age", time.Hour),
+		KeepURLParams:         list(v("keep-url-params")),
+		KeepUserParams:        list(v("keep-user-params")),
+		CountryHeader:         v("country-header"),
+		Store:                 v("store"),
+		ClickHouseCluster:     v("clickhouse-cluster"),
+		ClickHouseReplicate:   boolean("clickhouse-replicated"),
+		ClickHouseLocalDDL:    !boolean("clickhouse-distributed-ddl"),
+		BannerMode:            v("banner-mode"),
+		PrivacyURL:            v("privacy-url"),
+		AllowOptInOverSignals: boolean("allow-opt-in-over-signals"),
+		Retention:             duration("retention", 24*time.Hour),
+		FlushInterval:         duration("flush-interval", 100*time.Millisecond),
+		CountWithoutConsent:   boolean("count-without-consent"),
+		GeoIPDB:               v("geoip-db"),
+		MaxBody:               integer("max-body", 1024, 16<<20),
+		MaxEvents:             integer("max-events", 1, 1000),
+		ReadBuffer:            integer("read-buffer", 4096, 1<<20),
+		ForwardQueue:          integer("forward-queue", 1, 10_000_000),
+		ForwardWorkers:        integer("forward-workers", 1, 4096),
+		ScriptTTL:             duration("script-ttl", time.Second),
+		DrainTimeout:          duration("drain-timeout", 0),
+		LogFormat:             v("log-format"),
+		LogLevel:              v("log-level"),
 	}
 	if _, _, err := splitHostPort(c.Listen); err != nil {
 		bad("listen", "%v", err)
@@ -350,6 +374,14 @@ func (r *rawConfig) validate() (Config, []string) {
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		bad("log-level", "%v", err)
 	}
+	if c.BannerMode != "basic" && c.BannerMode != "advanced" {
+		bad("banner-mode", "want basic or advanced, got %q", c.BannerMode)
+	}
+	if t, err := readTexts(v("banner-texts")); err != nil {
+		bad("banner-texts", "%v", err)
+	} else {
+		c.BannerTexts = t
+	}
 	var err error
 	if c.Secret, c.secretSource, err = readSecret(v("secret")); err != nil {
 		bad("secret", "%v", err)
@@ -358,6 +390,30 @@ func (r *rawConfig) validate() (Config, []string) {
 		bad("previous-secrets", "%v", err)
 	}
 	return c, errs
+}
+
+// readTexts reads banner text overrides: JSON, or @path to a JSON file.
+// They are checked against the built-in keys and languages here, so a typo
+// fails --check-config instead of silently showing the default text.
+func readTexts(v string) (i18n.Texts, error) {
+	if v == "" {
+		return nil, nil
+	}
+	b := []byte(v)
+	if strings.HasPrefix(v, "@") {
+		var err error
+		if b, err = os.ReadFile(v[1:]); err != nil {
+			return nil, fmt.Errorf("read banner texts: %w", err)
+		}
+	}
+	var t i18n.Texts
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, fmt.Errorf("want {\"lang\": {\"key\": \"text\"}}: %w", err)
+	}
+	if _, err := i18n.Merge(i18n.Builtin(), t); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 func list(s string) []string {

@@ -49,6 +49,7 @@ func TestConfigDefaults(t *testing.T) {
 		MeasurementIDs: []string{"G-TEST123"}, IPMode: proxy.IPTruncate, HonorDNT: true, HonorGPC: true,
 		DataDir: "./data", Revision: "1", ConsentMaxAge: 182 * 24 * time.Hour,
 		KeepURLParams: []string{"utm_*", "gclid"}, Store: "chdb://data/clickhouse", ClickHouseReplicate: true,
+		BannerMode: "basic", PrivacyURL: "/privacy",
 		Retention: 25 * month, FlushInterval: 10 * time.Second, CountWithoutConsent: true,
 		MaxBody: 65536, MaxEvents: 25, ReadBuffer: 16384, ForwardQueue: 10000, ForwardWorkers: 32,
 		ScriptTTL: time.Hour, DrainTimeout: 10 * time.Second, LogFormat: "text", LogLevel: "info",
