@@ -26,9 +26,6 @@ const (
 // Defaults of the banner settings on Handlers.
 const (
 	DefaultPrivacyURL = "/privacy"
-	// configMaxAge lets a policy revision or a text change reach every
-	// visitor within five minutes while most page views hit the cache.
-	configMaxAge = 5 * time.Minute
 )
 
 // Category is one line of the preferences modal.
@@ -186,7 +183,9 @@ func (h *Handlers) lang(c *fiber.Ctx) (lang string, fromQuery bool) {
 func (h *Handlers) config(c *fiber.Ctx) error {
 	lang, fromQuery := h.lang(c)
 	cj := h.configs[lang]
-	c.Set(fiber.HeaderCacheControl, "public, max-age="+fmt.Sprint(int(configMaxAge/time.Second)))
+	// Revalidated on every page view (a 304 while nothing changed), so a
+	// policy revision asks every returning visitor again at once.
+	c.Set(fiber.HeaderCacheControl, "no-cache")
 	if !fromQuery {
 		c.Vary(fiber.HeaderAcceptLanguage)
 	}

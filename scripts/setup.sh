@@ -2,7 +2,7 @@
 # Installs what consentproxy's tests and its embedded store need on a fresh
 # Debian machine. Idempotent: what is already there is not fetched again.
 #
-#   scripts/setup.sh          everything the tests need (apt packages + chDB)
+#   scripts/setup.sh          everything the tests need (apt packages incl. chromium, chDB, axe-core)
 #   scripts/setup.sh chdb     only the embedded ClickHouse library (enough to run the proxy)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,8 +28,29 @@ if [[ $what == all ]]; then
 	# The real ClickHouse server (18.16) the server-store tests run against.
 	apt_install clickhouse-server clickhouse-client
 	command -v npm >/dev/null || apt_install npm
+	# The real browser the banner tests in e2e/ drive through chromedp.
+	apt_install chromium
 fi
 command -v npm >/dev/null || { echo "setup: npm is needed to fetch the chDB library (apt-get install npm)" >&2; exit 1; }
 # The embedded ClickHouse (chDB), pinned and checksummed, into .cache/chdb.
 scripts/fetch-chdb.sh >/dev/null
+if [[ $what == all ]]; then
+	# axe-core, which the e2e tests inject into the page for the accessibility
+	# audit, pinned by version and tarball sha256 into .cache/axe/axe.min.js.
+	axe_version=4.14.1
+	axe_sha256=e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745
+	if [[ ! -f .cache/axe/axe.min.js || $(cat .cache/axe/stamp 2>/dev/null) != "$axe_version $axe_sha256" ]]; then
+		echo "setup: fetching axe-core@$axe_version" >&2
+		mkdir -p .cache/axe
+		axe_tmp=$(mktemp -d .cache/axe/.fetch.XXXXXX)
+		(cd "$axe_tmp" && npm pack --silent "axe-core@$axe_version" >/dev/null)
+		[[ $(sha256sum "$axe_tmp/axe-core-$axe_version.tgz" | cut -d' ' -f1) == "$axe_sha256" ]] ||
+			{ echo "setup: axe-core tarball checksum mismatch" >&2; rm -rf "$axe_tmp"; exit 1; }
+		tar -xzf "$axe_tmp/axe-core-$axe_version.tgz" -C "$axe_tmp" package/axe.min.js package/LICENSE
+		mv -f "$axe_tmp/package/LICENSE" .cache/axe/LICENSE
+		mv -f "$axe_tmp/package/axe.min.js" .cache/axe/axe.min.js
+		echo "$axe_version $axe_sha256" >.cache/axe/stamp
+		rm -rf "$axe_tmp"
+	fi
+fi
 echo "setup: ok" >&2

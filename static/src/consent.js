@@ -135,15 +135,17 @@
     }
   }
 
-  // apply tells Consent Mode, loads or keeps gtag, and announces the state.
-  const apply = () => {
+  const mayLoad = () => !suppressed() && (effective().analytics || mode() === 'advanced')
+  // apply tells Consent Mode, loads or keeps gtag (unless told to wait), and
+  // announces the state.
+  const apply = (wait) => {
     const e = effective()
     const ads = e.marketing ? GRANTED : DENIED
     gtag('consent', 'update', {
       analytics_storage: e.analytics ? GRANTED : DENIED, ad_storage: ads, ad_user_data: ads, ad_personalization: ads,
     })
     if (!e.analytics) clearGa()
-    if (!suppressed() && (e.analytics || mode() === 'advanced')) load()
+    if (!wait && mayLoad()) load()
     d.dispatchEvent(new CustomEvent('consentproxy:change', {
       detail: { analytics: e.analytics, marketing: e.marketing, revision: revision() },
     }))
@@ -167,13 +169,19 @@
         (location.protocol === 'https:' ? ';secure' : '')
     }
     closeAll()
-    apply()
+    // gtag waits for the stored cookie: its first hit must carry the consent
+    // the proxy checks, or the proxy (rightly) drops it.
+    apply(true)
     // Withdrawal expires the proxy-side cookies (and counts as such) before
     // the new choice is stored.
     return (withdrawn ? req('/consent?site=' + encodeURIComponent(id), { method: 'DELETE' }).catch(noop) : Promise.resolve())
       .then(() => req('/consent', { method: 'POST', body: new URLSearchParams({ analytics: c.analytics, marketing: c.marketing, site: id }) }))
       .then((r) => r.ok && r.json())
-      .then((rec) => rec && store('cp_v', cookie('cp_consent') || ''))
+      .then((rec) => {
+        if (!rec) return
+        store('cp_v', cookie('cp_consent') || '')
+        if (mayLoad()) load()
+      })
       .catch(noop)
       .then(state)
   }

@@ -1,0 +1,112 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// TestHarness proves the test rig without the banner: the fake gtag.js,
+// loaded through the proxy, sends its hit to the configured transport URL;
+// the proxy drops it without consent and forwards a minimized copy with
+// consent. If this fails, the banner tests' failures mean nothing.
+func TestHarness(t *testing.T) {
+	e := newEnv(t, options{})
+	p := e.proxyOrigin
+	e.site.AddScript("harness.js", []byte(fmt.Sprintf(`window.dataLayer = window.dataLayer || [];
+function gtag() { dataLayer.push(arguments); }
+gtag("consent", "default", {ad_storage: "denied", analytics_storage: "denied", ad_user_data: "denied", ad_personalization: "denied", wait_for_update: 500});
+gtag("js", new Date());
+gtag("config", %q, {transport_url: %q, server_container_url: %q});
+gtag("consent", "update", {analytics_storage: "granted"});
+`, measurementID, p, p)))
+	pg := sitePage{ProxyURL: p, Scripts: []string{"/js/harness.js", p + "/gtag/js?id=" + measurementID}}
+
+	// No consent cookie: the hit reaches the proxy, and stops there.
+	e.Open(pg)
+	e.waitJS("the fake gtag sent a hit", `window.__fakeGtag && window.__fakeGtag.hits === 1`)
+	e.waitJS("the hit was answered", `performance.getEntriesByType("resource").some(r => r.name.includes("/g/collect") && r.responseEnd > 0)`)
+	if n := len(e.gtm.Requests("/gtag/js")); n != 1 {
+		t.Errorf("stub GTM served gtag.js %d times, want 1 (fetched once by the proxy)", n)
+	}
+	hits := e.net.Since(0, "/g/collect")
+	if len(hits) != 1 || !strings.HasPrefix(hits[0].URL, p+"/g/collect?") {
+		t.Fatalf("browser sent %+v, want one hit to %s/g/collect", hits, p)
+	}
+	if u, _ := url.Parse(hits[0].URL); u.Query().Get("gcs") != "G101" || u.Query().Get("tid") != measurementID {
+		t.Errorf("hit query %s: want gcs=G101 and tid=%s", u.RawQuery, measurementID)
+	}
+	if _, ok := e.Cookies()["_ga"]; !ok {
+		t.Error("the fake gtag set no _ga cookie for the site")
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(e.ga.Requests("/g/collect")); n != 0 {
+		t.Fatalf("proxy forwarded %d hits without a consent cookie", n)
+	}
+
+	// With a consent cookie granting analytics (obtained from the proxy
+	// itself), the same page's hit goes through.
+	e.setConsentCookie(true)
+	e.Open(pg)
+	got := e.forwarded(1)
+	checkForwarded(t, got[0], e.siteOrigin)
+}
+
+// setConsentCookie records a choice with the proxy from Go and hands the
+// signed cookie it answers with to the browser.
+func (e *env) setConsentCookie(analytics bool) {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(e.ctx, 5*time.Second)
+	defer cancel()
+	form := url.Values{"analytics": {fmt.Sprint(analytics)}, "marketing": {"false"}, "site": {measurementID}}
+	resp, _, err := e.proxyDo(ctx, http.MethodPost, "/consent",
+		http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, strings.NewReader(form.Encode()))
+	if err != nil {
+		e.t.Fatalf("POST /consent: %v", err)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == "cp_consent" {
+			if _, err := chromedp.Call(e.ctx, network.SetCookie, network.SetCookieParams{
+				Name: c.Name, Value: c.Value, URL: e.proxyOrigin + "/", Path: "/",
+			}); err != nil {
+				e.t.Fatalf("set cookie: %v", err)
+			}
+			return
+		}
+	}
+	e.t.Fatalf("POST /consent: %s without a cp_consent cookie", resp.Status)
+}
+
+// checkForwarded asserts what reached Google: the hit, minimized, with the
+// visitor's truncated address in _uip and none of the site's cookies.
+func checkForwarded(t *testing.T, r seen, siteOrigin string) {
+	t.Helper()
+	q := r.Query
+	if q.Get("tid") != measurementID || q.Get("en") != "page_view" || q.Get("v") != "2" {
+		t.Errorf("forwarded hit %v: want v=2, tid=%s, en=page_view", q, measurementID)
+	}
+	if uip := q.Get("_uip"); uip != visitorNet {
+		t.Errorf("forwarded _uip=%q, want the truncated %s", uip, visitorNet)
+	}
+	for k, v := range r.Header {
+		if strings.Contains(strings.Join(v, ","), visitorIP) {
+			t.Errorf("forwarded header %s carries the visitor's address: %q", k, v)
+		}
+	}
+	if dl := q.Get("dl"); !strings.HasPrefix(dl, siteOrigin+"/") {
+		t.Errorf("forwarded dl=%q, want the page's URL", dl)
+	}
+	if c := r.Header.Get("Cookie"); c != "" {
+		t.Errorf("forwarded hit carries Cookie %q", c)
+	}
+	if ua := r.Header.Get("User-Agent"); ua != desktopUA {
+		t.Errorf("forwarded User-Agent %q, want the browser's", ua)
+	}
+}
