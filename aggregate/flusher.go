@@ -250,6 +250,12 @@ func (f *Flusher) write(ctx context.Context, b consentproxy.Batch) error {
 		})
 		return nil
 	}
+	if ctx.Err() != nil {
+		// The caller stopped (shutdown while Run was writing): not a store
+		// failure. The batch stays pending and Flush writes or spools it.
+		f.log.Debug("aggregate flush interrupted; batch kept", "rows", b.Len())
+		return fmt.Errorf("write batch %d: %w", b.Version, ctx.Err())
+	}
 	f.fails++
 	delay := f.cfg.Interval << min(f.fails-1, 20)
 	if delay > f.cfg.MaxBackoff || delay <= 0 {

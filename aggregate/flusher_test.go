@@ -327,3 +327,46 @@ func TestNewFlusherValidates(t *testing.T) {
 		}
 	}
 }
+
+// hangingStore blocks every write until its context ends, like a server that
+// accepted the connection and then stopped answering.
+type hangingStore struct{ *fakeStore }
+
+func (s hangingStore) Write(ctx context.Context, b consentproxy.Batch) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// A shutdown that interrupts Run mid-write is not a store failure: nothing
+// is counted as failed, the batch stays pending, and Flush writes it.
+func TestFlusherShutdownMidWrite(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a, err := New(Config{Secret: testSecret})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hang := hangingStore{newFakeStore(0)}
+		f, err := NewFlusher(a, hang, FlushConfig{Interval: time.Second, SpoolDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Record(alice.pv(time.Time{}, "G-F", "https://x.example/"))
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan struct{})
+		go func() { f.Run(ctx); close(done) }()
+		time.Sleep(1500 * time.Millisecond) // the first tick is now hanging in Write
+		synctest.Wait()
+		cancel()
+		<-done
+		if st := f.Stats(); st.WriteFailures != 0 || st.Pending != 1 {
+			t.Fatalf("after an interrupted write: %+v; want no failures, one batch pending", st)
+		}
+		f.s = hang.fakeStore
+		if err := f.Flush(t.Context()); err != nil {
+			t.Fatalf("Flush: %v", err)
+		}
+		if m, uv := hang.sum("totals"); m.Pageviews != 1 || uv != 1 {
+			t.Fatalf("stored %+v, %d visitors; want the one pageview", m, uv)
+		}
+	})
+}

@@ -35,7 +35,7 @@ func TestTotals(t *testing.T) {
 				t.Fatalf("Close: %v", err)
 			}
 			if st := m.Flusher.Stats(); st.WriteFailures != 0 || st.Spooled != 0 || st.BatchesWritten == 0 {
-				t.Errorf("flusher stats %+v: want batches written, no failures, nothing spooled", st)
+				t.Errorf("flusher stats %+v: want batches written, no failures, nothing spooled\nlogs:\n%s", st, r.logs.String())
 			}
 			mixUpstream(t, r.up.requests())
 			s := d.open(t)
