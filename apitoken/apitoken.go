@@ -1,0 +1,217 @@
+// Package apitoken guards the read-only marketing API with bearer tokens from
+// a file, each scoped to sites and rate-limited on its own.
+//
+// Tokens file (YAML), given as --api-tokens @path:
+//
+//	tokens:
+//	  - name: marketing          # shown in logs and metrics; the token never is
+//	    sha256: 9f86d0…          # hex SHA-256 of the token (preferred), or
+//	    # token: s3cr3t…         # the token itself (at least 24 characters)
+//	    sites: [G-ABC123]        # or ["*"] for every site
+//	    rate_per_minute: 120     # default 60; bursts of up to half that
+//
+// Storing hashes means a leaked file does not leak working tokens. Every
+// request hashes the presented token once and compares it with every entry
+// in constant time, without stopping at the first match, so timing says
+// nothing about which tokens exist.
+package apitoken
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"gopkg.in/yaml.v3"
+
+	consentproxy "github.com/consentproxy/consentproxy"
+)
+
+// DefaultRatePerMinute applies to tokens that set none.
+const DefaultRatePerMinute = 60
+
+// minTokenLen keeps plain tokens long enough not to be guessed.
+const minTokenLen = 24
+
+type entry struct {
+	name   string
+	hash   [sha256.Size]byte
+	sites  map[string]bool
+	all    bool
+	bucket bucket
+}
+
+// Set is a loaded tokens file.
+type Set struct {
+	entries []*entry
+	now     func() time.Time
+}
+
+type fileFormat struct {
+	Tokens []struct {
+		Name          string   `yaml:"name"`
+		SHA256        string   `yaml:"sha256"`
+		Token         string   `yaml:"token"`
+		Sites         []string `yaml:"sites"`
+		RatePerMinute int      `yaml:"rate_per_minute"`
+	} `yaml:"tokens"`
+}
+
+// Load reads a tokens file.
+func Load(path string) (*Set, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read api tokens: %w", err)
+	}
+	return Parse(b)
+}
+
+// Parse reads a tokens file's content, reporting every problem at once.
+func Parse(b []byte) (*Set, error) {
+	var f fileFormat
+	if err := yaml.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("parse api tokens: %w", err)
+	}
+	s := &Set{now: time.Now}
+	var errs []error
+	names := map[string]bool{}
+	for i, t := range f.Tokens {
+		where := "token " + strconv.Itoa(i+1)
+		if t.Name != "" {
+			where += " (" + t.Name + ")"
+		}
+		e := &entry{name: t.Name, sites: map[string]bool{}}
+		switch {
+		case t.Name == "":
+			errs = append(errs, fmt.Errorf("%s: a name is required", where))
+		case names[t.Name]:
+			errs = append(errs, fmt.Errorf("%s: the name is used twice", where))
+		}
+		names[t.Name] = true
+		switch {
+		case t.SHA256 != "" && t.Token != "":
+			errs = append(errs, fmt.Errorf("%s: give sha256 or token, not both", where))
+		case t.SHA256 != "":
+			h, err := hex.DecodeString(t.SHA256)
+			if err != nil || len(h) != sha256.Size {
+				errs = append(errs, fmt.Errorf("%s: sha256 must be 64 hex digits", where))
+			}
+			copy(e.hash[:], h)
+		case len(t.Token) >= minTokenLen:
+			e.hash = sha256.Sum256([]byte(t.Token))
+		default:
+			errs = append(errs, fmt.Errorf("%s: a token needs at least %d characters (or give its sha256)", where, minTokenLen))
+		}
+		if len(t.Sites) == 0 {
+			errs = append(errs, fmt.Errorf("%s: sites is required (use [\"*\"] for all)", where))
+		}
+		for _, site := range t.Sites {
+			if site == "*" {
+				e.all = true
+			} else {
+				e.sites[site] = true
+			}
+		}
+		rate := t.RatePerMinute
+		if rate == 0 {
+			rate = DefaultRatePerMinute
+		}
+		if rate < 0 || rate > 100000 {
+			errs = append(errs, fmt.Errorf("%s: rate_per_minute must be 1–100000", where))
+		}
+		e.bucket = bucket{perSec: float64(rate) / 60, burst: math.Max(1, float64(rate)/2)}
+		e.bucket.tokens = e.bucket.burst
+		s.entries = append(s.entries, e)
+	}
+	if len(s.entries) == 0 {
+		errs = append(errs, errors.New("no tokens"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("api tokens: %w", err)
+	}
+	return s, nil
+}
+
+// Authorize checks the request's bearer token against site. It is the one
+// gate of the API: 401 without a valid token, 403 for a site outside the
+// token's scope, 429 past the token's rate. It never logs or echoes tokens.
+func (s *Set) Authorize(c *fiber.Ctx, site string) error {
+	e := s.match(bearer(c))
+	if e == nil {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="consentproxy"`)
+		return consentproxy.Errorf(consentproxy.EUNAUTH, "A valid bearer token is required.")
+	}
+	if !e.all && !e.sites[site] {
+		return consentproxy.Errorf(consentproxy.EFORBIDDEN, "This token may not read that site.")
+	}
+	if wait := e.bucket.take(s.now()); wait > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		return consentproxy.Errorf(consentproxy.ERATELIMIT, "Too many requests for this token; retry later.")
+	}
+	c.Locals(localsName, e.name)
+	return nil
+}
+
+// localsName is where Authorize leaves the token's name for logs.
+const localsName = "apitoken.name"
+
+// Name is the authorized token's name, for logs and metrics.
+func Name(c *fiber.Ctx) string {
+	n, _ := c.Locals(localsName).(string)
+	return n
+}
+
+func bearer(c *fiber.Ctx) string {
+	h := string(c.Request().Header.Peek(fiber.HeaderAuthorization))
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// match compares the token's hash with every entry, always all of them.
+func (s *Set) match(token string) *entry {
+	if token == "" {
+		return nil
+	}
+	h := sha256.Sum256([]byte(token))
+	var found *entry
+	for _, e := range s.entries {
+		if subtle.ConstantTimeCompare(h[:], e.hash[:]) == 1 && found == nil {
+			found = e
+		}
+	}
+	return found
+}
+
+// bucket is a token bucket: perSec refill, burst capacity.
+type bucket struct {
+	mu     sync.Mutex
+	perSec float64
+	burst  float64
+	tokens float64
+	last   time.Time
+}
+
+// take spends one request, or says how long to wait for one.
+func (b *bucket) take(now time.Time) time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.last.IsZero() {
+		b.tokens = math.Min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.perSec)
+	}
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return 0
+	}
+	return time.Duration((1 - b.tokens) / b.perSec * float64(time.Second))
+}
