@@ -129,10 +129,27 @@ func (h *Handlers) post(c *fiber.Ctx) error {
 	if err != nil {
 		return err // no randomness: a real internal error
 	}
+	outcome := outcomeOf(rec.Categories)
+	if prev, err := h.Codec.Decode(c.Cookies(ConsentCookie), h.Scope(c)); err == nil &&
+		(prev.Analytics && !rec.Analytics || prev.Marketing && !rec.Marketing) {
+		// Taking back something granted is a withdrawal: counted once, as
+		// such, and Google's cookies go with it.
+		outcome = OutcomeWithdraw
+		h.expireGA(c)
+	}
 	c.Cookie(h.cookie(c, ConsentCookie, h.Codec.Encode(rec, h.Scope(c)), h.Codec.MaxAge()))
-	h.count(ch.Site, outcomeOf(rec.Categories))
+	h.count(ch.Site, outcome)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusOK).JSON(rec)
+}
+
+// expireGA clears Google's cookies where the proxy can see them.
+func (h *Handlers) expireGA(c *fiber.Ctx) {
+	c.Request().Header.VisitAllCookie(func(k, _ []byte) {
+		if name := string(k); name == "_ga" || strings.HasPrefix(name, "_ga_") {
+			c.Cookie(h.cookie(c, name, "", -1))
+		}
+	})
 }
 
 func parseChoice(c *fiber.Ctx) (choice, error) {
@@ -224,12 +241,7 @@ func (h *Handlers) get(c *fiber.Ctx) error {
 
 func (h *Handlers) delete(c *fiber.Ctx) error {
 	c.Cookie(h.cookie(c, ConsentCookie, "", -1))
-	// Withdrawal also clears Google's cookies where the proxy can see them.
-	c.Request().Header.VisitAllCookie(func(k, _ []byte) {
-		if name := string(k); name == "_ga" || strings.HasPrefix(name, "_ga_") {
-			c.Cookie(h.cookie(c, name, "", -1))
-		}
-	})
+	h.expireGA(c)
 	h.count(c.Query("site"), OutcomeWithdraw)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.SendStatus(fiber.StatusNoContent)

@@ -198,3 +198,37 @@ func TestOptOut(t *testing.T) {
 		t.Fatalf("opt-in: %d %+v", resp.StatusCode, c)
 	}
 }
+
+// TestPostWithdrawal: a choice that takes back a grant counts once, as a
+// withdrawal, and expires Google's cookies; a choice that only adds does not.
+func TestPostWithdrawal(t *testing.T) {
+	h, log, do := newHandlers(t)
+	granted, _ := h.Codec.NewRecord("7", Categories{Analytics: true, Marketing: true})
+	post := func(cookie, body string) *http.Response {
+		req := httptest.NewRequest("POST", "http://proxy.site.example/consent", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Cookie", cookie)
+		return do(req)
+	}
+	resp := post(ConsentCookie+"="+h.Codec.Encode(granted, "proxy.site.example")+"; _ga=GA1.1.1.2; _ga_X1=GS1",
+		`{"analytics":true,"marketing":false,"site":"G-TEST123"}`)
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	expired := 0
+	for _, c := range resp.Cookies() {
+		if strings.HasPrefix(c.Name, "_ga") && (c.MaxAge < 0 || c.Expires.Before(time.Now())) {
+			expired++
+		}
+	}
+	if expired != 2 {
+		t.Fatalf("%d _ga cookies expired, want 2: %v", expired, resp.Header.Values("Set-Cookie"))
+	}
+	denied, _ := h.Codec.NewRecord("7", Categories{})
+	post(ConsentCookie+"="+h.Codec.Encode(denied, "proxy.site.example"), `{"analytics":true,"marketing":true,"site":"G-TEST123"}`)
+	post("cp_consent=tampered", `{"analytics":false,"marketing":false,"site":"G-TEST123"}`)
+	want := "G-TEST123|7|withdraw,G-TEST123|7|accept_all,G-TEST123|7|reject_all"
+	if got := strings.Join(log.got, ","); got != want {
+		t.Fatalf("choices %s, want %s", got, want)
+	}
+}

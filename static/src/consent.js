@@ -157,8 +157,6 @@
     // Under a privacy signal only a visitor's own opt-in in the modal can
     // grant anything, and only where the proxy allows it.
     if (signal && !(viaModal && cfg.allow_opt_in_over_signals)) c = Object.assign({}, NONE)
-    const before = effective()
-    const withdrawn = (before.analytics && !c.analytics) || (before.marketing && !c.marketing)
     if (viaModal && optedOut && (c.analytics || c.marketing)) {
       optedOut = false
       req('/optout', { method: 'DELETE' }).catch(noop)
@@ -172,10 +170,9 @@
     // gtag waits for the stored cookie: its first hit must carry the consent
     // the proxy checks, or the proxy (rightly) drops it.
     apply(true)
-    // Withdrawal expires the proxy-side cookies (and counts as such) before
-    // the new choice is stored.
-    return (withdrawn ? req('/consent?site=' + encodeURIComponent(id), { method: 'DELETE' }).catch(noop) : Promise.resolve())
-      .then(() => req('/consent', { method: 'POST', body: new URLSearchParams({ analytics: c.analytics, marketing: c.marketing, site: id }) }))
+    // The proxy sees a withdrawal in the POST itself (the old cookie granted
+    // more): it counts it once and expires its side's _ga cookies.
+    return req('/consent', { method: 'POST', body: new URLSearchParams({ analytics: c.analytics, marketing: c.marketing, site: id }) })
       .then((r) => r.ok && r.json())
       .then((rec) => {
         if (!rec) return
