@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -138,6 +139,52 @@ func Parse(b []byte) (*Set, error) {
 		return nil, fmt.Errorf("api tokens: %w", err)
 	}
 	return s, nil
+}
+
+// Grant is what a valid token may do. It carries no secret, so a signed
+// dashboard session can hold it instead of the token.
+type Grant struct {
+	Name  string   `json:"name"`
+	All   bool     `json:"all,omitempty"`   // every site
+	Sites []string `json:"sites,omitempty"` // otherwise these
+}
+
+// Allows reports whether the grant covers site.
+func (g Grant) Allows(site string) bool {
+	if g.All {
+		return true
+	}
+	for _, s := range g.Sites {
+		if s == site {
+			return true
+		}
+	}
+	return false
+}
+
+// Check looks a token up (in constant time, as Authorize does).
+func (s *Set) Check(token string) (Grant, bool) {
+	e := s.match(token)
+	if e == nil {
+		return Grant{}, false
+	}
+	g := Grant{Name: e.name, All: e.all}
+	for site := range e.sites {
+		g.Sites = append(g.Sites, site)
+	}
+	sort.Strings(g.Sites)
+	return g, true
+}
+
+// Allow spends one request of the named token's rate, or says how long to
+// wait: dashboard sessions share their token's limit.
+func (s *Set) Allow(name string) time.Duration {
+	for _, e := range s.entries {
+		if e.name == name {
+			return e.bucket.take(s.now())
+		}
+	}
+	return time.Hour // a session for a token that no longer exists
 }
 
 // Authorize checks the request's bearer token against site. It is the one

@@ -161,3 +161,33 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckAndAllow(t *testing.T) {
+	s, err := Parse([]byte(tokensFile()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, ok := s.Check(plainToken)
+	if !ok || g.Name != "team-a" || g.All || !g.Allows("G-AAAA1111") || g.Allows("G-BBBB2222") {
+		t.Fatalf("Check(plain) = %+v, %v", g, ok)
+	}
+	if g, ok := s.Check(hashedToken); !ok || !g.All || !g.Allows("G-ANY") {
+		t.Fatalf("Check(hashed) = %+v, %v", g, ok)
+	}
+	if _, ok := s.Check("nope-nope-nope-nope-nope-nope"); ok {
+		t.Fatal("unknown token accepted")
+	}
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return now }
+	for i := 0; i < 3; i++ {
+		if w := s.Allow("team-a"); w != 0 {
+			t.Fatalf("request %d waits %v", i, w)
+		}
+	}
+	if w := s.Allow("team-a"); w != 10*time.Second {
+		t.Fatalf("past the burst: wait %v, want 10s", w)
+	}
+	if w := s.Allow("gone"); w == 0 {
+		t.Fatal("a removed token's session is not limited")
+	}
+}
