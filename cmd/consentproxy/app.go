@@ -19,6 +19,7 @@ import (
 	"github.com/consentproxy/consentproxy/geoip"
 	"github.com/consentproxy/consentproxy/proxy"
 	"github.com/consentproxy/consentproxy/static"
+	"github.com/consentproxy/consentproxy/stats"
 	"github.com/consentproxy/consentproxy/store"
 	"github.com/consentproxy/consentproxy/store/chdb"
 	"github.com/consentproxy/consentproxy/store/clickhouse"
@@ -184,12 +185,56 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("consent settings: %w", err)
 	}
 	ch.Register(m.App)
+	if err := m.registerAPI(); err != nil {
+		return err
+	}
 
 	if m.ln, err = net.Listen("tcp", cfg.Listen); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	m.serveErr = make(chan error, 1)
 	go func() { m.serveErr <- m.App.Listener(m.ln) }()
+	return nil
+}
+
+// registerAPI mounts the marketing API. Every request needs a bearer token
+// from --api-tokens; without that file the API refuses everyone. CORS is
+// off unless --api-cors-origins names the origins that may call it.
+func (m *Main) registerAPI() error {
+	cfg := m.Config
+	if m.Store == nil {
+		return nil // --store none: nothing to query
+	}
+	cors := web.NewOrigins(cfg.APICORSOrigins)
+	api, err := stats.New(stats.Config{
+		Store:    m.Store,
+		MinCount: cfg.MinCount,
+		Realtime: m.Aggregator.Realtime,
+		Authorize: func(c *fiber.Ctx, site string) error {
+			if cfg.APITokens == nil {
+				return consentproxy.Errorf(consentproxy.EUNAUTH, "The API is not enabled: start the proxy with --api-tokens.")
+			}
+			return cfg.APITokens.Authorize(c, site)
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("stats api: %w", err)
+	}
+	m.App.Use("/api/", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		if origin := c.Request().Header.Peek(fiber.HeaderOrigin); cors.Allowed(origin) {
+			c.Response().Header.SetBytesV(fiber.HeaderAccessControlAllowOrigin, origin)
+			c.Set(fiber.HeaderVary, fiber.HeaderOrigin)
+			if c.Method() == fiber.MethodOptions {
+				c.Set(fiber.HeaderAccessControlAllowMethods, "GET, POST")
+				c.Set(fiber.HeaderAccessControlAllowHeaders, "Authorization, Content-Type")
+				c.Set(fiber.HeaderAccessControlMaxAge, "600")
+				return c.SendStatus(fiber.StatusNoContent)
+			}
+		}
+		return c.Next()
+	})
+	api.Register(m.App)
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/consentproxy/consentproxy/apitoken"
 	"github.com/consentproxy/consentproxy/consent"
 	"github.com/consentproxy/consentproxy/proxy"
 	"github.com/consentproxy/consentproxy/static/i18n"
@@ -50,6 +51,10 @@ type Config struct {
 	ClickHouseCluster   string
 	ClickHouseReplicate bool
 	ClickHouseLocalDDL  bool // migrate every node itself instead of DDL ON CLUSTER
+
+	APITokens      *apitoken.Set // nil: the API answers 401 to everyone
+	MinCount       int
+	APICORSOrigins []string
 
 	BannerMode            string
 	PrivacyURL            string
@@ -117,6 +122,9 @@ var flagSpecs = []flagSpec{
 	{"store", "", "aggregate store: chdb://PATH (embedded; default chdb://<data-dir>/clickhouse), clickhouse://user:pass@host:9000/db, or none"},
 	{"clickhouse-cluster", "", "ClickHouse cluster name: DDL ON CLUSTER, Distributed tables"},
 	{"clickhouse-replicated", "true", "with a cluster, use Replicated engines (needs Keeper/ZooKeeper)"},
+	{"api-tokens", "", "@path to the YAML file of read-only API tokens (see apitoken); unset: the API refuses everyone"},
+	{"min-count", "5", "rows of the API counting fewer visitors are folded into (other)"},
+	{"api-cors-origins", "", "comma list of origins allowed to call the API from a browser; default none"},
 	{"banner-mode", "basic", "basic (gtag loads only after consent) or advanced (loads with every signal denied)"},
 	{"privacy-url", "/privacy", "privacy policy the banner links to: a path on the site or an http(s) URL"},
 	{"allow-opt-in-over-signals", "false", "let an explicit opt-in in the banner win over GPC/DNT (also on the server)"},
@@ -373,6 +381,20 @@ func (r *rawConfig) validate() (Config, []string) {
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		bad("log-level", "%v", err)
+	}
+	if p := v("api-tokens"); p != "" {
+		if !strings.HasPrefix(p, "@") {
+			bad("api-tokens", "want @path to a tokens file, so tokens stay out of process listings")
+		} else if set, err := apitoken.Load(p[1:]); err != nil {
+			bad("api-tokens", "%v", err)
+		} else {
+			c.APITokens = set
+		}
+	}
+	for _, o := range c.APICORSOrigins {
+		if err := checkOrigin(o); err != nil {
+			bad("api-cors-origins", "%v", err)
+		}
 	}
 	if c.BannerMode != "basic" && c.BannerMode != "advanced" {
 		bad("banner-mode", "want basic or advanced, got %q", c.BannerMode)

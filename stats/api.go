@@ -1,0 +1,133 @@
+package stats
+
+import (
+	_ "embed"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/consentproxy/consentproxy"
+)
+
+//go:embed openapi.json
+var openAPI []byte
+
+// Config configures the query API.
+type Config struct {
+	// Store answers the queries. Required.
+	Store consentproxy.Store
+	// MinCount is the smallest visitor count (hit count for tables without
+	// visitors) a row may show; smaller rows fold into "(other)". Default 5.
+	MinCount int
+	// Realtime returns a site's visitors in the last 5 minutes, from memory.
+	// Default nil: /api/v1/realtime answers 503.
+	Realtime func(site string) int
+	// Authorize admits a request for a site; nil allows every request. It
+	// returns a *consentproxy.Error (EUNAUTH, EFORBIDDEN, ERATELIMIT) to refuse.
+	Authorize func(c *fiber.Ctx, site string) error
+	// Now is the clock for named periods. Default time.Now.
+	Now func() time.Time
+	// Timeout bounds one query's engine time. Default 30s.
+	Timeout time.Duration
+}
+
+// API serves /api/v1/query, /api/v1/realtime and /api/v1/openapi.json.
+type API struct {
+	cfg Config
+}
+
+// New checks cfg and fills in defaults.
+func New(cfg Config) (*API, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("stats: Config.Store is required")
+	}
+	if cfg.MinCount < 0 {
+		return nil, errors.New("stats: Config.MinCount must not be negative")
+	}
+	if cfg.MinCount == 0 {
+		cfg.MinCount = 5
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	return &API{cfg: cfg}, nil
+}
+
+// Routes are the routes Register mounts, as "METHOD path".
+var Routes = []string{"GET /api/v1/query", "POST /api/v1/query", "GET /api/v1/realtime", "GET /api/v1/openapi.json"}
+
+// Register mounts the API on r.
+func (a *API) Register(r fiber.Router) {
+	r.Get("/api/v1/query", a.query)
+	r.Post("/api/v1/query", a.query)
+	r.Get("/api/v1/realtime", a.realtime)
+	r.Get("/api/v1/openapi.json", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+		return c.Send(openAPI)
+	})
+}
+
+func (a *API) query(c *fiber.Ctx) error {
+	var q Query
+	var err error
+	if c.Method() == fiber.MethodPost {
+		q, err = ParseJSON(c.Body())
+	} else {
+		q, err = ParseValues(queryValues(c))
+	}
+	if err != nil {
+		return err
+	}
+	p, err := validate(q, a.cfg.Now())
+	if err != nil {
+		return err
+	}
+	if a.cfg.Authorize != nil {
+		if err := a.cfg.Authorize(c, p.q.Site); err != nil {
+			return err
+		}
+	}
+	ctx, cancel := contextWithTimeout(c, a.cfg.Timeout)
+	defer cancel()
+	rows, err := p.run(ctx, a.cfg.Store)
+	if err != nil {
+		return err
+	}
+	res := p.shape(rows, a.cfg.MinCount)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if wantsCSV(c) {
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="consentproxy.csv"`)
+		return c.Send(csvBytes(p, res))
+	}
+	return c.JSON(res)
+}
+
+func wantsCSV(c *fiber.Ctx) bool {
+	if f := c.Query("format"); f != "" {
+		return f == "csv"
+	}
+	return strings.Contains(c.Get(fiber.HeaderAccept), "text/csv")
+}
+
+func (a *API) realtime(c *fiber.Ctx) error {
+	site := c.Query("site")
+	if site == "" || len(site) > 200 || !printable(site) {
+		return invalid("site is required: the measurement id of one site")
+	}
+	if a.cfg.Authorize != nil {
+		if err := a.cfg.Authorize(c, site); err != nil {
+			return err
+		}
+	}
+	if a.cfg.Realtime == nil {
+		return consentproxy.Errorf(consentproxy.EUNAVAIL, "realtime counts are not enabled on this server")
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"site": site, "visitors": a.cfg.Realtime(site), "window_seconds": 300})
+}

@@ -1,0 +1,240 @@
+package stats
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/consentproxy/consentproxy"
+	"github.com/consentproxy/consentproxy/web"
+)
+
+// newApp mounts the API on a Fiber app whose error handler maps error codes
+// the way the production one does.
+func newApp(t testing.TB, cfg Config) *fiber.App {
+	t.Helper()
+	api, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {
+		return c.Status(web.Status(consentproxy.ErrorCode(err))).SendString(consentproxy.ErrorMessage(err))
+	}})
+	api.Register(app)
+	return app
+}
+
+type answer struct {
+	status  int
+	body    string
+	results string // compact JSON of "results"
+	meta    Meta
+}
+
+func do(t testing.TB, app *fiber.App, req *http.Request) answer {
+	t.Helper()
+	resp, err := app.Test(req, 60_000)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	a := answer{status: resp.StatusCode, body: string(b)}
+	if resp.StatusCode == 200 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		var v struct {
+			Results json.RawMessage `json:"results"`
+			Meta    Meta            `json:"meta"`
+		}
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatalf("decode %s: %v", b, err)
+		}
+		var buf bytes.Buffer
+		if len(v.Results) > 0 {
+			if err := json.Compact(&buf, v.Results); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a.results, a.meta = buf.String(), v.Meta
+	}
+	return a
+}
+
+func post(t testing.TB, app *fiber.App, body string) answer {
+	t.Helper()
+	req := httptest.NewRequest("POST", "/api/v1/query", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	return do(t, app, req)
+}
+
+func get(t testing.TB, app *fiber.App, url string) answer {
+	t.Helper()
+	return do(t, app, httptest.NewRequest("GET", url, nil))
+}
+
+// day10 wraps the query fields in a query of the fixture site for the
+// fixture's UTC day.
+func day10(fields string) string {
+	return `{"site":"` + site + `","date_range":["2026-03-10","2026-03-10"],` + fields + `}`
+}
+
+func TestQueryEngines(t *testing.T) {
+	for _, engine := range engines {
+		t.Run(engine, func(t *testing.T) {
+			s := openStore(t, engine)
+			writeFixture(t, s)
+			app := newApp(t, Config{Store: s, Now: func() time.Time { return fixNow },
+				Realtime: func(string) int { return 7 },
+				Authorize: func(c *fiber.Ctx, site string) error {
+					if site == "G-DENY" {
+						return consentproxy.Errorf(consentproxy.EFORBIDDEN, "not your site")
+					}
+					return nil
+				}})
+			for _, tc := range []struct {
+				name, body, results string
+				suppressed          int
+				withheld            bool
+			}{
+				{"totals", day10(`"metrics":["visitors","pageviews","visits","bounce_rate","visit_duration","consent_rate","choices","suppressed"]`),
+					`[{"dimensions":[],"metrics":[41,74,36,47.2,8.1,60,20,7]}]`, 0, false},
+				{"pages", day10(`"metrics":["visitors","pageviews"],"dimensions":["page"]`),
+					`[{"dimensions":["/"],"metrics":[28,40]},{"dimensions":["/pricing"],"metrics":[9,13]},{"dimensions":["=1+1"],"metrics":[5,5]},{"dimensions":["(other)"],"metrics":[8,12]}]`, 3, false},
+				{"pages by name", day10(`"metrics":["visitors"],"dimensions":["page"],"order_by":[["page","asc"]]`),
+					`[{"dimensions":["/"],"metrics":[28]},{"dimensions":["/pricing"],"metrics":[9]},{"dimensions":["=1+1"],"metrics":[5]},{"dimensions":["(other)"],"metrics":[8]}]`, 3, false},
+				{"pagination", day10(`"metrics":["visitors","pageviews"],"dimensions":["page"],"limit":2,"page":2`),
+					`[{"dimensions":["=1+1"],"metrics":[5,5]},{"dimensions":["(other)"],"metrics":[8,12]}]`, 3, false},
+				{"day UTC", `{"site":"G-STATS","date_range":["2026-03-10","2026-03-11"],"metrics":["visitors","pageviews"],"dimensions":["time:day"]}`,
+					`[{"dimensions":["2026-03-10"],"metrics":[41,74]}]`, 0, false},
+				{"day Berlin", `{"site":"G-STATS","date_range":["2026-03-10","2026-03-11"],"timezone":"Europe/Berlin","metrics":["visitors","pageviews"],"dimensions":["time:day"]}`,
+					`[{"dimensions":["2026-03-10"],"metrics":[33,64]},{"dimensions":["2026-03-11"],"metrics":[8,10]}]`, 0, false},
+				{"hour Berlin", `{"site":"G-STATS","date_range":["2026-03-10","2026-03-10"],"timezone":"Europe/Berlin","metrics":["visitors"],"dimensions":["time:hour"]}`,
+					`[{"dimensions":["2026-03-10T11:00:00+01:00"],"metrics":[30]}]`, 1, true},
+				{"day × page Berlin", `{"site":"G-STATS","date_range":["2026-03-10","2026-03-11"],"timezone":"Europe/Berlin","metrics":["pageviews","visitors"],"dimensions":["time:day","page"]}`,
+					`[{"dimensions":["2026-03-10","/"],"metrics":[30,20]},{"dimensions":["2026-03-10","/pricing"],"metrics":[13,9]},{"dimensions":["2026-03-10","=1+1"],"metrics":[5,5]},{"dimensions":["2026-03-11","/"],"metrics":[10,8]},{"dimensions":["(other)","(other)"],"metrics":[12,8]}]`, 3, false},
+				{"month", `{"site":"G-STATS","date_range":"month","metrics":["visitors"],"dimensions":["time:month"]}`,
+					`[{"dimensions":["2026-03-01"],"metrics":[41]}]`, 0, false},
+				{"7d", `{"site":"G-STATS","date_range":"7d","metrics":["visitors","suppressed"]}`,
+					`[{"dimensions":[],"metrics":[41,7]}]`, 0, false},
+				{"channel", day10(`"metrics":["visitors","visits","bounce_rate","visit_duration"],"dimensions":["channel"]`),
+					`[{"dimensions":["organic_search"],"metrics":[12,12,50,10]},{"dimensions":["direct"],"metrics":[8,8,25,10]},{"dimensions":["email"],"metrics":[5,5,40,10]}]`, 0, false},
+				{"campaign", day10(`"metrics":["visitors"],"dimensions":["utm_campaign"]`),
+					`[{"dimensions":[""],"metrics":[20]},{"dimensions":["spring"],"metrics":[5]}]`, 0, false},
+				{"source with filter", day10(`"metrics":["visits"],"dimensions":["source"],"filters":[["is_not","channel","direct"]]`),
+					`[{"dimensions":["google.com"],"metrics":[12]},{"dimensions":["newsletter.example"],"metrics":[5]}]`, 0, false},
+				{"country", day10(`"metrics":["visitors","visits","bounce_rate"],"dimensions":["country"]`),
+					`[{"dimensions":["DE"],"metrics":[20,20,25]},{"dimensions":["FR"],"metrics":[6,6,50]}]`, 1, true},
+				{"browser", day10(`"metrics":["visitors","bounce_rate"],"dimensions":["browser"]`),
+					`[{"dimensions":["Chrome"],"metrics":[20,30]},{"dimensions":["Firefox"],"metrics":[10,40]}]`, 0, false},
+				{"browser × device", day10(`"metrics":["visitors"],"dimensions":["device","browser"],"order_by":[["device","asc"],["browser","asc"]]`),
+					`[{"dimensions":["desktop","Chrome"],"metrics":[5]},{"dimensions":["desktop","Firefox"],"metrics":[10]},{"dimensions":["mobile","Chrome"],"metrics":[15]}]`, 0, false},
+				{"device tie", day10(`"metrics":["visitors"],"dimensions":["device"]`),
+					`[{"dimensions":["desktop"],"metrics":[15]},{"dimensions":["mobile"],"metrics":[15]}]`, 0, false},
+				{"language", day10(`"metrics":["visitors"],"dimensions":["language"],"order_by":[["language","desc"]]`),
+					`[{"dimensions":["en"],"metrics":[15]},{"dimensions":["de"],"metrics":[15]}]`, 0, false},
+				{"event", day10(`"metrics":["visitors","events"],"dimensions":["event"]`),
+					`[{"dimensions":["page_view"],"metrics":[30,60]}]`, 1, true},
+				{"entry page", day10(`"metrics":["visits","bounce_rate","visit_duration"],"dimensions":["entry_page"]`),
+					`[{"dimensions":["/"],"metrics":[20,40,10]},{"dimensions":["/pricing"],"metrics":[5,40,10]}]`, 0, false},
+				{"consent outcome", day10(`"metrics":["choices"],"dimensions":["consent_outcome"]`),
+					`[{"dimensions":["accept_all"],"metrics":[12]},{"dimensions":["reject_all"],"metrics":[5]}]`, 1, true},
+				{"filter contains", day10(`"metrics":["pageviews","visitors"],"filters":[["contains","page","pric"]]`),
+					`[{"dimensions":[],"metrics":[13,9]}]`, 0, false},
+				{"filter in", day10(`"metrics":["visitors"],"dimensions":["page"],"filters":[["in","page",["/","/pricing","/nope"]]]`),
+					`[{"dimensions":["/"],"metrics":[28]},{"dimensions":["/pricing"],"metrics":[9]}]`, 0, false},
+				{"filter is_not", day10(`"metrics":["visitors","pageviews"],"dimensions":["page"],"filters":[["is_not","page",["/","/pricing"]]]`),
+					`[{"dimensions":["=1+1"],"metrics":[5,5]},{"dimensions":["(other)"],"metrics":[8,12]}]`, 3, false},
+				// A filter isolating a rare page must not reveal it.
+				{"filter isolating a rare page", day10(`"metrics":["visitors","pageviews"],"filters":[["is","page","/rare"]]`),
+					`[]`, 1, true},
+				{"other site unseen", `{"site":"G-OTHER","date_range":["2026-03-10","2026-03-10"],"metrics":["pageviews","visitors"],"dimensions":["page"]}`,
+					`[{"dimensions":["/"],"metrics":[1000,50]}]`, 0, false},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					a := post(t, app, tc.body)
+					if a.status != 200 {
+						t.Fatalf("status %d: %s", a.status, a.body)
+					}
+					if a.results != tc.results {
+						t.Errorf("results\n got %s\nwant %s", a.results, tc.results)
+					}
+					if a.meta.SuppressedRows != tc.suppressed || a.meta.OtherWithheld != tc.withheld || a.meta.MinCount != 5 {
+						t.Errorf("meta = %+v; want suppressed_rows %d, other_withheld %v, min_count 5", a.meta, tc.suppressed, tc.withheld)
+					}
+				})
+			}
+
+			t.Run("GET equals POST", func(t *testing.T) {
+				g := get(t, app, "/api/v1/query?site=G-STATS&metrics=visitors,pageviews&dimensions=page&date_range=2026-03-10,2026-03-10&order_by=visitors:desc&limit=2")
+				p := post(t, app, day10(`"metrics":["visitors","pageviews"],"dimensions":["page"],"limit":2`))
+				want := `[{"dimensions":["/"],"metrics":[28,40]},{"dimensions":["/pricing"],"metrics":[9,13]}]`
+				if g.status != 200 || g.results != want || p.results != want || g.meta.TotalRows != 4 {
+					t.Errorf("GET %d %s meta %+v; POST %s; want %s", g.status, g.results, g.meta, p.results, want)
+				}
+			})
+
+			t.Run("CSV", func(t *testing.T) {
+				want := "page,visitors,pageviews\n/,28,40\n/pricing,9,13\n'=1+1,5,5\n(other),8,12\n"
+				a := get(t, app, "/api/v1/query?site=G-STATS&metrics=visitors,pageviews&dimensions=page&date_range=2026-03-10,2026-03-10&format=csv")
+				if a.status != 200 || a.body != want {
+					t.Errorf("format=csv: %d %q; want %q", a.status, a.body, want)
+				}
+				req := httptest.NewRequest("POST", "/api/v1/query", strings.NewReader(day10(`"metrics":["visitors","pageviews"],"dimensions":["page"]`)))
+				req.Header.Set("Accept", "text/csv")
+				if a := do(t, app, req); a.status != 200 || a.body != want {
+					t.Errorf("Accept: text/csv: %d %q; want %q", a.status, a.body, want)
+				}
+			})
+
+			t.Run("Refusals", func(t *testing.T) {
+				for _, tc := range []struct{ body, status string }{
+					{day10(`"metrics":["visitors"],"dimensions":["page","country"]`), `aggregate-only|Compatible with "page": page, and one time dimension`},
+					{day10(`"metrics":["visitors"],"dimensions":["browser"],"filters":[["is","country","DE"]]`), `filter on "country" cannot be combined with "browser"|Compatible with "browser": browser, os, device`},
+					{day10(`"metrics":["visitors"],"dimensions":["utm_source"],"filters":[["is","page","/"]]`), `aggregate-only|channel, utm_source, utm_medium, utm_campaign`},
+					{day10(`"metrics":["bounce_rate"],"dimensions":["page"]`), `"bounce_rate" is not available for pages|visitors, pageviews, events`},
+					{day10(`"metrics":["suppressed"],"dimensions":["country"]`), `not available for countries`},
+					{day10(`"metrics":["visitors"],"dimensions":["city"]`), `unknown dimension "city"|consent_outcome`},
+					{day10(`"metrics":["uniques"]`), `unknown metric "uniques"|possible: visitors`},
+					{day10(`"metrics":["visitors"],"timezone":"Mars/Base"`), `not an IANA time zone`},
+					{day10(`"metrics":["visitors"],"limit":10001`), `limit must be between 1 and 10000`},
+					{`{"site":"G-STATS","metrics":["visitors"],"date_range":"yesterday"}`, `possible: today, 7d, 30d, month, 12mo`},
+					{`{"site":"G-STATS","metrics":["visitors"],"metric":["x"]}`, `unknown field "metric"`},
+					{`{"metrics":["visitors"]}`, `site is required`},
+				} {
+					a := post(t, app, tc.body)
+					if a.status != 400 {
+						t.Errorf("%s: status %d (%s); want 400", tc.body, a.status, a.body)
+						continue
+					}
+					for _, frag := range strings.Split(tc.status, "|") {
+						if !strings.Contains(a.body, frag) {
+							t.Errorf("%s: message %q lacks %q", tc.body, a.body, frag)
+						}
+					}
+				}
+			})
+
+			t.Run("Authorize and realtime", func(t *testing.T) {
+				if a := post(t, app, `{"site":"G-DENY","metrics":["visitors"]}`); a.status != 403 {
+					t.Errorf("query of a refused site: %d %s; want 403", a.status, a.body)
+				}
+				if a := get(t, app, "/api/v1/realtime?site=G-DENY"); a.status != 403 {
+					t.Errorf("realtime of a refused site: %d; want 403", a.status)
+				}
+				a := get(t, app, "/api/v1/realtime?site=G-STATS")
+				if a.status != 200 || a.body != `{"site":"G-STATS","visitors":7,"window_seconds":300}` {
+					t.Errorf("realtime: %d %s", a.status, a.body)
+				}
+				if a := get(t, app, "/api/v1/realtime"); a.status != 400 {
+					t.Errorf("realtime without site: %d; want 400", a.status)
+				}
+			})
+		})
+	}
+}

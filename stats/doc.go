@@ -1,0 +1,90 @@
+// Package stats is the query API over the aggregate tables (/api/v1/query,
+// /api/v1/realtime, /api/v1/openapi.json), shaped after Plausible's v2 query
+// API. It only reads, through consentproxy.Store, so it answers identically
+// on embedded chDB and on a ClickHouse server down to 18.16.
+//
+// # One attribute family per query
+//
+// Each aggregate table keeps one attribute family, so no stored row links a
+// visitor's page to their country. A query may therefore use the dimensions
+// and filters of one family, plus at most one time dimension:
+//
+//	page                 → pages.path          visitors, pageviews, events
+//	entry_page           → entry_pages.path    visitors, visits, bounce_rate, visit_duration
+//	source (referrer host), channel, utm_source, utm_medium, utm_campaign
+//	                     → sources             visitors, visits, bounce_rate, visit_duration
+//	country              → countries           visitors, visits, bounce_rate
+//	browser, os, device  → devices             visitors, visits, bounce_rate
+//	language             → languages           visitors, visits, bounce_rate
+//	event                → events.name         visitors, events
+//	consent_outcome      → consent_choices.outcome   choices
+//
+// The metric lists are what each table counts (see the README): a
+// pageview belongs to a page, not to a country, so pageviews by country is
+// refused rather than answered from the wrong table. visit_duration is not
+// offered for devices, countries or languages because the aggregator does not
+// sum durations there. Any other combination (page × country, a country
+// filter on a browser breakdown, bounce_rate by page) is a 400 that explains
+// the aggregate-only schema and lists what is compatible. Never a wrong number.
+//
+// Without a family dimension, metrics come from totals (visitors,
+// pageviews, events, visits, bounce_rate, visit_duration), consent_choices
+// (consent_rate, choices) and outcomes (suppressed), one read per table,
+// merged per time bucket.
+//
+// consent_outcome maps to consent_choices.outcome (accept_all, reject_all,
+// custom, withdraw: banner decisions), not to outcomes.reason, which records
+// the proxy's per-hit decision and is exposed only through the suppressed
+// metric. The choices metric (added to the list) counts decisions.
+//
+// # Metric definitions
+//
+//   - visitors: uniqArrayMerge of the tables' daily-salted visitor states; a
+//     visitor returning on another day counts again (the salt changes).
+//   - bounce_rate: 100 × sum(bounces) / sum(visits), one decimal; null when
+//     there are no visits. visit_duration: sum(duration_ms) / sum(visits) /
+//     1000, seconds, one decimal.
+//   - consent_rate: 100 × accept_all decisions / all recorded decisions
+//     (accept_all + reject_all + custom + withdraw). custom does not count as
+//     consent: the table does not say which purposes it allowed.
+//   - suppressed: hits whose reason is opt_out, gpc or dnt (a visitor's own
+//     refusal; bots and invalid hits are not people).
+//
+// # Time
+//
+// Storage is hourly UTC. Named periods (today, 7d, 30d, month, 12mo) end
+// with the current local day or month, so they include today; [from, to]
+// dates are inclusive. Both become [from, to) UTC instants in the query's
+// timezone. Days, weeks (Monday) and months are computed by ClickHouse in
+// that zone (toDate/toMonday/toStartOfMonth with the zone bound as an
+// argument); time:hour labels each stored UTC hour with its local RFC 3339
+// time. An hour belongs to the local day in which it starts (relevant only in
+// zones with a non-whole-hour offset).
+//
+// # Small-number suppression
+//
+// A row whose count is below Config.MinCount (default 5) is folded into one
+// row whose dimensions are all "(other)" (time included), so a rare page or
+// campaign cannot single anyone out. The count is visitors for tables that
+// keep them, and hits (choices, suppressed) for consent_choices and
+// outcomes. A row merged from several tables takes its smallest non-zero
+// count. Additive components are summed into "(other)"; its visitors are
+// the SUM of the folded rows' visitors (an upper bound: a person in two
+// folded rows counts twice), because re-merging their uniq states would
+// need a second query per request. Rates of "(other)" are computed from the
+// summed components. If "(other)" itself stays below MinCount it is
+// withheld. meta.min_count, meta.suppressed_rows and meta.other_withheld say
+// what happened. Because suppression applies to the result rows after
+// filtering, a filter that isolates a rare value (page is /rare) gets an
+// empty, flagged result rather than the small number. "(other)" sorts last.
+//
+// # Safety
+//
+// SQL identifiers come only from this package's maps; every user value is
+// a "?" argument bound by the store. CSV dimension cells that start with =,
+// +, -, @, tab or CR get a leading apostrophe so that a spreadsheet does not
+// run them; metric cells are numbers this package produced.
+//
+// Authorization is the caller's: Config.Authorize runs once the query has
+// been parsed and validated (it needs the site), before any engine work.
+package stats

@@ -1,0 +1,123 @@
+package stats
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/consentproxy/consentproxy"
+)
+
+const site = "G-STATS"
+
+// The fixture's clock: the data lies on 2026-03-10 (UTC), one hour of it
+// past midnight in Europe/Berlin (UTC+1 in March).
+var (
+	fixNow = time.Date(2026, 3, 11, 12, 0, 0, 0, time.UTC)
+	h10    = time.Date(2026, 3, 10, 10, 0, 0, 0, time.UTC)
+	h22    = time.Date(2026, 3, 10, 22, 0, 0, 0, time.UTC) // 23:00 Berlin, still March 10
+	h23    = time.Date(2026, 3, 10, 23, 0, 0, 0, time.UTC) // 00:00 Berlin, March 11
+)
+
+// ids returns n distinct visitor hashes numbered from first, spread over the
+// whole range as real hashes are.
+func ids(first, n int) []uint64 {
+	out := make([]uint64, n)
+	for i := range out {
+		out[i] = uint64(first+i) * 0x9E3779B97F4A7C15
+	}
+	return out
+}
+
+func r(h time.Time, dims []string, m consentproxy.Metrics, vis []uint64) consentproxy.Row {
+	return consentproxy.Row{Site: site, Hour: h, Dims: dims, Metrics: m, Visitors: vis}
+}
+
+func d(v ...string) []string { return v }
+
+type mt = consentproxy.Metrics
+
+// writeFixture writes two instances, one of them twice (version 1 is
+// superseded by the cumulative version 2), plus a row of another site that
+// no query may see.
+func writeFixture(t testing.TB, s consentproxy.Store) {
+	t.Helper()
+	v1 := consentproxy.Batch{Instance: "inst-a", Version: 1, Tables: []consentproxy.TableRows{
+		{Table: consentproxy.TablePages, Rows: []consentproxy.Row{
+			r(h10, d("/"), mt{Pageviews: 20, Events: 25}, ids(1, 10)),
+		}},
+		{Table: consentproxy.TableTotals, Rows: []consentproxy.Row{
+			r(h10, nil, mt{Pageviews: 40, Events: 50, Visits: 15, Bounces: 5, DurationMS: 100000}, ids(1, 15)),
+		}},
+	}}
+	v2 := consentproxy.Batch{Instance: "inst-a", Version: 2, Tables: []consentproxy.TableRows{
+		{Table: consentproxy.TablePages, Rows: []consentproxy.Row{
+			r(h10, d("/"), mt{Pageviews: 30, Events: 40}, ids(1, 20)),
+			r(h23, d("/"), mt{Pageviews: 10, Events: 12}, ids(101, 8)),
+			r(h10, d("/pricing"), mt{Pageviews: 9, Events: 9}, ids(201, 6)),
+			r(h10, d("/rare"), mt{Pageviews: 3, Events: 3}, ids(301, 2)),
+			r(h10, d("/a"), mt{Pageviews: 5, Events: 5}, ids(311, 3)),
+			r(h10, d("/b"), mt{Pageviews: 4, Events: 4}, ids(321, 3)),
+			r(h10, d("=1+1"), mt{Pageviews: 5, Events: 5}, ids(501, 5)),
+		}},
+		{Table: consentproxy.TableTotals, Rows: []consentproxy.Row{
+			r(h10, nil, mt{Pageviews: 60, Events: 70, Visits: 25, Bounces: 10, DurationMS: 250000}, ids(1, 30)),
+			r(h23, nil, mt{Pageviews: 10, Events: 12, Visits: 8, Bounces: 4, DurationMS: 40000}, ids(101, 8)),
+		}},
+		{Table: consentproxy.TableSources, Rows: []consentproxy.Row{
+			r(h10, d("google.com", "organic_search", "", "", ""), mt{Visits: 12, Bounces: 6, DurationMS: 120000}, ids(1, 12)),
+			r(h10, d("", "direct", "", "", ""), mt{Visits: 8, Bounces: 2, DurationMS: 80000}, ids(13, 8)),
+			r(h10, d("newsletter.example", "email", "news", "email", "spring"), mt{Visits: 5, Bounces: 2, DurationMS: 50000}, ids(21, 5)),
+		}},
+		{Table: consentproxy.TableCountries, Rows: []consentproxy.Row{
+			r(h10, d("DE"), mt{Visits: 20, Bounces: 5}, ids(1, 20)),
+			r(h10, d("FR"), mt{Visits: 6, Bounces: 3}, ids(21, 6)),
+			r(h10, d("LU"), mt{Visits: 2, Bounces: 2}, ids(27, 2)),
+		}},
+		{Table: consentproxy.TableDevices, Rows: []consentproxy.Row{
+			r(h10, d("Firefox", "120", "Linux", "6", "desktop"), mt{Visits: 10, Bounces: 4}, ids(1, 10)),
+			r(h10, d("Chrome", "119", "Android", "14", "mobile"), mt{Visits: 15, Bounces: 5}, ids(11, 15)),
+			r(h10, d("Chrome", "120", "Windows", "10", "desktop"), mt{Visits: 5, Bounces: 1}, ids(26, 5)),
+		}},
+		{Table: consentproxy.TableLanguages, Rows: []consentproxy.Row{
+			r(h10, d("en"), mt{Visits: 15}, ids(1, 15)),
+			r(h10, d("de"), mt{Visits: 15}, ids(16, 15)),
+		}},
+		{Table: consentproxy.TableEvents, Rows: []consentproxy.Row{
+			r(h10, d("page_view"), mt{Events: 60}, ids(1, 30)),
+			r(h10, d("sign_up"), mt{Events: 2}, ids(1, 2)),
+		}},
+		{Table: consentproxy.TableEntryPages, Rows: []consentproxy.Row{
+			r(h10, d("/"), mt{Visits: 20, Bounces: 8, DurationMS: 200000}, ids(1, 20)),
+			r(h10, d("/pricing"), mt{Visits: 5, Bounces: 2, DurationMS: 50000}, ids(21, 5)),
+		}},
+		{Table: consentproxy.TableConsentChoices, Rows: []consentproxy.Row{
+			r(h10, d("rev1", "accept_all"), mt{Hits: 12}, nil),
+			r(h10, d("rev1", "reject_all"), mt{Hits: 5}, nil),
+			r(h10, d("rev1", "custom"), mt{Hits: 3}, nil),
+		}},
+		{Table: consentproxy.TableOutcomes, Rows: []consentproxy.Row{
+			r(h10, d("forwarded"), mt{Hits: 50}, nil),
+			r(h10, d("opt_out"), mt{Hits: 2}, nil),
+			r(h10, d("gpc"), mt{Hits: 4}, nil),
+			r(h10, d("dnt"), mt{Hits: 1}, nil),
+			r(h10, d("bot"), mt{Hits: 9}, nil),
+		}},
+	}}
+	other := consentproxy.Batch{Instance: "inst-b", Version: 1, Tables: []consentproxy.TableRows{
+		{Table: consentproxy.TablePages, Rows: []consentproxy.Row{
+			r(h22, d("/pricing"), mt{Pageviews: 4, Events: 4}, ids(401, 3)),
+			{Site: "G-OTHER", Hour: h10, Dims: d("/"), Metrics: mt{Pageviews: 1000}, Visitors: ids(900, 50)},
+		}},
+		{Table: consentproxy.TableTotals, Rows: []consentproxy.Row{
+			r(h22, nil, mt{Pageviews: 4, Events: 4, Visits: 3, Bounces: 3}, ids(401, 3)),
+		}},
+	}}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, b := range []consentproxy.Batch{v1, v2, other, v1} { // v1 again: a late replay changes nothing
+		if err := s.Write(ctx, b); err != nil {
+			t.Fatalf("Write(%s v%d): %v", b.Instance, b.Version, err)
+		}
+	}
+}

@@ -1,0 +1,215 @@
+package stats
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// plan is a validated, normalized query: what to read and how to shape it.
+type plan struct {
+	q        Query // normalized, echoed in responses
+	loc      *time.Location
+	from, to time.Time // UTC, [from, to)
+	timeDim  string    // "", "hour", "day", "week" or "month"
+	fam      *family   // nil: no attribute family (totals)
+	dims     []string  // the query's dimensions, time included, in order
+}
+
+// validate checks q against the schema and fills in defaults. Every refusal
+// says why and what is possible instead.
+func validate(q Query, now time.Time) (*plan, error) {
+	p := &plan{q: q}
+	if q.Site == "" || len(q.Site) > 200 || !printable(q.Site) {
+		return nil, invalid("site is required: the measurement id of one site (printable, at most 200 bytes)")
+	}
+	if len(q.Metrics) == 0 {
+		return nil, invalid("metrics is required; possible: %s", strings.Join(Metrics, ", "))
+	}
+	for i, m := range q.Metrics {
+		if !slices.Contains(Metrics, m) {
+			return nil, errUnknown("metric", m, Metrics)
+		}
+		if slices.Contains(q.Metrics[:i], m) {
+			return nil, invalid("metric %q is listed twice", m)
+		}
+	}
+	var famDim string // the first dimension or filter that chose the family
+	useFamily := func(dim, role string) error {
+		f := familyOf(dim)
+		if p.fam == nil {
+			p.fam, famDim = f, dim
+			return nil
+		}
+		if f != p.fam {
+			return invalid("%s %q cannot be combined with %q: the data is aggregate-only, each table holds one attribute family (%s here, %s there) and no stored row links a visitor's %s to their %s, so any answer would be wrong. Compatible with %q: %s, and one time dimension (%s)",
+				role, dim, famDim, f.name, p.fam.name, f.name, p.fam.name, famDim,
+				strings.Join(p.fam.dims(), ", "), strings.Join(TimeDimensions, ", "))
+		}
+		return nil
+	}
+	for i, d := range q.Dimensions {
+		if slices.Contains(q.Dimensions[:i], d) {
+			return nil, invalid("dimension %q is listed twice", d)
+		}
+		if slices.Contains(TimeDimensions, d) {
+			if p.timeDim != "" {
+				return nil, invalid("at most one time dimension per query; got %q and time:%s", d, p.timeDim)
+			}
+			p.timeDim = strings.TrimPrefix(d, "time:")
+			continue
+		}
+		if familyOf(d) == nil {
+			return nil, errUnknown("dimension", d, append(slices.Clone(TimeDimensions), Dimensions...))
+		}
+		if err := useFamily(d, "dimension"); err != nil {
+			return nil, err
+		}
+	}
+	p.dims = q.Dimensions
+	if len(q.Filters) > maxFilters {
+		return nil, invalid("at most %d filters per query", maxFilters)
+	}
+	for _, f := range q.Filters {
+		if !slices.Contains(FilterOps, f.Op) {
+			return nil, errUnknown("filter op", f.Op, FilterOps)
+		}
+		if familyOf(f.Dimension) == nil {
+			return nil, invalid("unknown filter dimension %q; filters apply to: %s (time is chosen with date_range)", f.Dimension, strings.Join(Dimensions, ", "))
+		}
+		if len(f.Values) == 0 || len(f.Values) > maxValues {
+			return nil, invalid("filter on %q needs 1 to %d values", f.Dimension, maxValues)
+		}
+		for _, v := range f.Values {
+			if len(v) > maxValueLen || !utf8.ValidString(v) {
+				return nil, invalid("filter values must be valid UTF-8 of at most %d bytes", maxValueLen)
+			}
+		}
+		if err := useFamily(f.Dimension, "filter on"); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.checkMetrics(); err != nil {
+		return nil, err
+	}
+	for _, o := range q.OrderBy {
+		if !slices.Contains(q.Metrics, o.Field) && !slices.Contains(q.Dimensions, o.Field) {
+			return nil, invalid("order_by %q is neither a metric nor a dimension of this query; possible: %s",
+				o.Field, strings.Join(append(slices.Clone(q.Metrics), q.Dimensions...), ", "))
+		}
+	}
+	switch {
+	case p.q.Limit == 0:
+		p.q.Limit = DefaultLimit
+	case p.q.Limit < 1 || p.q.Limit > MaxLimit:
+		return nil, invalid("limit must be between 1 and %d", MaxLimit)
+	}
+	switch {
+	case p.q.Page == 0:
+		p.q.Page = 1
+	case p.q.Page < 1 || p.q.Page > 1_000_000:
+		return nil, invalid("page must be between 1 and 1000000 (1 is the first page)")
+	}
+	if p.q.Timezone == "" {
+		p.q.Timezone = "UTC"
+	}
+	loc, err := loadZone(p.q.Timezone)
+	if err != nil {
+		return nil, err
+	}
+	p.loc = loc
+	if p.q.DateRange == (DateRange{}) {
+		p.q.DateRange = DateRange{Period: "30d"}
+	}
+	if p.from, p.to, err = dateRange(p.q.DateRange, now.In(loc)); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// checkMetrics refuses a metric the chosen family's table does not keep.
+func (p *plan) checkMetrics() error {
+	if p.fam == nil {
+		return nil
+	}
+	for _, m := range p.q.Metrics {
+		if !slices.Contains(p.fam.metrics, m) {
+			return invalid("metric %q is not available for %s: the %s table keeps only what is meaningful per %s. Available with these dimensions: %s; %q is available without a %s dimension or filter",
+				m, p.fam.name, p.fam.table.Name, strings.Join(p.fam.dims(), "/"), strings.Join(p.fam.metrics, ", "), m, p.fam.name)
+		}
+	}
+	return nil
+}
+
+func printable(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
+}
+
+// loadZone accepts IANA names only: the name ends up (bound) in SQL, and
+// "Local" would depend on the server's setting.
+func loadZone(name string) (*time.Location, error) {
+	bad := name == "Local" || len(name) > 64
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/_+-", r)) {
+			bad = true
+		}
+	}
+	if !bad {
+		if loc, ok := zones.Load(name); ok {
+			return loc.(*time.Location), nil
+		}
+		if loc, err := time.LoadLocation(name); err == nil {
+			zones.Store(name, loc) // only valid names: the cache stays bounded by the tz database
+			return loc, nil
+		}
+	}
+	return nil, invalid("timezone %q is not an IANA time zone name such as UTC or Europe/Berlin", name)
+}
+
+// zones caches loaded time zones; LoadLocation reads the tz database file.
+var zones sync.Map
+
+const dateLayout = "2006-01-02"
+
+// dateRange turns a period into [from, to) in UTC. Named periods end with
+// the current local day or month, so they include today.
+func dateRange(d DateRange, now time.Time) (time.Time, time.Time, error) {
+	loc := now.Location()
+	day := func(t time.Time, add int) time.Time {
+		return time.Date(t.Year(), t.Month(), t.Day()+add, 0, 0, 0, 0, loc)
+	}
+	month := func(add int) time.Time { return time.Date(now.Year(), now.Month()+time.Month(add), 1, 0, 0, 0, 0, loc) }
+	var from, to time.Time
+	switch d.Period {
+	case "today":
+		from, to = day(now, 0), day(now, 1)
+	case "7d":
+		from, to = day(now, -6), day(now, 1)
+	case "30d":
+		from, to = day(now, -29), day(now, 1)
+	case "month":
+		from, to = month(0), month(1)
+	case "12mo":
+		from, to = month(-11), month(1)
+	case "":
+		f, err1 := time.ParseInLocation(dateLayout, d.From, loc)
+		t, err2 := time.ParseInLocation(dateLayout, d.To, loc)
+		if err1 != nil || err2 != nil {
+			return from, to, invalid("date_range dates must be YYYY-MM-DD, got [%q, %q]", d.From, d.To)
+		}
+		if t.Before(f) || t.Sub(f) > 5*366*24*time.Hour || f.Year() < 1971 || t.Year() > 2105 {
+			return from, to, invalid("date_range [from, to] needs from <= to, at most 5 years apart, between 1971 and 2105")
+		}
+		from, to = f, day(t, 1)
+	default:
+		return from, to, invalid("date_range %q is not a period; possible: %s, or [from, to] dates", d.Period, strings.Join(Periods, ", "))
+	}
+	return from.UTC(), to.UTC(), nil
+}

@@ -1,0 +1,244 @@
+package stats
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/csv"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/consentproxy/consentproxy"
+)
+
+// Response is the JSON answer, modelled on Plausible's v2 query API.
+type Response struct {
+	Results []Result `json:"results"`
+	Meta    Meta     `json:"meta"`
+	Query   Query    `json:"query"`
+}
+
+// Result is one row: values in the order of the query's dimensions and
+// metrics. A metric is a number, or null when undefined (a rate over zero).
+type Result struct {
+	Dimensions []string `json:"dimensions"`
+	Metrics    []any    `json:"metrics"`
+}
+
+// Meta tells the client what the numbers are, including what was hidden.
+type Meta struct {
+	// MinCount is the smallest count a row may show; smaller rows were
+	// folded into "(other)".
+	MinCount int `json:"min_count"`
+	// SuppressedRows is how many rows were folded into "(other)".
+	SuppressedRows int `json:"suppressed_rows"`
+	// OtherWithheld says the "(other)" row itself stayed below MinCount and
+	// was left out entirely.
+	OtherWithheld bool `json:"other_withheld"`
+	// TotalRows counts the rows of all pages.
+	TotalRows int       `json:"total_rows"`
+	From      time.Time `json:"from"` // UTC, inclusive
+	To        time.Time `json:"to"`   // UTC, exclusive
+	Tables    []string  `json:"tables"`
+}
+
+// shape folds small rows, sorts, pages and renders.
+func (p *plan) shape(rows []*row, minCount int) Response {
+	meta := Meta{MinCount: minCount, From: p.from, To: p.to}
+	for _, pt := range p.parts() {
+		meta.Tables = append(meta.Tables, pt.table.Name)
+	}
+	kept := rows[:0:0]
+	var other *row
+	otherKey := make([]string, len(p.dims))
+	for i := range otherKey {
+		otherKey[i] = consentproxy.Other
+	}
+	for _, r := range rows {
+		if r.count >= int64(minCount) {
+			kept = append(kept, r)
+			continue
+		}
+		meta.SuppressedRows++
+		if other == nil {
+			other = &row{key: otherKey}
+		}
+		// Visitors of the folded rows are summed: an upper bound, since the
+		// same visitor may sit in two folded rows.
+		other.m.add(r.m)
+		other.count += r.count
+	}
+	if other != nil {
+		if other.count < int64(minCount) {
+			meta.OtherWithheld = true
+		} else {
+			merged := false
+			for _, r := range kept {
+				if slices.Equal(r.key, otherKey) {
+					r.m.add(other.m)
+					merged = true
+				}
+			}
+			if !merged {
+				kept = append(kept, other)
+			}
+		}
+	}
+	p.sort(kept)
+	meta.TotalRows = len(kept)
+	start := min((p.q.Page-1)*p.q.Limit, len(kept))
+	end := min(start+p.q.Limit, len(kept))
+	res := Response{Results: make([]Result, 0, end-start), Meta: meta, Query: p.q}
+	for _, r := range kept[start:end] {
+		res.Results = append(res.Results, Result{Dimensions: r.key, Metrics: p.values(r.m)})
+	}
+	return res
+}
+
+func (p *plan) values(m raw) []any {
+	out := make([]any, len(p.q.Metrics))
+	for i, name := range p.q.Metrics {
+		out[i] = metricValue(name, m)
+	}
+	return out
+}
+
+func ratio(num, den int64, scale float64) any {
+	if den == 0 {
+		return nil
+	}
+	return math.Round(float64(num)*scale/float64(den)*10) / 10
+}
+
+// metricValue derives a metric from a row's components. Rates are percents
+// with one decimal; visit_duration is seconds with one decimal.
+func metricValue(name string, m raw) any {
+	switch name {
+	case "visitors":
+		return m.visitors
+	case "pageviews":
+		return m.pageviews
+	case "events":
+		return m.events
+	case "visits":
+		return m.visits
+	case "bounce_rate":
+		return ratio(m.bounces, m.visits, 100)
+	case "visit_duration":
+		return ratio(m.durationMS, m.visits, 0.001)
+	case "consent_rate":
+		return ratio(m.accepted, m.choices, 100)
+	case "choices":
+		return m.choices
+	case "suppressed":
+		return m.suppressed
+	}
+	return nil
+}
+
+func compareValues(a, b any) int {
+	fa, okA := toFloat(a)
+	fb, okB := toFloat(b)
+	switch {
+	case !okA && !okB:
+		return 0
+	case !okA:
+		return -1
+	case !okB:
+		return 1
+	}
+	return cmp.Compare(fa, fb)
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	}
+	return 0, false
+}
+
+// sort orders by order_by, by default time ascending then the first metric
+// descending; ties break on the dimension values so pages are stable. The
+// "(other)" row always comes last.
+func (p *plan) sort(rows []*row) {
+	order := p.q.OrderBy
+	if len(order) == 0 {
+		if p.timeDim != "" {
+			order = append(order, Order{Field: p.dims[slices.IndexFunc(p.dims, func(d string) bool { return strings.HasPrefix(d, "time:") })]})
+		}
+		order = append(order, Order{Field: p.q.Metrics[0], Desc: true})
+	}
+	isOther := func(r *row) bool { return len(r.key) > 0 && allOther(r.key) }
+	slices.SortStableFunc(rows, func(a, b *row) int {
+		if oa, ob := isOther(a), isOther(b); oa != ob {
+			if oa {
+				return 1
+			}
+			return -1
+		}
+		for _, o := range order {
+			var c int
+			if i := slices.Index(p.dims, o.Field); i >= 0 {
+				c = strings.Compare(a.key[i], b.key[i])
+			} else {
+				c = compareValues(metricValue(o.Field, a.m), metricValue(o.Field, b.m))
+			}
+			if o.Desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return slices.Compare(a.key, b.key)
+	})
+}
+
+func allOther(key []string) bool {
+	for _, k := range key {
+		if k != consentproxy.Other {
+			return false
+		}
+	}
+	return true
+}
+
+// csvBytes renders a response with a header row. Dimension cells that a
+// spreadsheet would run as a formula (=, +, -, @, tab, CR first) get a
+// leading apostrophe; metric cells are numbers this package produced.
+func csvBytes(p *plan, r Response) []byte {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write(append(slices.Clone(p.dims), p.q.Metrics...))
+	for _, res := range r.Results {
+		rec := make([]string, 0, len(res.Dimensions)+len(res.Metrics))
+		for _, d := range res.Dimensions {
+			rec = append(rec, csvSafe(d))
+		}
+		for _, m := range res.Metrics {
+			switch x := m.(type) {
+			case int64:
+				rec = append(rec, strconv.FormatInt(x, 10))
+			case float64:
+				rec = append(rec, strconv.FormatFloat(x, 'f', -1, 64))
+			default:
+				rec = append(rec, "")
+			}
+		}
+		_ = w.Write(rec)
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

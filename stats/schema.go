@@ -1,0 +1,82 @@
+package stats
+
+import "github.com/consentproxy/consentproxy"
+
+// Metric names accepted in Query.Metrics, in the order the OpenAPI document
+// lists them.
+var Metrics = []string{"visitors", "pageviews", "events", "visits", "bounce_rate",
+	"visit_duration", "consent_rate", "choices", "suppressed"}
+
+// Dimensions are the accepted non-time dimensions; TimeDimensions the time
+// buckets. Both lists are checked against the OpenAPI document by a test.
+var (
+	Dimensions = []string{"page", "entry_page", "source", "channel", "utm_source", "utm_medium",
+		"utm_campaign", "country", "browser", "os", "device", "language", "event", "consent_outcome"}
+	TimeDimensions = []string{"time:hour", "time:day", "time:week", "time:month"}
+)
+
+// family is one aggregate table seen from the API: the dimensions it can
+// break down by (API name → column) and the metrics it can answer honestly.
+type family struct {
+	name    string
+	table   consentproxy.Table
+	columns map[string]string
+	metrics []string
+}
+
+// The families. A query may use the dimensions and filters of at most one of
+// them, because the tables share no key that would link one visitor's
+// attributes across families: "page × country" has no correct answer here.
+var families = []*family{
+	{name: "pages", table: consentproxy.TablePages, columns: map[string]string{"page": "path"},
+		metrics: []string{"visitors", "pageviews", "events"}},
+	{name: "entry pages", table: consentproxy.TableEntryPages, columns: map[string]string{"entry_page": "path"},
+		metrics: []string{"visitors", "visits", "bounce_rate", "visit_duration"}},
+	{name: "sources", table: consentproxy.TableSources, columns: map[string]string{"source": "referrer",
+		"channel": "channel", "utm_source": "utm_source", "utm_medium": "utm_medium", "utm_campaign": "utm_campaign"},
+		metrics: []string{"visitors", "visits", "bounce_rate", "visit_duration"}},
+	{name: "countries", table: consentproxy.TableCountries, columns: map[string]string{"country": "country"},
+		metrics: []string{"visitors", "visits", "bounce_rate"}},
+	{name: "devices", table: consentproxy.TableDevices, columns: map[string]string{"browser": "browser", "os": "os", "device": "device"},
+		metrics: []string{"visitors", "visits", "bounce_rate"}},
+	{name: "languages", table: consentproxy.TableLanguages, columns: map[string]string{"language": "language"},
+		metrics: []string{"visitors", "visits", "bounce_rate"}},
+	{name: "events", table: consentproxy.TableEvents, columns: map[string]string{"event": "name"},
+		metrics: []string{"visitors", "events"}},
+	{name: "consent choices", table: consentproxy.TableConsentChoices, columns: map[string]string{"consent_outcome": "outcome"},
+		metrics: []string{"choices"}},
+}
+
+// Without a family dimension, metrics come from these tables, merged per
+// time bucket: site totals, banner decisions and suppressed hits.
+var (
+	totalsMetrics  = []string{"visitors", "pageviews", "events", "visits", "bounce_rate", "visit_duration"}
+	choicesMetrics = []string{"consent_rate", "choices"}
+	outcomeMetrics = []string{"suppressed"}
+)
+
+// suppressedReasons are the outcome reasons counted by the suppressed metric:
+// a visitor's own refusal to be measured (not bots or invalid hits).
+var suppressedReasons = []string{"opt_out", "gpc", "dnt"}
+
+// acceptedOutcome is the consent_choices outcome counted as consent.
+const acceptedOutcome = "accept_all"
+
+func familyOf(dim string) *family {
+	for _, f := range families {
+		if _, ok := f.columns[dim]; ok {
+			return f
+		}
+	}
+	return nil
+}
+
+func (f *family) dims() []string {
+	var out []string
+	for _, d := range Dimensions {
+		if _, ok := f.columns[d]; ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}

@@ -1,0 +1,224 @@
+package stats
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/consentproxy/consentproxy"
+	"github.com/consentproxy/consentproxy/store"
+)
+
+// maxGroups bounds the groups one query may read: suppression has to see
+// every group before it can fold the small ones, so this is the real cap.
+const maxGroups = 200_000
+
+// raw holds a row's additive components; derived metrics (rates, durations)
+// are computed from them only at the end, so that folding rows into
+// "(other)" sums components, never ratios.
+type raw struct {
+	visitors, pageviews, events, visits, bounces, durationMS int64
+	choices, accepted, suppressed                            int64
+}
+
+func (r *raw) add(o raw) {
+	r.visitors += o.visitors
+	r.pageviews += o.pageviews
+	r.events += o.events
+	r.visits += o.visits
+	r.bounces += o.bounces
+	r.durationMS += o.durationMS
+	r.choices += o.choices
+	r.accepted += o.accepted
+	r.suppressed += o.suppressed
+}
+
+type row struct {
+	key   []string
+	m     raw
+	count int64 // what suppression compares with MinCount; -1 until set
+}
+
+// part is one table read; a query without a family dimension may read
+// several and merge them per time bucket.
+type part struct {
+	table consentproxy.Table
+	kind  string // "visits", "choices" or "outcomes"
+}
+
+func (p *plan) parts() []part {
+	if p.fam != nil {
+		kind := "visits"
+		if !p.fam.table.Visitors {
+			kind = "choices"
+		}
+		return []part{{p.fam.table, kind}}
+	}
+	var out []part
+	has := func(list []string) bool {
+		for _, m := range p.q.Metrics {
+			for _, l := range list {
+				if m == l {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if has(totalsMetrics) {
+		out = append(out, part{consentproxy.TableTotals, "visits"})
+	}
+	if has(choicesMetrics) {
+		out = append(out, part{consentproxy.TableConsentChoices, "choices"})
+	}
+	if has(outcomeMetrics) {
+		out = append(out, part{consentproxy.TableOutcomes, "outcomes"})
+	}
+	return out
+}
+
+// sql renders one part's statement. Identifiers come only from this
+// package's tables; every user value is a "?" argument. Columns carry
+// aliases (k_*, m_*) that differ from the stored names, and GROUP BY names
+// them, because 18.16 has no positional GROUP BY.
+func (p *plan) sql(pt part) (string, []any) {
+	var sel, group []string
+	var selArgs, whereArgs []any
+	switch p.timeDim {
+	case "hour":
+		sel = append(sel, "hour AS k_t")
+	case "day", "week", "month":
+		fn := map[string]string{"day": "toDate", "week": "toMonday", "month": "toStartOfMonth"}[p.timeDim]
+		sel = append(sel, fn+"(hour, ?) AS k_t")
+		selArgs = append(selArgs, p.q.Timezone)
+	}
+	if p.timeDim != "" {
+		group = append(group, "k_t")
+	}
+	for i, d := range p.famDims() {
+		alias := "k" + strconv.Itoa(i)
+		sel = append(sel, p.fam.columns[d]+" AS "+alias)
+		group = append(group, alias)
+	}
+	where := []string{"site = ?", "hour >= ?", "hour < ?"}
+	whereArgs = append(whereArgs, p.q.Site, p.from, p.to)
+	switch pt.kind {
+	case "visits":
+		sel = append(sel, "uniqArrayMerge(visitors) AS m_visitors", "sum(pageviews) AS m_pageviews",
+			"sum(events) AS m_events", "sum(visits) AS m_visits", "sum(bounces) AS m_bounces",
+			"sum(duration_ms) AS m_duration")
+	case "choices":
+		sel = append(sel, "sum(hits) AS m_choices", "sumIf(hits, outcome = ?) AS m_accepted")
+		selArgs = append(selArgs, acceptedOutcome)
+	case "outcomes":
+		sel = append(sel, "sum(hits) AS m_suppressed")
+		where = append(where, "has(?, reason)")
+		whereArgs = append(whereArgs, suppressedReasons)
+	}
+	for _, f := range p.q.Filters {
+		col := p.fam.columns[f.Dimension]
+		switch f.Op {
+		case "is", "in":
+			where = append(where, "has(?, "+col+")")
+			whereArgs = append(whereArgs, f.Values)
+		case "is_not":
+			where = append(where, "NOT has(?, "+col+")")
+			whereArgs = append(whereArgs, f.Values)
+		case "contains":
+			ors := make([]string, len(f.Values))
+			for i, v := range f.Values {
+				ors[i] = "position(" + col + ", ?) > 0"
+				whereArgs = append(whereArgs, v)
+			}
+			where = append(where, "("+strings.Join(ors, " OR ")+")")
+		}
+	}
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + pt.table.Name + " FINAL WHERE " + strings.Join(where, " AND ")
+	if len(group) > 0 {
+		q += " GROUP BY " + strings.Join(group, ", ")
+	}
+	q += " LIMIT " + strconv.Itoa(maxGroups+1)
+	return q, append(selArgs, whereArgs...)
+}
+
+// famDims are the query's non-time dimensions, in query order.
+func (p *plan) famDims() []string {
+	var out []string
+	for _, d := range p.dims {
+		if !strings.HasPrefix(d, "time:") {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// run reads every part and merges the rows by dimension key.
+func (p *plan) run(ctx context.Context, s consentproxy.Store) ([]*row, error) {
+	byKey := map[string]*row{}
+	var rows []*row
+	nk := len(p.dims)
+	for _, pt := range p.parts() {
+		q, args := p.sql(pt)
+		res, err := s.Query(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("query %s: %w", pt.table.Name, err)
+		}
+		if len(res.Rows) > maxGroups {
+			return nil, invalid("the query matches more than %d groups; narrow the date range, use a coarser time dimension or add a filter", maxGroups)
+		}
+		for _, cells := range res.Rows {
+			if len(cells) < nk {
+				return nil, fmt.Errorf("query %s: short row", pt.table.Name)
+			}
+			key := make([]string, nk)
+			copy(key, cells[:nk])
+			if p.timeDim == "hour" {
+				t, err := time.ParseInLocation(store.DateTimeLayout, key[0], time.UTC)
+				if err != nil {
+					return nil, fmt.Errorf("query %s: hour %q: %w", pt.table.Name, key[0], err)
+				}
+				key[0] = t.In(p.loc).Format(time.RFC3339)
+			}
+			n := make([]int64, len(cells)-nk)
+			for i, c := range cells[nk:] {
+				if n[i], err = strconv.ParseInt(c, 10, 64); err != nil {
+					return nil, fmt.Errorf("query %s: value %q: %w", pt.table.Name, c, err)
+				}
+			}
+			var m raw
+			var count int64
+			switch pt.kind {
+			case "visits":
+				m = raw{visitors: n[0], pageviews: n[1], events: n[2], visits: n[3], bounces: n[4], durationMS: n[5]}
+				count = m.visitors
+			case "choices":
+				m = raw{choices: n[0], accepted: n[1]}
+				count = m.choices
+			case "outcomes":
+				m = raw{suppressed: n[0]}
+				count = m.suppressed
+			}
+			k := strings.Join(key, "\x00")
+			r := byKey[k]
+			if r == nil {
+				r = &row{key: key, count: -1}
+				byKey[k] = r
+				rows = append(rows, r)
+			}
+			r.m.add(m)
+			// The smallest non-zero count of any table decides: a bucket is
+			// only as safe to show as its rarest part.
+			if count > 0 && (r.count < 0 || count < r.count) {
+				r.count = count
+			}
+		}
+	}
+	for _, r := range rows {
+		if r.count < 0 {
+			r.count = 0
+		}
+	}
+	return rows, nil
+}
