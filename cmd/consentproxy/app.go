@@ -16,6 +16,7 @@ import (
 	consentproxy "github.com/consentproxy/consentproxy"
 	"github.com/consentproxy/consentproxy/aggregate"
 	"github.com/consentproxy/consentproxy/consent"
+	"github.com/consentproxy/consentproxy/dashboard"
 	"github.com/consentproxy/consentproxy/geoip"
 	"github.com/consentproxy/consentproxy/proxy"
 	"github.com/consentproxy/consentproxy/static"
@@ -76,14 +77,14 @@ func (m *Main) StoreKind() string {
 
 // Run opens every part and starts serving in the background.
 func (m *Main) Run(ctx context.Context) error {
-	cfg := m.Config
-	if cfg.Secret == nil {
-		secret, err := ensureSecret(cfg.DataDir, m.Logger)
+	if m.Config.Secret == nil {
+		secret, err := ensureSecret(m.Config.DataDir, m.Logger)
 		if err != nil {
 			return err
 		}
-		cfg.Secret = secret
+		m.Config.Secret = secret
 	}
+	cfg := m.Config
 	codec, err := consent.NewCodec(append([][]byte{cfg.Secret}, cfg.OldSecrets...), cfg.ConsentMaxAge, nil)
 	if err != nil {
 		return fmt.Errorf("consent codec: %w", err)
@@ -206,6 +207,16 @@ func (m *Main) registerAPI() error {
 		return nil // --store none: nothing to query
 	}
 	cors := web.NewOrigins(cfg.APICORSOrigins)
+	// The dashboard signs in with an API token and then speaks to the same
+	// API through an HttpOnly session (plus a CSRF header).
+	var dash *dashboard.Dashboard
+	if cfg.APITokens != nil {
+		var err error
+		if dash, err = dashboard.New(dashboard.Config{Tokens: cfg.APITokens, Secret: cfg.Secret}); err != nil {
+			return fmt.Errorf("dashboard: %w", err)
+		}
+		dash.Register(m.App)
+	}
 	api, err := stats.New(stats.Config{
 		Store:    m.Store,
 		MinCount: cfg.MinCount,
@@ -213,6 +224,12 @@ func (m *Main) registerAPI() error {
 		Authorize: func(c *fiber.Ctx, site string) error {
 			if cfg.APITokens == nil {
 				return consentproxy.Errorf(consentproxy.EUNAUTH, "The API is not enabled: start the proxy with --api-tokens.")
+			}
+			if dash != nil {
+				// A session decides unless there is none; then the bearer token does.
+				if err := dash.Authorize(c, site); consentproxy.ErrorCode(err) != consentproxy.EUNAUTH {
+					return err
+				}
 			}
 			return cfg.APITokens.Authorize(c, site)
 		},

@@ -1,0 +1,165 @@
+package dashboard
+
+import (
+	"bytes"
+	"encoding/json"
+	"html/template"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// table is one breakdown on the page. The page's script reads dim and
+// metrics from the markup, so this list is the one place tables are defined.
+type table struct {
+	ID, Title, Dim, DimLabel string
+	Metrics                  []string
+}
+
+var tables = []table{
+	{"pages", "Top pages", "page", "Page", []string{"visitors", "pageviews"}},
+	{"entry-pages", "Entry pages", "entry_page", "Entry page", []string{"visitors", "visits", "bounce_rate"}},
+	{"sources", "Sources", "source", "Source", []string{"visitors", "visits"}},
+	{"channels", "Channels", "channel", "Channel", []string{"visitors", "visits"}},
+	{"campaigns", "Campaigns", "utm_campaign", "Campaign", []string{"visitors", "visits"}},
+	{"countries", "Countries", "country", "Country", []string{"visitors", "visits"}},
+	{"devices", "Devices", "device", "Device", []string{"visitors", "visits"}},
+	{"browsers", "Browsers", "browser", "Browser", []string{"visitors", "visits"}},
+	{"oses", "Operating systems", "os", "OS", []string{"visitors", "visits"}},
+	{"languages", "Languages", "language", "Language", []string{"visitors", "visits"}},
+	{"events", "Events", "event", "Event", []string{"visitors", "events"}},
+}
+
+var metricLabels = map[string]string{
+	"visitors": "Visitors", "pageviews": "Pageviews", "visits": "Visits", "events": "Events",
+	"bounce_rate": "Bounce rate", "visit_duration": "Visit duration", "choices": "Choices",
+}
+
+// view is what one rendering of the page knows.
+type view struct {
+	Session *session
+	CSRF    string
+	Error   string
+}
+
+var funcs = template.FuncMap{
+	"label": func(m string) string { return metricLabels[m] },
+	"inc":   func(n int) int { return n + 1 },
+	"join":  func(s []string) string { return strings.Join(s, ",") },
+	"json": func(v any) string {
+		b, _ := json.Marshal(v)
+		return string(b)
+	},
+}
+
+var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>{{if .V.Session}}Dashboard{{else}}Sign in{{end}} · consentproxy</title>
+<link rel="stylesheet" href="{{.Style}}">
+</head>
+<body>
+{{- if .V.Session}}
+<header class="top">
+<h1>consentproxy</h1>
+<form method="post" action="/dashboard/logout" class="logout">
+<input type="hidden" name="csrf" value="{{.V.CSRF}}">
+<span class="who">Signed in as <strong>{{.V.Session.Grant.Name}}</strong></span>
+<button type="submit">Sign out</button>
+</form>
+</header>
+<main id="dash" data-csrf="{{.V.CSRF}}" data-sites="{{json .V.Session.Grant.Sites}}" data-all="{{.V.Session.Grant.All}}">
+<form class="controls" id="controls">
+<div class="field">
+<label for="site">Site</label>
+{{- if .V.Session.Grant.All}}
+<input id="site" name="site" type="text" required autocomplete="off" spellcheck="false" placeholder="G-XXXXXXX">
+{{- else}}
+<select id="site" name="site">{{range .V.Session.Grant.Sites}}<option>{{.}}</option>{{end}}</select>
+{{- end}}
+</div>
+<div class="field">
+<label for="period">Period</label>
+<select id="period" name="period">
+<option value="today">Today</option>
+<option value="7d" selected>Last 7 days</option>
+<option value="30d">Last 30 days</option>
+<option value="month">This month</option>
+<option value="12mo">Last 12 months</option>
+</select>
+</div>
+<button type="submit">Show</button>
+<p class="realtime" aria-live="polite"><span class="dot" aria-hidden="true"></span><span id="realtime">–</span> visitors in the last 5 minutes</p>
+</form>
+<p id="status" class="status" role="status"></p>
+<section aria-labelledby="h-summary">
+<h2 id="h-summary">Summary</h2>
+<dl class="kpis" id="kpis">
+<div><dt>Visitors</dt><dd data-metric="visitors">–</dd></div>
+<div><dt>Pageviews</dt><dd data-metric="pageviews">–</dd></div>
+<div><dt>Visits</dt><dd data-metric="visits">–</dd></div>
+<div><dt>Bounce rate</dt><dd data-metric="bounce_rate">–</dd></div>
+<div><dt>Visit duration</dt><dd data-metric="visit_duration">–</dd></div>
+<div><dt>Consent rate</dt><dd data-metric="consent_rate">–</dd></div>
+</dl>
+</section>
+<section aria-labelledby="h-chart" class="card">
+<div class="card-head"><h2 id="h-chart">Visitors and pageviews</h2>
+<button type="button" class="csv" data-csv="chart">Download CSV<span class="sr"> of visitors and pageviews over time</span></button></div>
+<figure class="chart"><div id="chart"></div>
+<figcaption><span class="key key-v" aria-hidden="true"></span>Visitors <span class="key key-p" aria-hidden="true"></span>Pageviews <span id="chart-note"></span></figcaption></figure>
+</section>
+<section aria-labelledby="h-consent" class="card" data-table="consent" data-dim="consent_outcome" data-metrics="choices">
+<div class="card-head"><h2 id="h-consent">Consent choices</h2>
+<button type="button" class="csv" data-csv="consent">Download CSV<span class="sr"> of consent choices</span></button></div>
+<ul class="bars" id="consent-bars"></ul>
+<p class="suppressed">Hits not measured because the visitor opted out or sent Global Privacy Control or Do Not Track: <strong id="suppressed">–</strong></p>
+<p class="note" hidden></p>
+</section>
+<div class="grid">
+{{- range .Tables}}
+<section aria-labelledby="h-{{.ID}}" class="card" data-table="{{.ID}}" data-dim="{{.Dim}}" data-metrics="{{join .Metrics}}">
+<div class="card-head"><h2 id="h-{{.ID}}">{{.Title}}</h2>
+<button type="button" class="csv" data-csv="{{.ID}}">Download CSV<span class="sr"> of {{.Title}}</span></button></div>
+<div class="scroll"><table>
+<thead><tr><th scope="col">{{.DimLabel}}</th>{{range .Metrics}}<th scope="col" class="num">{{label .}}</th>{{end}}</tr></thead>
+<tbody><tr><td colspan="{{len .Metrics | inc}}" class="empty">Loading…</td></tr></tbody>
+</table></div>
+<p class="note" hidden></p>
+</section>
+{{- end}}
+</div>
+</main>
+<script src="{{.Script}}" defer></script>
+{{- else}}
+<main class="signin">
+<h1>consentproxy dashboard</h1>
+<form method="post" action="/dashboard/login">
+<label for="token">API token</label>
+<input id="token" name="token" type="password" required autocomplete="current-password" spellcheck="false"{{if .V.Error}} aria-invalid="true" aria-describedby="error"{{end}}>
+{{- if .V.Error}}
+<p id="error" class="error" role="alert">{{.V.Error}}</p>
+{{- end}}
+<button type="submit">Sign in</button>
+</form>
+<p class="hint">Use a token from the proxy's <code>--api-tokens</code> file. The session keeps what the token may read, never the token.</p>
+</main>
+{{- end}}
+</body>
+</html>
+`))
+
+func (d *Dashboard) render(c *fiber.Ctx, status int, v view) error {
+	var b bytes.Buffer
+	err := pageTmpl.Execute(&b, map[string]any{
+		"V": v, "Tables": tables, "Script": d.assets.script.url(), "Style": d.assets.style.url(),
+	})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(b.Bytes())
+}
