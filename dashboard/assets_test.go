@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/consentproxy/consentproxy/apitoken"
+	"github.com/consentproxy/consentproxy/static"
 )
 
 func TestPageAndAssets(t *testing.T) {
@@ -46,11 +47,11 @@ func TestPageAndAssets(t *testing.T) {
 			t.Errorf("page lacks the %s table", tb.Dim)
 		}
 	}
-	for _, as := range []*asset{r.d.assets.script, r.d.assets.style} {
-		if !strings.Contains(body, `"`+as.url()+`"`) {
-			t.Errorf("page does not load %s", as.url())
+	for _, as := range []*static.Asset{r.d.assets.script, r.d.assets.style} {
+		if !strings.Contains(body, `"`+as.URL()+`"`) {
+			t.Errorf("page does not load %s", as.URL())
 		}
-		req := httptest.NewRequest(http.MethodGet, as.url(), nil)
+		req := httptest.NewRequest(http.MethodGet, as.URL(), nil)
 		req.Header.Set("Accept-Encoding", "gzip")
 		req.Host = "dash.test"
 		resp, err := r.app.Test(req, -1)
@@ -58,43 +59,33 @@ func TestPageAndAssets(t *testing.T) {
 			t.Fatal(err)
 		}
 		gz, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("Content-Type") != as.ctype ||
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("Content-Type") != as.ContentType ||
 			resp.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
-			t.Errorf("%s: %s %v", as.name, resp.Status, resp.Header)
+			t.Errorf("%s: %s %v", as.Path, resp.Status, resp.Header)
 		}
 		zr, err := gzip.NewReader(bytes.NewReader(gz))
 		if err != nil {
-			t.Fatalf("%s gzip: %v", as.name, err)
+			t.Fatalf("%s gzip: %v", as.Path, err)
 		}
 		plain, _ := io.ReadAll(zr)
-		if !bytes.Equal(plain, as.raw) || len(plain) == 0 {
-			t.Errorf("%s: gzip body does not decode to the asset", as.name)
+		if !bytes.Equal(plain, as.Raw) || len(plain) == 0 {
+			t.Errorf("%s: gzip body does not decode to the asset", as.Path)
 		}
-		t.Logf("%s: %d bytes minified, %d gzip, %d brotli", as.name, len(as.raw), len(as.gz), len(as.br))
-		req = httptest.NewRequest(http.MethodGet, as.url(), nil)
+		t.Logf("%s: %d bytes minified, %d gzip, %d brotli", as.Path, len(as.Raw), len(as.Gzip), len(as.Brotli))
+		req = httptest.NewRequest(http.MethodGet, as.URL(), nil)
 		req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
 		if resp, _ := r.do(req); resp.StatusCode != http.StatusNotModified {
-			t.Errorf("%s revalidation: %s, want 304", as.name, resp.Status)
+			t.Errorf("%s revalidation: %s, want 304", as.Path, resp.Status)
 		}
 	}
 	if resp, _ := r.do(httptest.NewRequest(http.MethodGet, "/dashboard/assets/secret.go", nil)); resp.StatusCode != 404 {
 		t.Errorf("unknown asset: %s, want 404", resp.Status)
 	}
 	// The script must not use what the CSP forbids.
-	js := string(r.d.assets.script.raw)
+	js := string(r.d.assets.script.Raw)
 	for _, bad := range []string{"eval(", "new Function", "innerHTML", `setAttribute("style"`, "cdn", "googleapis"} {
 		if strings.Contains(js, bad) {
 			t.Errorf("dashboard.js uses %q", bad)
-		}
-	}
-}
-
-func TestEncoding(t *testing.T) {
-	for h, want := range map[string]string{
-		"": "", "gzip": "-gz", "gzip, deflate, br": "-br", "br;q=0, gzip": "-gz", "br;q=0,gzip;q=0": "", "identity": "", "GZIP": "-gz",
-	} {
-		if got := encoding(h); got != want {
-			t.Errorf("encoding(%q) = %q, want %q", h, got, want)
 		}
 	}
 }

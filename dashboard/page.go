@@ -155,7 +155,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 func (d *Dashboard) render(c *fiber.Ctx, status int, v view) error {
 	var b bytes.Buffer
 	err := pageTmpl.Execute(&b, map[string]any{
-		"V": v, "Tables": tables, "Script": d.assets.script.url(), "Style": d.assets.style.url(),
+		"V": v, "Tables": tables, "Script": d.assets.script.URL(), "Style": d.assets.style.URL(),
 	})
 	if err != nil {
 		return err

@@ -110,6 +110,12 @@ func build(name string, loader api.Loader, define map[string]string) ([]byte, er
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", name, err)
 	}
+	return Build(name, src, loader, engines, define)
+}
+
+// Build minifies one source with esbuild for the given browser engines:
+// the one minifier of the binary, shared by the banner and the dashboard.
+func Build(name string, src []byte, loader api.Loader, engines []api.Engine, define map[string]string) ([]byte, error) {
 	res := api.Transform(string(src), api.TransformOptions{
 		Loader:            loader,
 		Sourcefile:        name,
@@ -133,6 +139,12 @@ func build(name string, loader api.Loader, define map[string]string) ([]byte, er
 		return nil, fmt.Errorf("build %s: %s", name, strings.Join(msgs, "; "))
 	}
 	return bytes.TrimSpace(res.Code), nil
+}
+
+// NewAsset hashes raw and precompresses it with gzip and brotli.
+func NewAsset(path, ctype string, raw []byte) (*Asset, error) {
+	a := newAsset(path, ctype, raw)
+	return a, a.compress()
 }
 
 func newAsset(path, ctype string, raw []byte) *Asset {
@@ -175,21 +187,43 @@ func (a *Assets) Register(r fiber.Router) {
 }
 
 func (a *Assets) serve(as *Asset) fiber.Handler {
-	shortCache := "public, max-age=" + strconv.Itoa(int(a.cfg.MaxAge/time.Second))
+	return as.Handler(ServeOptions{
+		Cache: "public, max-age=" + strconv.Itoa(int(a.cfg.MaxAge/time.Second)),
+		// Public, cookie-free files: readable cross-origin so sites can use
+		// Subresource Integrity, and embeddable under COEP.
+		CrossOrigin: true,
+	})
+}
+
+// ServeOptions shape how an asset is served.
+type ServeOptions struct {
+	// Cache is the Cache-Control of requests without the current ?v=hash
+	// (an old or missing hash still gets today's file, so a page cached with
+	// an older URL keeps working). The current hash is cached for a year.
+	Cache string
+	// CrossOrigin makes the file readable and embeddable by other origins;
+	// otherwise it is same-origin only.
+	CrossOrigin bool
+}
+
+// Handler serves the asset in the best encoding the client accepts, with a
+// per-encoding ETag and 304s.
+func (as *Asset) Handler(o ServeOptions) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		h := &c.Response().Header
 		if string(c.Request().URI().QueryArgs().Peek("v")) == as.Hash {
 			h.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 		} else {
-			// An old or missing hash still gets today's file: a page cached
-			// with an older URL keeps working.
-			h.Set(fiber.HeaderCacheControl, shortCache)
+			h.Set(fiber.HeaderCacheControl, o.Cache)
 		}
 		h.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
-		// Public, cookie-free files: readable cross-origin so sites can use
-		// Subresource Integrity, and embeddable under COEP.
-		h.Set(fiber.HeaderAccessControlAllowOrigin, "*")
-		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+		h.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+		if o.CrossOrigin {
+			h.Set(fiber.HeaderAccessControlAllowOrigin, "*")
+			h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+		} else {
+			h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		}
 		enc := negotiate(string(c.Request().Header.Peek(fiber.HeaderAcceptEncoding)))
 		h.Set(fiber.HeaderETag, etag(as.Hash, enc))
 		if inm := c.Request().Header.Peek(fiber.HeaderIfNoneMatch); len(inm) > 0 && etagMatch(string(inm), as.Hash) {
