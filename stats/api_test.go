@@ -142,8 +142,9 @@ func TestQueryEngines(t *testing.T) {
 					`[{"dimensions":["page_view"],"metrics":[30,60]}]`, 1, true},
 				{"entry page", day10(`"metrics":["visits","bounce_rate","visit_duration"],"dimensions":["entry_page"]`),
 					`[{"dimensions":["/"],"metrics":[20,40,10]},{"dimensions":["/pricing"],"metrics":[5,40,10]}]`, 0, false},
+				// Banner choices carry no visitor attribute: small ones are shown.
 				{"consent outcome", day10(`"metrics":["choices"],"dimensions":["consent_outcome"]`),
-					`[{"dimensions":["accept_all"],"metrics":[12]},{"dimensions":["reject_all"],"metrics":[5]}]`, 1, true},
+					`[{"dimensions":["accept_all"],"metrics":[12]},{"dimensions":["reject_all"],"metrics":[5]},{"dimensions":["custom"],"metrics":[3]}]`, 0, false},
 				{"filter contains", day10(`"metrics":["pageviews","visitors"],"filters":[["contains","page","pric"]]`),
 					`[{"dimensions":[],"metrics":[13,9]}]`, 0, false},
 				{"filter in", day10(`"metrics":["visitors"],"dimensions":["page"],"filters":[["in","page",["/","/pricing","/nope"]]]`),

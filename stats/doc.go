@@ -65,10 +65,12 @@
 //
 // A row whose count is below Config.MinCount (default 5) is folded into one
 // row whose dimensions are all "(other)" (time included), so a rare page or
-// campaign cannot single anyone out. The count is visitors for tables that
-// keep them, and hits (choices, suppressed) for consent_choices and
-// outcomes. A row merged from several tables takes its smallest non-zero
-// count. Additive components are summed into "(other)"; its visitors are
+// campaign cannot single anyone out. The count is visitors. Banner choices
+// (consent_choices) and suppressed hits (outcomes) are never folded: their
+// rows hold nothing but site, hour, revision and outcome or reason, so a
+// small count singles nobody out, and folding it would make consent_rate
+// disagree with its parts. A time bucket merged from several tables is
+// folded by its visitors alone. Additive components are summed into "(other)"; its visitors are
 // the SUM of the folded rows' visitors (an upper bound: a person in two
 // folded rows counts twice), because re-merging their uniq states would
 // need a second query per request. Rates of "(other)" are computed from the

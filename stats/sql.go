@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -195,10 +196,8 @@ func (p *plan) run(ctx context.Context, s consentproxy.Store) ([]*row, error) {
 				count = m.visitors
 			case "choices":
 				m = raw{choices: n[0], accepted: n[1]}
-				count = m.choices
 			case "outcomes":
 				m = raw{suppressed: n[0]}
-				count = m.suppressed
 			}
 			k := strings.Join(key, "\x00")
 			r := byKey[k]
@@ -208,16 +207,19 @@ func (p *plan) run(ctx context.Context, s consentproxy.Store) ([]*row, error) {
 				rows = append(rows, r)
 			}
 			r.m.add(m)
-			// The smallest non-zero count of any table decides: a bucket is
-			// only as safe to show as its rarest part.
-			if count > 0 && (r.count < 0 || count < r.count) {
+			// Only visitor counts decide: banner choices and suppressed hits
+			// carry no visitor attribute (a table row holds nothing but site,
+			// hour, revision and outcome or reason), so a small one singles
+			// nobody out, and folding it would only make rates disagree with
+			// their parts.
+			if pt.kind == "visits" && (r.count < 0 || count < r.count) {
 				r.count = count
 			}
 		}
 	}
 	for _, r := range rows {
 		if r.count < 0 {
-			r.count = 0
+			r.count = math.MaxInt64 // no visitor part: never folded
 		}
 	}
 	return rows, nil
