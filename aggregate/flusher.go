@@ -303,6 +303,8 @@ func (f *Flusher) spoolPending() {
 	}
 	f.spooled = append(f.spooled, name)
 	f.count(func(s *FlushStats) { s.BatchesSpooled += n })
+	f.log.Info("aggregates spooled to disk; they are written when the store is back or at the next start",
+		"spool_dir", f.cfg.SpoolDir, "batches", n, "rows", b.Len())
 }
 
 func (f *Flusher) updateQueue() {
