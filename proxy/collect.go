@@ -2,7 +2,9 @@ package proxy
 
 import (
 	"errors"
+	"net/netip"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -97,8 +99,8 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 
 // observe describes event i for the aggregator. The strings alias the Hit's
 // buffer and the request; the Recorder copies what it keeps.
-func (p *Proxy) observe(h *Hit, i int, reason consentproxy.Reason, now timeT, ua string,
-	agent consentproxy.Agent, ip netipAddr, lang []byte, country string) *consentproxy.Observation {
+func (p *Proxy) observe(h *Hit, i int, reason consentproxy.Reason, now time.Time, ua string,
+	agent consentproxy.Agent, ip netip.Addr, lang []byte, country string) *consentproxy.Observation {
 	o := &h.obs
 	*o = consentproxy.Observation{
 		Time:      now,
@@ -113,7 +115,7 @@ func (p *Proxy) observe(h *Hit, i int, reason consentproxy.Reason, now timeT, ua
 	if reason.Suppressed() {
 		// An opted-out visitor's hit tells the aggregator its site and
 		// reason, and nothing else.
-		o.UserAgent, o.IP, o.Agent, o.Country = "", netipAddr{}, consentproxy.Agent{}, ""
+		o.UserAgent, o.IP, o.Agent, o.Country = "", netip.Addr{}, consentproxy.Agent{}, ""
 		return o
 	}
 	en, _ := h.Get(i, "en")

@@ -227,9 +227,3 @@ func trimSpace(s string) string {
 func acceptsGzip(c *fiber.Ctx) bool {
 	return c.Request().Header.HasAcceptEncoding("gzip")
 }
-
-// Aliases keep observe's signature readable.
-type (
-	timeT     = time.Time
-	netipAddr = netip.Addr
-)
