@@ -1,0 +1,180 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// rawConfig is every flag as text, before validation.
+type rawConfig struct {
+	fs     *flag.FlagSet
+	values map[string]*string
+	check  bool
+	config string
+	// fileErr is a problem of the YAML file that validate reports with
+	// every other one (unknown keys), rather than stopping at it.
+	fileErr string
+}
+
+// flagSpec is one flag: its name, default and help. The order here is the
+// order of --help and of the README's reference.
+type flagSpec struct{ name, def, help string }
+
+var flagSpecs = []flagSpec{
+	{"listen", ":8080", "address to serve on"},
+	{"ga-upstream", "https://www.google-analytics.com", "GA4 collection origin hits are forwarded to"},
+	{"gtm-upstream", "https://www.googletagmanager.com", "origin gtag.js is fetched from"},
+	{"measurement-ids", "", "comma list of GA4 measurement ids served and forwarded (required), e.g. G-ABC123"},
+	{"allowed-origins", "", "comma list of site origins allowed to send hits and choices cross-origin, e.g. https://example.com"},
+	{"trusted-proxies", "", "comma list of CIDRs whose X-Forwarded-For (and country header) is believed"},
+	{"ip-mode", "truncate", "what Google learns of the visitor's IP: truncate (/24, /48) or redact (::)"},
+	{"honor-dnt", "true", "treat DNT: 1 as an opt-out"},
+	{"honor-gpc", "true", "treat Sec-GPC: 1 as an opt-out"},
+	{"secret", "", "signing key, or @path to a file holding it; generated in the data dir when unset"},
+	{"previous-secrets", "", "comma list (or @path, one per line) of rotated-out keys that still verify"},
+	{"cookie-domain", "", "domain for the consent and opt-out cookies; empty = host-only"},
+	{"data-dir", "./data", "directory for the generated secret, the spool and the embedded database"},
+	{"policy-revision", "1", "policy revision consent is asked for; changing it asks everyone again"},
+	{"consent-max-age", "4368h", "how long a consent choice (accept or reject) is valid: 182 days"},
+	{"keep-url-params", "utm_*,gclid", "query parameters dl and dr keep; a trailing * matches a prefix"},
+	{"keep-user-params", "", "user identifiers forwarded anyway: uid, up.<name>, upn.<name>"},
+	{"country-header", "", "trusted CDN header carrying the visitor's ISO country, e.g. CF-IPCountry"},
+	{"store", "", "aggregate store: chdb://PATH (embedded; default chdb://<data-dir>/clickhouse), clickhouse://user:pass@host:9000/db, or none"},
+	{"clickhouse-cluster", "", "ClickHouse cluster name: DDL ON CLUSTER, Distributed tables"},
+	{"clickhouse-replicated", "true", "with a cluster, use Replicated engines (needs Keeper/ZooKeeper)"},
+	{"api-tokens", "", "@path to the YAML file of read-only API tokens (see apitoken); unset: the API refuses everyone"},
+	{"min-count", "5", "rows of the API counting fewer visitors are folded into (other)"},
+	{"api-cors-origins", "", "comma list of origins allowed to call the API from a browser; default none"},
+	{"banner-mode", "basic", "basic (gtag loads only after consent) or advanced (loads with every signal denied)"},
+	{"privacy-url", "/privacy", "privacy policy the banner links to: a path on the site or an http(s) URL"},
+	{"allow-opt-in-over-signals", "false", "let an explicit opt-in in the banner win over GPC/DNT (also on the server)"},
+	{"banner-texts", "", "banner text overrides: JSON {lang: {key: text}} (\"*\" = every language) or @path; in YAML a mapping"},
+	{"clickhouse-distributed-ddl", "true", "with a cluster, run DDL ON CLUSTER (needs Keeper/ZooKeeper); false migrates every node itself"},
+	{"retention", "25mo", "how long aggregates are kept: a duration (720h), days (400d) or months (25mo)"},
+	{"flush-interval", "10s", "how often in-memory aggregates are written"},
+	{"count-without-consent", "true", "count hits without analytics consent in the aggregates (never forwarded)"},
+	{"geoip-db", "", "path to a MaxMind-format country database (.mmdb)"},
+	{"max-body", "65536", "largest /g/collect body in bytes"},
+	{"max-events", "25", "most events in one /g/collect body"},
+	{"read-buffer", "16384", "largest request line plus headers in bytes"},
+	{"forward-queue", "10000", "hits waiting for Google before new ones are dropped"},
+	{"forward-workers", "32", "concurrent requests to Google"},
+	{"script-ttl", "1h", "how long a fetched gtag.js is served before it is fetched again"},
+	{"drain-timeout", "10s", "how long shutdown waits for the forward queue and the last flush"},
+	{"log-format", "text", "text or json"},
+	{"log-level", "info", "debug, info, warn or error"},
+}
+
+// EnvName is the environment variable that sets a flag.
+func EnvName(flagName string) string {
+	return "CONSENTPROXY_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func newRawConfig() *rawConfig {
+	r := &rawConfig{fs: flag.NewFlagSet("consentproxy", flag.ContinueOnError), values: map[string]*string{}}
+	for _, f := range flagSpecs {
+		r.values[f.name] = r.fs.String(f.name, f.def, f.help+" (env "+EnvName(f.name)+")")
+	}
+	r.fs.StringVar(&r.config, "config", "", "optional YAML file whose keys are flag names")
+	r.fs.BoolVar(&r.check, "check-config", false, "validate the configuration, print every problem, exit 0 or 1")
+	return r
+}
+
+// parse reads args, then the environment and the YAML file for flags the
+// command line did not set.
+func (r *rawConfig) parse(args []string, getenv func(string) string) error {
+	if err := r.fs.Parse(args); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	r.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if !set["config"] {
+		r.config = getenv(EnvName("config"))
+	}
+	file := map[string]string{}
+	if r.config != "" {
+		var err error
+		if file, err = readYAML(r.config); err != nil {
+			if !errors.Is(err, errUnknownKeys) {
+				return err
+			}
+			r.fileErr = err.Error()
+		}
+	}
+	for _, f := range flagSpecs {
+		if set[f.name] {
+			continue
+		}
+		if v, ok := lookupEnv(getenv, EnvName(f.name)); ok {
+			*r.values[f.name] = v
+		} else if v, ok := file[f.name]; ok {
+			*r.values[f.name] = v
+		}
+	}
+	return nil
+}
+
+func lookupEnv(getenv func(string) string, name string) (string, bool) {
+	v := getenv(name)
+	return v, v != ""
+}
+
+// errUnknownKeys marks a YAML file naming keys that are no flag: likely a
+// typo, which must not pass silently.
+var errUnknownKeys = errors.New("unknown keys")
+
+// readYAML reads a flat mapping of flag names to scalars or lists. With
+// unknown keys it returns the known ones and an errUnknownKeys error.
+func readYAML(path string) (map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("parse config %s: %w", path, err)
+	}
+	known := map[string]bool{}
+	for _, f := range flagSpecs {
+		known[f.name] = true
+	}
+	out := map[string]string{}
+	var unknown []string
+	for k, v := range m {
+		if !known[k] {
+			unknown = append(unknown, k)
+			continue
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			// A nested mapping (banner-texts) travels as JSON, like its flag.
+			b, err := json.Marshal(v)
+			if err != nil {
+				return nil, fmt.Errorf("config %s: key %s: %w", path, k, err)
+			}
+			out[k] = string(b)
+		case []any:
+			parts := make([]string, len(v))
+			for i, e := range v {
+				parts[i] = fmt.Sprint(e)
+			}
+			out[k] = strings.Join(parts, ",")
+		case nil:
+			out[k] = ""
+		default:
+			out[k] = fmt.Sprint(v)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return out, fmt.Errorf("%s: %w: %s", path, errUnknownKeys, strings.Join(unknown, ", "))
+	}
+	return out, nil
+}
