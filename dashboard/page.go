@@ -28,11 +28,13 @@ var tables = []table{
 	{"oses", "Operating systems", "os", "OS", []string{"visitors", "visits"}},
 	{"languages", "Languages", "language", "Language", []string{"visitors", "visits"}},
 	{"events", "Events", "event", "Event", []string{"visitors", "events"}},
+	{"suppressed", "Not measured, by reason", "suppression_reason", "Reason", []string{"suppressed"}},
 }
 
 var metricLabels = map[string]string{
 	"visitors": "Visitors", "pageviews": "Pageviews", "visits": "Visits", "events": "Events",
 	"bounce_rate": "Bounce rate", "visit_duration": "Visit duration", "choices": "Choices",
+	"suppressed": "Hits",
 }
 
 // view is what one rendering of the page knows.

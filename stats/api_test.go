@@ -142,6 +142,10 @@ func TestQueryEngines(t *testing.T) {
 					`[{"dimensions":["page_view"],"metrics":[30,60]}]`, 1, true},
 				{"entry page", day10(`"metrics":["visits","bounce_rate","visit_duration"],"dimensions":["entry_page"]`),
 					`[{"dimensions":["/"],"metrics":[20,40,10]},{"dimensions":["/pricing"],"metrics":[5,40,10]}]`, 0, false},
+				// Suppressed hits per reason: only the visitor's own refusals, never
+				// forwarded or bot hits, and small counts are shown as they are.
+				{"suppression reason", day10(`"metrics":["suppressed"],"dimensions":["suppression_reason"]`),
+					`[{"dimensions":["gpc"],"metrics":[4]},{"dimensions":["opt_out"],"metrics":[2]},{"dimensions":["dnt"],"metrics":[1]}]`, 0, false},
 				// Banner choices carry no visitor attribute: small ones are shown.
 				{"consent outcome", day10(`"metrics":["choices"],"dimensions":["consent_outcome"]`),
 					`[{"dimensions":["accept_all"],"metrics":[12]},{"dimensions":["reject_all"],"metrics":[5]},{"dimensions":["custom"],"metrics":[3]}]`, 0, false},

@@ -18,6 +18,7 @@
 //	language             → languages           visitors, visits, bounce_rate
 //	event                → events.name         visitors, events
 //	consent_outcome      → consent_choices.outcome   choices
+//	suppression_reason   → outcomes.reason           suppressed (opt_out, gpc, dnt only)
 //
 // The metric lists are what each table counts (see the README): a
 // pageview belongs to a page, not to a country, so pageviews by country is
@@ -35,7 +36,8 @@
 // consent_outcome maps to consent_choices.outcome (accept_all, reject_all,
 // custom, withdraw: banner decisions), not to outcomes.reason, which records
 // the proxy's per-hit decision and is exposed only through the suppressed
-// metric. The choices metric (added to the list) counts decisions.
+// metric, broken down by suppression_reason (opt_out, gpc, dnt; never the
+// other reasons). The choices metric (added to the list) counts decisions.
 //
 // # Metric definitions
 //

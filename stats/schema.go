@@ -11,7 +11,8 @@ var Metrics = []string{"visitors", "pageviews", "events", "visits", "bounce_rate
 // buckets. Both lists are checked against the OpenAPI document by a test.
 var (
 	Dimensions = []string{"page", "entry_page", "source", "channel", "utm_source", "utm_medium",
-		"utm_campaign", "country", "browser", "os", "device", "language", "event", "consent_outcome"}
+		"utm_campaign", "country", "browser", "os", "device", "language", "event", "consent_outcome",
+		"suppression_reason"}
 	TimeDimensions = []string{"time:hour", "time:day", "time:week", "time:month"}
 )
 
@@ -45,6 +46,10 @@ var families = []*family{
 		metrics: []string{"visitors", "events"}},
 	{name: "consent choices", table: consentproxy.TableConsentChoices, columns: map[string]string{"consent_outcome": "outcome"},
 		metrics: []string{"choices"}},
+	// Hits the visitor asked not to be measured by, per reason (opt_out,
+	// gpc, dnt): like choices, they carry no visitor attribute.
+	{name: "suppressed hits", table: consentproxy.TableOutcomes, columns: map[string]string{"suppression_reason": "reason"},
+		metrics: []string{"suppressed"}},
 }
 
 // Without a family dimension, metrics come from these tables, merged per

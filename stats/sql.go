@@ -46,13 +46,16 @@ type row struct {
 // several and merge them per time bucket.
 type part struct {
 	table consentproxy.Table
-	kind  string // "visits", "choices" or "outcomes"
+	kind  string // "visits", "choices" or "outcomes" (suppressed reasons only)
 }
 
 func (p *plan) parts() []part {
 	if p.fam != nil {
 		kind := "visits"
-		if !p.fam.table.Visitors {
+		switch {
+		case p.fam.table.Name == consentproxy.TableOutcomes.Name:
+			kind = "outcomes"
+		case !p.fam.table.Visitors:
 			kind = "choices"
 		}
 		return []part{{p.fam.table, kind}}
