@@ -190,22 +190,10 @@ func (h *Handlers) config(c *fiber.Ctx) error {
 		c.Vary(fiber.HeaderAcceptLanguage)
 	}
 	c.Set(fiber.HeaderETag, cj.etag)
-	if inm := string(c.Request().Header.Peek(fiber.HeaderIfNoneMatch)); inm != "" && etagListed(inm, cj.etag) {
+	if inm := string(c.Request().Header.Peek(fiber.HeaderIfNoneMatch)); inm != "" && web.ETagMatch(inm, cj.etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentLanguage, lang)
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	return c.Send(cj.body)
-}
-
-func etagListed(header, etag string) bool {
-	for header != "" {
-		var tag string
-		tag, header, _ = strings.Cut(header, ",")
-		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-		if tag == etag || tag == "*" {
-			return true
-		}
-	}
-	return false
 }

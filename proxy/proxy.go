@@ -159,7 +159,7 @@ func (p *Proxy) gtag(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
-	if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && etagMatch(match, sc.etag) {
+	if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && web.ETagMatch(match, sc.etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, "application/javascript; charset=utf-8")
@@ -194,34 +194,6 @@ func (p *Proxy) scriptQuery(c *fiber.Ctx) (string, error) {
 		}
 	}
 	return q, nil
-}
-
-func etagMatch(header, etag string) bool {
-	for len(header) > 0 {
-		i := 0
-		for i < len(header) && header[i] != ',' {
-			i++
-		}
-		tag := trimSpace(header[:i])
-		if tag == etag || tag == "W/"+etag || tag == "*" {
-			return true
-		}
-		if i == len(header) {
-			break
-		}
-		header = header[i+1:]
-	}
-	return false
-}
-
-func trimSpace(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 func acceptsGzip(c *fiber.Ctx) bool {

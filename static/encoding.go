@@ -1,6 +1,10 @@
 package static
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/consentproxy/consentproxy/web"
+)
 
 type encoding uint8
 
@@ -30,7 +34,7 @@ func negotiate(header string) encoding {
 		var entry string
 		entry, header, _ = strings.Cut(header, ",")
 		name, params, _ := strings.Cut(entry, ";")
-		q, ok := quality(params)
+		q, ok := web.Quality(params)
 		if !ok {
 			continue
 		}
@@ -58,51 +62,8 @@ func negotiate(header string) encoding {
 	return encIdentity
 }
 
-// quality reads the q parameter of an entry in thousandths; 1000 without one.
-func quality(params string) (int, bool) {
-	q := 1000
-	for params != "" {
-		var p string
-		p, params, _ = strings.Cut(params, ";")
-		name, value, _ := strings.Cut(strings.TrimSpace(p), "=")
-		if !strings.EqualFold(strings.TrimSpace(name), "q") {
-			continue
-		}
-		v := strings.TrimSpace(value)
-		if v == "" || (v[0] != '0' && v[0] != '1') || len(v) > 5 || (len(v) > 1 && v[1] != '.') {
-			return 0, false
-		}
-		q = int(v[0]-'0') * 1000
-		scale := 100
-		for _, c := range v[min(len(v), 2):] {
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			q += int(c-'0') * scale
-			scale /= 10
-		}
-		if q > 1000 {
-			return 0, false
-		}
-	}
-	return q, true
-}
-
 // etagMatch reports whether an If-None-Match list names any encoding of the
 // asset with this hash (weak comparison, as RFC 9110 §13.1.2 asks).
 func etagMatch(header, hash string) bool {
-	for header != "" {
-		var tag string
-		tag, header, _ = strings.Cut(header, ",")
-		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-		if tag == "*" {
-			return true
-		}
-		for e := range etagSuffix {
-			if tag == etag(hash, encoding(e)) {
-				return true
-			}
-		}
-	}
-	return false
+	return web.ETagMatch(header, etag(hash, encIdentity), etag(hash, encGzip), etag(hash, encBrotli))
 }

@@ -1,6 +1,10 @@
 package i18n
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/consentproxy/consentproxy/web"
+)
 
 // Limits on a language list: real browsers send a handful of entries, so
 // anything longer is cut rather than parsed in full on every request.
@@ -67,44 +71,10 @@ func parseEntry(entry string) (tag string, q int, ok bool) {
 	if tag != "*" && !validTag(tag) {
 		return "", 0, false
 	}
-	q = 1000
-	for params != "" {
-		var p string
-		p, params, _ = strings.Cut(params, ";")
-		name, value, _ := strings.Cut(strings.TrimSpace(p), "=")
-		if strings.EqualFold(strings.TrimSpace(name), "q") {
-			if q, ok = parseQ(strings.TrimSpace(value)); !ok {
-				return "", 0, false
-			}
-		}
+	if q, ok = web.Quality(params); !ok {
+		return "", 0, false
 	}
 	return tag, q, true
-}
-
-// parseQ reads a qvalue: "0", "1", or up to three decimals ("0.875", "1.000").
-func parseQ(s string) (int, bool) {
-	if s == "" || (s[0] != '0' && s[0] != '1') {
-		return 0, false
-	}
-	n := int(s[0]-'0') * 1000
-	if len(s) == 1 {
-		return n, true
-	}
-	if s[1] != '.' || len(s) > 5 {
-		return 0, false
-	}
-	scale := 100
-	for _, c := range s[2:] {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n += int(c-'0') * scale
-		scale /= 10
-	}
-	if n > 1000 {
-		return 0, false
-	}
-	return n, true
 }
 
 // validTag accepts lower-case BCP 47-shaped tags: a primary subtag of 2–8
