@@ -18,10 +18,6 @@ import (
 func (p *Proxy) collect(c *fiber.Ctx) error {
 	now := p.cfg.Now()
 	req := c.Request()
-	if c.Method() == fiber.MethodHead {
-		// Fiber routes HEAD to GET handlers; a HEAD is never a hit.
-		return consentproxy.Errorf(consentproxy.EMETHOD, "Use GET or POST.")
-	}
 	if !p.cfg.Origins.SameSite(c) {
 		return p.refuse(now, consentproxy.Errorf(consentproxy.EFORBIDDEN, "Origin not allowed."))
 	}

@@ -86,7 +86,8 @@ func New(cfg Config) *Proxy {
 
 // Register mounts the routes.
 func (p *Proxy) Register(r fiber.Router) {
-	r.Get("/g/collect", p.collect)
+	// Add, not Get: Get would route HEAD here too, and a HEAD is never a hit.
+	r.Add(fiber.MethodGet, "/g/collect", p.collect)
 	r.Post("/g/collect", p.collect)
 	r.Get("/gtag/js", p.gtag)
 }
