@@ -145,11 +145,11 @@ func (h *Handlers) post(c *fiber.Ctx) error {
 
 // expireGA clears Google's cookies where the proxy can see them.
 func (h *Handlers) expireGA(c *fiber.Ctx) {
-	c.Request().Header.VisitAllCookie(func(k, _ []byte) {
+	for k := range c.Request().Header.Cookies() {
 		if name := string(k); name == "_ga" || strings.HasPrefix(name, "_ga_") {
 			c.Cookie(h.cookie(c, name, "", -1))
 		}
-	})
+	}
 }
 
 func parseChoice(c *fiber.Ctx) (choice, error) {

@@ -119,16 +119,6 @@ func (r *recorder) Record(o *consentproxy.Observation) {
 	r.mu.Unlock()
 }
 
-func (r *recorder) reasons() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for _, o := range r.obs {
-		out = append(out, o.Reason.String())
-	}
-	return out
-}
-
 var (
 	testSecret = []byte("test-secret-0123456789abcdef0123")
 	testNow    = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)

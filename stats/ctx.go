@@ -18,8 +18,8 @@ func contextWithTimeout(c *fiber.Ctx, d time.Duration) (context.Context, context
 // reused after the handler returns.
 func queryValues(c *fiber.Ctx) url.Values {
 	v := url.Values{}
-	c.Context().QueryArgs().VisitAll(func(k, val []byte) {
+	for k, val := range c.Context().QueryArgs().All() {
 		v.Add(string(k), string(val))
-	})
+	}
 	return v
 }

@@ -254,14 +254,6 @@ func splitList(vals []string) []string {
 	return out
 }
 
-func quoteList(l []string) string {
-	q := make([]string, len(l))
-	for i, s := range l {
-		q[i] = strconv.Quote(s)
-	}
-	return strings.Join(q, ", ")
-}
-
 func errUnknown(kind, got string, known []string) error {
 	return invalid("unknown %s %s; possible: %s", kind, fmt.Sprintf("%q", got), strings.Join(known, ", "))
 }

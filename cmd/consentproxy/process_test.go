@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -32,7 +31,8 @@ func buildBinary(t testing.TB) string {
 		}
 		goBin, err := exec.LookPath("go")
 		if err != nil {
-			goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+			built.err = err
+			return
 		}
 		built.path = filepath.Join(binDir, "consentproxy")
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
