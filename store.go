@@ -92,3 +92,17 @@ type Store interface {
 	Ping(ctx context.Context) error
 	Close() error
 }
+
+// Rollups is what a Store offers when it keeps daily and monthly rollups of
+// the hourly tables, which both adapters do. Long-range queries read them;
+// the rollup package decides when they are derived and up to when they may
+// be read.
+type Rollups interface {
+	// Rollup derives the daily rollups of the UTC days in [from, to) from
+	// the hourly tables, then the monthly rollups of the months they touch.
+	// from and to are UTC midnights; version must grow between calls.
+	Rollup(ctx context.Context, from, to time.Time, version uint64) error
+	// StaleDays lists the UTC days in [from, to) whose rollups no longer
+	// match the hourly tables.
+	StaleDays(ctx context.Context, from, to time.Time) ([]time.Time, error)
+}

@@ -31,11 +31,22 @@ type Config struct {
 	Now func() time.Time
 	// Timeout bounds one query's engine time. Default 30s.
 	Timeout time.Duration
+	// Rollups returns the time before which the store's daily and monthly
+	// rollups are complete (rollup.Tracker.Frontier); queries read them
+	// there and hourly rows elsewhere. Default nil: hourly rows only.
+	Rollups func() time.Time
 }
 
 // API serves /api/v1/query, /api/v1/realtime and /api/v1/openapi.json.
 type API struct {
 	cfg Config
+}
+
+func (a *API) frontier() time.Time {
+	if a.cfg.Rollups == nil {
+		return time.Time{}
+	}
+	return a.cfg.Rollups()
 }
 
 // New checks cfg and fills in defaults.
@@ -94,7 +105,7 @@ func (a *API) query(c *fiber.Ctx) error {
 	}
 	ctx, cancel := contextWithTimeout(c, a.cfg.Timeout)
 	defer cancel()
-	rows, err := p.run(ctx, a.cfg.Store)
+	rows, err := p.run(ctx, a.cfg.Store, a.frontier())
 	if err != nil {
 		return err
 	}

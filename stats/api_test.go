@@ -2,6 +2,7 @@ package stats
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -85,11 +86,22 @@ func day10(fields string) string {
 }
 
 func TestQueryEngines(t *testing.T) {
-	for _, engine := range engines {
-		t.Run(engine, func(t *testing.T) {
+	// Every answer must be the same whether it is read from hourly rows
+	// only or, where the planner may, from the daily and monthly rollups.
+	for _, mode := range []string{"chdb/hourly", "chdb/rollups", "clickhouse/hourly", "clickhouse/rollups"} {
+		engine, grains, _ := strings.Cut(mode, "/")
+		t.Run(mode, func(t *testing.T) {
 			s := openStore(t, engine)
 			writeFixture(t, s)
-			app := newApp(t, Config{Store: s, Now: func() time.Time { return fixNow },
+			var frontier func() time.Time
+			if grains == "rollups" {
+				from, to := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+				if err := s.(consentproxy.Rollups).Rollup(context.Background(), from, to, 1); err != nil {
+					t.Fatalf("Rollup: %v", err)
+				}
+				frontier = func() time.Time { return to }
+			}
+			app := newApp(t, Config{Store: s, Now: func() time.Time { return fixNow }, Rollups: frontier,
 				Realtime: func(string) int { return 7 },
 				Authorize: func(c *fiber.Ctx, site string) error {
 					if site == "G-DENY" {
@@ -120,6 +132,13 @@ func TestQueryEngines(t *testing.T) {
 					`[{"dimensions":["2026-03-10","/"],"metrics":[30,20]},{"dimensions":["2026-03-10","/pricing"],"metrics":[13,9]},{"dimensions":["2026-03-10","=1+1"],"metrics":[5,5]},{"dimensions":["2026-03-11","/"],"metrics":[10,8]},{"dimensions":["(other)","(other)"],"metrics":[12,8]}]`, 3, false},
 				{"month", `{"site":"G-STATS","date_range":"month","metrics":["visitors"],"dimensions":["time:month"]}`,
 					`[{"dimensions":["2026-03-01"],"metrics":[41]}]`, 0, false},
+				// Hours, days and a month, cut at Berlin's midnights.
+				{"March Berlin", `{"site":"G-STATS","date_range":["2026-03-01","2026-03-31"],"timezone":"Europe/Berlin","metrics":["visitors","pageviews"],"dimensions":["page"]}`,
+					`[{"dimensions":["/"],"metrics":[28,40]},{"dimensions":["/pricing"],"metrics":[9,13]},{"dimensions":["=1+1"],"metrics":[5,5]},{"dimensions":["(other)"],"metrics":[8,12]}]`, 3, false},
+				{"months", `{"site":"G-STATS","date_range":["2026-01-01","2026-04-30"],"metrics":["visitors","pageviews","bounce_rate","consent_rate","suppressed"],"dimensions":["time:month"]}`,
+					`[{"dimensions":["2026-03-01"],"metrics":[41,74,47.2,60,7]}]`, 0, false},
+				{"weeks", `{"site":"G-STATS","date_range":["2026-02-20","2026-03-20"],"metrics":["visitors"],"dimensions":["time:week"]}`,
+					`[{"dimensions":["2026-03-09"],"metrics":[41]}]`, 0, false},
 				{"7d", `{"site":"G-STATS","date_range":"7d","metrics":["visitors","suppressed"]}`,
 					`[{"dimensions":[],"metrics":[41,7]}]`, 0, false},
 				{"channel", day10(`"metrics":["visitors","visits","bounce_rate","visit_duration"],"dimensions":["channel"]`),

@@ -83,20 +83,76 @@ func (p *plan) parts() []part {
 	return out
 }
 
-// sql renders one part's statement. Identifiers come only from this
+// sql renders one part's statement: the segments' rows, each read from its
+// grain of the table, united and then summed. Visitors are counted per UTC
+// day and summed: the daily salt makes every day's visitor hashes disjoint
+// from every other day's, so that sum is exactly the count over the range,
+// and it is what the daily rollups store. Identifiers come only from this
 // package's tables; every user value is a "?" argument. Columns carry
-// aliases (k_*, m_*) that differ from the stored names, and GROUP BY names
-// them, because 18.16 has no positional GROUP BY.
-func (p *plan) sql(pt part) (string, []any) {
+// aliases (k_*, v_*, m_*) that differ from the stored names, and GROUP BY
+// names them, because 18.16 has no positional GROUP BY.
+func (p *plan) sql(pt part, segs []segment) (string, []any) {
+	var sel, group []string
+	if p.timeDim != "" {
+		sel = append(sel, "k_t")
+		group = append(group, "k_t")
+	}
+	for i := range p.famDims() {
+		alias := "k" + strconv.Itoa(i)
+		sel = append(sel, alias)
+		group = append(group, alias)
+	}
+	switch pt.kind {
+	case "visits":
+		sel = append(sel, "sum(v_visitors) AS m_visitors", "sum(v_pageviews) AS m_pageviews",
+			"sum(v_events) AS m_events", "sum(v_visits) AS m_visits", "sum(v_bounces) AS m_bounces",
+			"sum(v_duration) AS m_duration")
+	case "choices":
+		sel = append(sel, "sum(v_hits) AS m_choices", "sum(v_accepted) AS m_accepted")
+	case "outcomes":
+		sel = append(sel, "sum(v_hits) AS m_suppressed")
+	}
+	var args []any
+	inner := make([]string, len(segs))
+	for i, sg := range segs {
+		var a []any
+		inner[i], a = p.segmentSQL(pt, sg)
+		args = append(args, a...)
+	}
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM (" + strings.Join(inner, " UNION ALL ") + ")"
+	if len(group) > 0 {
+		q += " GROUP BY " + strings.Join(group, ", ")
+	}
+	q += " LIMIT " + strconv.Itoa(maxGroups+1)
+	return q, args
+}
+
+// segmentSQL selects one segment's keys (k_t, k0…) and metrics (v_*): from
+// the hourly table aggregated per key and UTC day, or from a rollup's rows
+// as they are.
+func (p *plan) segmentSQL(pt part, sg segment) (string, []any) {
 	var sel, group []string
 	var selArgs, whereArgs []any
-	switch p.timeDim {
-	case "hour":
+	hourly := sg.grain == ""
+	table := pt.table.Name
+	if !hourly {
+		table = store.RollupTable(pt.table, store.Grain(sg.grain))
+	}
+	switch {
+	case p.timeDim == "hour":
 		sel = append(sel, "hour AS k_t")
-	case "day", "week", "month":
+	case p.timeDim != "" && hourly:
 		fn := map[string]string{"day": "toDate", "week": "toMonday", "month": "toStartOfMonth"}[p.timeDim]
 		sel = append(sel, fn+"(hour, ?) AS k_t")
 		selArgs = append(selArgs, p.q.Timezone)
+	case p.timeDim != "":
+		// Rollups are read only for UTC-like zones (see segments).
+		fn := map[string]string{"day": "", "week": "toMonday", "month": "toStartOfMonth"}[p.timeDim]
+		if fn == "" {
+			sel = append(sel, "start AS k_t")
+		} else {
+			sel = append(sel, fn+"(start) AS k_t")
+		}
 	}
 	if p.timeDim != "" {
 		group = append(group, "k_t")
@@ -106,18 +162,34 @@ func (p *plan) sql(pt part) (string, []any) {
 		sel = append(sel, p.fam.columns[d]+" AS "+alias)
 		group = append(group, alias)
 	}
-	where := []string{"site = ?", "hour >= ?", "hour < ?"}
-	whereArgs = append(whereArgs, p.q.Site, p.from, p.to)
+	where := []string{"site = ?"}
+	whereArgs = append(whereArgs, p.q.Site)
+	if hourly {
+		where = append(where, "hour >= ?", "hour < ?")
+		whereArgs = append(whereArgs, sg.from, sg.to)
+	} else {
+		where = append(where, "start >= toDate(?)", "start < toDate(?)")
+		whereArgs = append(whereArgs, sg.from.Format(store.DateLayout), sg.to.Format(store.DateLayout))
+	}
+	// agg is what a metric is in this segment: summed per day from hourly
+	// rows, taken as stored from a rollup.
+	agg := func(hourlyExpr, rolledExpr, alias string) string {
+		if hourly {
+			return hourlyExpr + " AS " + alias
+		}
+		return rolledExpr + " AS " + alias
+	}
 	switch pt.kind {
 	case "visits":
-		sel = append(sel, "uniqArrayMerge(visitors) AS m_visitors", "sum(pageviews) AS m_pageviews",
-			"sum(events) AS m_events", "sum(visits) AS m_visits", "sum(bounces) AS m_bounces",
-			"sum(duration_ms) AS m_duration")
+		sel = append(sel, agg("uniqArrayMerge(visitors)", "visitors", "v_visitors"),
+			agg("sum(pageviews)", "pageviews", "v_pageviews"), agg("sum(events)", "events", "v_events"),
+			agg("sum(visits)", "visits", "v_visits"), agg("sum(bounces)", "bounces", "v_bounces"),
+			agg("sum(duration_ms)", "duration_ms", "v_duration"))
 	case "choices":
-		sel = append(sel, "sum(hits) AS m_choices", "sumIf(hits, outcome = ?) AS m_accepted")
+		sel = append(sel, agg("sum(hits)", "hits", "v_hits"), agg("sumIf(hits, outcome = ?)", "if(outcome = ?, hits, 0)", "v_accepted"))
 		selArgs = append(selArgs, acceptedOutcome)
 	case "outcomes":
-		sel = append(sel, "sum(hits) AS m_suppressed")
+		sel = append(sel, agg("sum(hits)", "hits", "v_hits"))
 		where = append(where, "has(?, reason)")
 		whereArgs = append(whereArgs, suppressedReasons)
 	}
@@ -139,11 +211,10 @@ func (p *plan) sql(pt part) (string, []any) {
 			where = append(where, "("+strings.Join(ors, " OR ")+")")
 		}
 	}
-	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + pt.table.Name + " FINAL WHERE " + strings.Join(where, " AND ")
-	if len(group) > 0 {
-		q += " GROUP BY " + strings.Join(group, ", ")
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + table + " FINAL WHERE " + strings.Join(where, " AND ")
+	if hourly {
+		q += " GROUP BY " + strings.Join(append(group, "toDate(hour)"), ", ")
 	}
-	q += " LIMIT " + strconv.Itoa(maxGroups+1)
 	return q, append(selArgs, whereArgs...)
 }
 
@@ -159,12 +230,13 @@ func (p *plan) famDims() []string {
 }
 
 // run reads every part and merges the rows by dimension key.
-func (p *plan) run(ctx context.Context, s consentproxy.Store) ([]*row, error) {
+func (p *plan) run(ctx context.Context, s consentproxy.Store, frontier time.Time) ([]*row, error) {
 	byKey := map[string]*row{}
 	var rows []*row
 	nk := len(p.dims)
+	segs := p.segments(frontier)
 	for _, pt := range p.parts() {
-		q, args := p.sql(pt)
+		q, args := p.sql(pt, segs)
 		res, err := s.Query(ctx, q, args...)
 		if err != nil {
 			return nil, fmt.Errorf("query %s: %w", pt.table.Name, err)

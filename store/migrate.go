@@ -99,6 +99,7 @@ type templateData struct {
 	TTL                    bool
 	RetentionDays          int64
 	Tables                 []tableData
+	Rollups                []rollupData
 }
 
 type tableData struct {
@@ -150,13 +151,21 @@ func newTemplateData(f Features, o Options) templateData {
 		td.Key = strings.Join(key, ", ")
 		td.Select = strings.Join(sel, ", ")
 		td.GroupBy = strings.Join(group, ", ")
-		td.Engine = "ReplacingMergeTree(version)"
-		if o.Replicated {
-			td.Engine = fmt.Sprintf("ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/%s/%s', '{replica}', version)", o.Database, td.Storage)
-		}
+		td.Engine = replacingEngine(o, td.Storage)
 		d.Tables = append(d.Tables, td)
+		for _, g := range Grains {
+			d.Rollups = append(d.Rollups, newRollupData(t, g, o, dim, metric))
+		}
 	}
 	return d
+}
+
+// replacingEngine keeps the newest version per key, replicated when asked.
+func replacingEngine(o Options, storage string) string {
+	if o.Replicated {
+		return fmt.Sprintf("ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/%s/%s', '{replica}', version)", o.Database, storage)
+	}
+	return "ReplacingMergeTree(version)"
 }
 
 // InTable is the Null table whose materialized view feeds t's storage: T_in

@@ -19,9 +19,12 @@ func DropBefore(ctx context.Context, e Engine, o Options, t time.Time) error {
 	if err != nil {
 		return fmt.Errorf("drop before: %w", err)
 	}
-	names := make([]string, 0, len(consentproxy.Tables()))
+	var names []string
 	for _, tb := range consentproxy.Tables() {
 		names = append(names, StorageTable(tb, o))
+		for _, g := range Grains {
+			names = append(names, rollupStorage(tb, g, o))
+		}
 	}
 	var res consentproxy.Result
 	if o.Cluster == "" || o.LocalDDL {
@@ -65,6 +68,14 @@ func clusterPartitions(ctx context.Context, e Engine, o Options, t time.Time) (c
 			return all, err
 		}
 		all.Rows = append(all.Rows, res.Rows...)
+		for _, g := range Grains {
+			res, err := e.Query(ctx, fmt.Sprintf("SELECT DISTINCT %s, toString(toYYYYMM(start)) FROM %s.%s WHERE start < toDate(?)",
+				QuoteString(rollupStorage(tb, g, o)), o.Database, RollupTable(tb, g)), t.UTC().Format(DateLayout))
+			if err != nil {
+				return all, err
+			}
+			all.Rows = append(all.Rows, res.Rows...)
+		}
 	}
 	return all, nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/consentproxy/consentproxy/dashboard"
 	"github.com/consentproxy/consentproxy/geoip"
 	"github.com/consentproxy/consentproxy/proxy"
+	"github.com/consentproxy/consentproxy/rollup"
 	"github.com/consentproxy/consentproxy/static"
 	"github.com/consentproxy/consentproxy/stats"
 	"github.com/consentproxy/consentproxy/store"
@@ -42,6 +43,7 @@ type Main struct {
 	Aggregator *aggregate.Aggregator
 	Flusher    *aggregate.Flusher
 	Store      consentproxy.Store
+	Rollups    *rollup.Tracker // nil without a store
 	Geo        *geoip.DB
 
 	ln         net.Listener
@@ -97,6 +99,14 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Store, err = m.openStore(ctx); err != nil {
 		return err
 	}
+	if m.Store != nil {
+		// Writes go through the tracker, which marks the days it must
+		// roll up; queries read the rollups before its frontier.
+		if m.Rollups, err = rollup.New(m.Store, rollup.Config{Retention: cfg.Retention, Logger: m.Logger}); err != nil {
+			return err
+		}
+		m.Store = m.Rollups
+	}
 	acfg := aggregate.Config{Secret: cfg.Secret, CountWithoutConsent: cfg.CountWithoutConsent}
 	if m.Geo != nil {
 		acfg.Geo = m.Geo
@@ -121,6 +131,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.goBackground(func() { m.Flusher.Run(bg) })
 		m.goBackground(func() { m.retain(bg) })
+		m.goBackground(func() { m.Rollups.Run(bg) })
 	} else {
 		// Without a store, aggregates still feed realtime; collecting keeps
 		// their memory bounded.
@@ -219,6 +230,7 @@ func (m *Main) registerAPI() error {
 	}
 	api, err := stats.New(stats.Config{
 		Store:    m.Store,
+		Rollups:  m.frontier,
 		MinCount: cfg.MinCount,
 		Realtime: m.Aggregator.Realtime,
 		Authorize: func(c *fiber.Ctx, site string) error {
@@ -253,6 +265,14 @@ func (m *Main) registerAPI() error {
 	})
 	api.Register(m.App)
 	return nil
+}
+
+// frontier is the time before which queries may read rollups.
+func (m *Main) frontier() time.Time {
+	if m.Rollups == nil {
+		return time.Time{}
+	}
+	return m.Rollups.Frontier()
 }
 
 func (m *Main) goBackground(f func()) {

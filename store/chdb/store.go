@@ -339,6 +339,24 @@ func (s *Store) DropBefore(ctx context.Context, t time.Time) error {
 	return nil
 }
 
+// Rollup derives the daily and monthly rollups of [from, to) (see
+// store.Rollup).
+func (s *Store) Rollup(ctx context.Context, from, to time.Time, version uint64) error {
+	if err := store.Rollup(ctx, s, s.opts, from, to, version); err != nil {
+		return fmt.Errorf("chdb: %w", err)
+	}
+	return nil
+}
+
+// StaleDays lists the days of [from, to) whose rollups are out of date.
+func (s *Store) StaleDays(ctx context.Context, from, to time.Time) ([]time.Time, error) {
+	days, err := store.StaleDays(ctx, s, s.opts, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("chdb: %w", err)
+	}
+	return days, nil
+}
+
 // Ping runs a trivial query on both connections.
 func (s *Store) Ping(ctx context.Context) error {
 	for _, c := range []*chdblib.Conn{s.rd, s.wr} {
@@ -366,6 +384,7 @@ func (s *Store) Close() error {
 }
 
 var (
-	_ consentproxy.Store = (*Store)(nil)
-	_ store.Engine       = (*Store)(nil)
+	_ consentproxy.Store   = (*Store)(nil)
+	_ consentproxy.Rollups = (*Store)(nil)
+	_ store.Engine         = (*Store)(nil)
 )

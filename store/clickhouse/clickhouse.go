@@ -29,7 +29,10 @@ type Store struct {
 	features store.Features
 }
 
-var _ consentproxy.Store = (*Store)(nil)
+var (
+	_ consentproxy.Store   = (*Store)(nil)
+	_ consentproxy.Rollups = (*Store)(nil)
+)
 
 // Open connects to the server named by dsn (see ParseDSN), creates the
 // database if missing, detects the server's features and migrates the
@@ -198,6 +201,28 @@ func (s *Store) onNode(ctx context.Context, addr string, f func(store.Engine) er
 	}
 	defer conn.Close()
 	return f(engine{conn: conn})
+}
+
+// Rollup derives the daily and monthly rollups of [from, to) (see
+// store.Rollup). On a cluster the rows go through the Distributed rollup
+// tables synchronously, so that a rollup reported done is readable.
+func (s *Store) Rollup(ctx context.Context, from, to time.Time, version uint64) error {
+	if s.opts.Cluster != "" {
+		ctx = ch.Context(ctx, ch.WithSettings(ch.Settings{"insert_distributed_sync": 1}))
+	}
+	if err := store.Rollup(ctx, engine{conn: s.conn}, s.opts, from, to, version); err != nil {
+		return fmt.Errorf("clickhouse: %w", err)
+	}
+	return nil
+}
+
+// StaleDays lists the days of [from, to) whose rollups are out of date.
+func (s *Store) StaleDays(ctx context.Context, from, to time.Time) ([]time.Time, error) {
+	days, err := store.StaleDays(ctx, engine{conn: s.conn}, s.opts, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: %w", err)
+	}
+	return days, nil
 }
 
 // Ping checks that the server answers.

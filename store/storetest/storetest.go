@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) consentproxy.Store) {
 	t.Run("QueryIsReadOnly", func(t *testing.T) { testReadOnly(t, open(t)) })
 	t.Run("Rendering", func(t *testing.T) { testRendering(t, open(t)) })
 	t.Run("Retention", func(t *testing.T) { testRetention(t, open(t)) })
+	t.Run("Rollups", func(t *testing.T) { testRollups(t, open(t)) })
 	t.Run("BadInput", func(t *testing.T) { testBadInput(t, open(t)) })
 	t.Run("ConcurrentWriters", func(t *testing.T) { testConcurrent(t, open(t)) })
 	t.Run("Ping", func(t *testing.T) {
