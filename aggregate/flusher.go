@@ -53,6 +53,8 @@ type FlushStats struct {
 	LastSuccess         time.Time // last accepted write
 	LastError           time.Time // last failed write
 	NextRetry           time.Time // zero when not backing off
+	LastSpoolError      time.Time // last spool file that could not be written or read
+	WriteNanos          uint64    // time spent in store writes, failed ones included
 }
 
 // Flusher moves the aggregator's batches to the store: one batch per flush,
@@ -203,14 +205,14 @@ func (f *Flusher) drain(ctx context.Context) error {
 		path := filepath.Join(f.cfg.SpoolDir, name)
 		b, err := readSpool(path)
 		if err != nil && !errors.Is(err, errSpoolCorrupt) {
-			f.count(func(s *FlushStats) { s.SpoolErrors++ })
+			f.count(func(s *FlushStats) { s.SpoolErrors++; s.LastSpoolError = time.Now() })
 			return fmt.Errorf("replay %s: %w", name, err) // I/O trouble: keep the file
 		}
 		if err != nil {
 			f.log.Error("aggregate spool file unreadable; dropping it", "file", name, "err", err)
 			_ = os.Remove(path)
 			f.spooled = f.spooled[1:]
-			f.count(func(s *FlushStats) { s.SpoolErrors++; s.BatchesDropped++ })
+			f.count(func(s *FlushStats) { s.SpoolErrors++; s.BatchesDropped++; s.LastSpoolError = time.Now() })
 			continue
 		}
 		if err := f.write(ctx, b); err != nil {
@@ -235,9 +237,11 @@ func (f *Flusher) drain(ctx context.Context) error {
 
 func (f *Flusher) write(ctx context.Context, b consentproxy.Batch) error {
 	wctx, cancel := context.WithTimeout(ctx, f.cfg.Timeout)
+	start := time.Now()
 	err := f.s.Write(wctx, b)
 	cancel()
 	now := time.Now()
+	f.count(func(s *FlushStats) { s.WriteNanos += uint64(now.Sub(start)) })
 	if err == nil {
 		f.fails = 0
 		f.next = time.Time{}
@@ -298,7 +302,12 @@ func (f *Flusher) spoolPending() {
 	if err != nil {
 		f.log.Error("aggregate spool write failed; batch dropped",
 			"spool_dir", f.cfg.SpoolDir, "err", err, "rows", b.Len())
-		f.count(func(s *FlushStats) { s.SpoolErrors++; s.BatchesDropped += n; s.RowsDropped += uint64(b.Len()) })
+		f.count(func(s *FlushStats) {
+			s.SpoolErrors++
+			s.BatchesDropped += n
+			s.RowsDropped += uint64(b.Len())
+			s.LastSpoolError = time.Now()
+		})
 		return
 	}
 	f.spooled = append(f.spooled, name)
@@ -403,4 +412,40 @@ func mergeBatches(bs []consentproxy.Batch) consentproxy.Batch {
 		}
 	}
 	return out
+}
+
+// spoolErrorWindow is how long a spool failure keeps readiness failing after
+// the fact, so that a probe every few seconds cannot miss it.
+const spoolErrorWindow = time.Minute
+
+// SpoolCheck reports whether the spool can keep batches: it writes and
+// removes a probe file, and fails for a minute after any spool file could
+// not be written or read. /readyz uses it, so a full or read-only disk is
+// visible before the store goes away and the spool is needed.
+func (f *Flusher) SpoolCheck(context.Context) error {
+	if last := f.Stats().LastSpoolError; !last.IsZero() && time.Since(last) < spoolErrorWindow {
+		return errors.New("spool: a batch could not be kept on disk recently")
+	}
+	if f.cfg.SpoolDir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(f.cfg.SpoolDir, 0o700); err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	p, err := os.CreateTemp(f.cfg.SpoolDir, ".tmp-probe-*")
+	if err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	defer os.Remove(p.Name())
+	_, err = p.Write(make([]byte, 4096))
+	if err == nil {
+		err = p.Sync()
+	}
+	if cerr := p.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	return nil
 }

@@ -27,6 +27,10 @@ type Config struct {
 	// ReadTimeout, WriteTimeout and IdleTimeout bound slow clients. Defaults
 	// 10 s, 10 s and 60 s.
 	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// MaxConns bounds open client connections; more are refused at accept,
+	// so a flood of idle connections cannot exhaust memory or descriptors.
+	// Default 10,000.
+	MaxConns int
 	// Logger receives internal errors. Default slog.Default().
 	Logger *slog.Logger
 }
@@ -109,6 +113,9 @@ func NewApp(cfg Config) (*fiber.App, *Errors) {
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 60 * time.Second
 	}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = 10_000
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -125,6 +132,7 @@ func NewApp(cfg Config) (*fiber.App, *Errors) {
 		ReadTimeout:           cfg.ReadTimeout,
 		WriteTimeout:          cfg.WriteTimeout,
 		IdleTimeout:           cfg.IdleTimeout,
+		Concurrency:           cfg.MaxConns,
 		// X-Forwarded-For counts only when the direct peer is a trusted proxy.
 		ProxyHeader:             fiber.HeaderXForwardedFor,
 		EnableTrustedProxyCheck: true,
@@ -146,14 +154,7 @@ func NewApp(cfg Config) (*fiber.App, *Errors) {
 // answered with a generic text.
 func errorHandler(errs *Errors, log *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
-		code := consentproxy.ErrorCode(err)
-		msg := consentproxy.ErrorMessage(err)
-		var fe *fiber.Error
-		if errors.As(err, &fe) {
-			// Fiber's own errors (routing, body limit, parsing) map onto ours.
-			code = fiberCode(fe.Code)
-			msg = fe.Message
-		}
+		code, msg := codeOf(err)
 		errs.add(code)
 		if code == consentproxy.EINTERNAL {
 			// The route, not the URL: a query string may carry personal data.
@@ -163,6 +164,26 @@ func errorHandler(errs *Errors, log *slog.Logger) fiber.ErrorHandler {
 		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 		return c.Status(Status(code)).SendString(msg + "\n")
 	}
+}
+
+// codeOf is an error's domain code and client-safe message. Fiber's own
+// errors (routing, body limit, parsing) map onto our codes.
+func codeOf(err error) (code, msg string) {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		return fiberCode(fe.Code), fe.Message
+	}
+	return consentproxy.ErrorCode(err), consentproxy.ErrorMessage(err)
+}
+
+// StatusOf is the status the error handler will answer err with, for
+// middleware that counts outcomes before the handler has run. nil is 200.
+func StatusOf(err error) int {
+	if err == nil {
+		return fiber.StatusOK
+	}
+	code, _ := codeOf(err)
+	return Status(code)
 }
 
 func fiberCode(status int) string {

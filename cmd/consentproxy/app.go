@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"sync"
@@ -47,6 +48,8 @@ type Main struct {
 	Geo        *geoip.DB
 
 	ln         net.Listener
+	metricsLn  net.Listener
+	metricsSrv *http.Server
 	background sync.WaitGroup
 	stopBg     context.CancelFunc
 	serveErr   chan error
@@ -149,6 +152,8 @@ func (m *Main) Run(ctx context.Context) error {
 	origins := web.NewOrigins(cfg.AllowedOrigins)
 	policy := consent.Policy{HonorDNT: cfg.HonorDNT, HonorGPC: cfg.HonorGPC, ConsentOverridesSignals: cfg.AllowOptInOverSignals}
 	trust := web.NewTrust(cfg.TrustedProxies)
+	agents := uaparse.New(0)
+	hits := &hitCounter{next: m.Aggregator}
 	m.Proxy = proxy.New(proxy.Config{
 		MeasurementIDs: cfg.MeasurementIDs,
 		Origins:        origins,
@@ -160,8 +165,8 @@ func (m *Main) Run(ctx context.Context) error {
 		CookieDomain:   cfg.CookieDomain,
 		Minimizer:      proxy.Minimizer{IPMode: cfg.IPMode, KeepURLParams: cfg.KeepURLParams, KeepUserParams: cfg.KeepUserParams},
 		Limits:         proxy.Limits{MaxEvents: cfg.MaxEvents},
-		Agents:         uaparse.New(0),
-		Recorder:       m.Aggregator,
+		Agents:         agents,
+		Recorder:       hits,
 		Forwarder:      m.Forwarder,
 		Scripts:        m.Scripts,
 	})
@@ -170,10 +175,14 @@ func (m *Main) Run(ctx context.Context) error {
 		TrustedProxies: cfg.TrustedProxies,
 		ReadBufferSize: cfg.ReadBuffer,
 		BodyLimit:      cfg.MaxBody,
+		MaxConns:       cfg.MaxConns,
 		Logger:         m.Logger,
 	})
+	m.App.Server().MaxConnsPerIP = cfg.MaxConnsPerIP
 	m.App.Use(web.Guard(), web.SecurityHeaders())
 	web.Health(m.App, m.checks())
+	limiter := web.NewIPLimiter(float64(cfg.CollectRate), cfg.CollectBurst)
+	m.App.Use("/g/collect", limiter.Handler(trust))
 	m.Proxy.Register(m.App)
 	sites := map[string]bool{}
 	for _, id := range cfg.MeasurementIDs {
@@ -197,7 +206,19 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("consent settings: %w", err)
 	}
 	ch.Register(m.App)
+	api := &statusCounter{}
+	m.App.Use("/api/", api.handler)
+	m.App.Use("/dashboard", api.handler)
 	if err := m.registerAPI(); err != nil {
+		return err
+	}
+	if cfg.MetricsListen != "" {
+		c := &collector{m: m, hits: hits, api: api, limiter: limiter, uaHits: agents.Stats, uaLength: agents.Len}
+		if err := m.serveMetrics(c); err != nil {
+			return fmt.Errorf("metrics listen: %w", err)
+		}
+	}
+	if err := m.registerPrivacy(); err != nil {
 		return err
 	}
 
@@ -324,6 +345,9 @@ func (m *Main) checks() map[string]web.Check {
 	if m.Store != nil {
 		checks["store"] = m.Store.Ping
 	}
+	if m.Flusher != nil {
+		checks["spool"] = m.Flusher.SpoolCheck
+	}
 	return checks
 }
 
@@ -367,6 +391,11 @@ func (m *Main) Close(ctx context.Context) error {
 	if m.App != nil {
 		if err := m.App.ShutdownWithContext(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("stop http: %w", err))
+		}
+	}
+	if m.metricsSrv != nil {
+		if err := m.metricsSrv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop metrics: %w", err))
 		}
 	}
 	if m.stopBg != nil {

@@ -68,6 +68,11 @@ type Config struct {
 	ForwardWorkers int
 	ScriptTTL      time.Duration
 	DrainTimeout   time.Duration
+	CollectRate    int
+	CollectBurst   int
+	MaxConns       int
+	MaxConnsPerIP  int
+	MetricsListen  string
 
 	LogFormat string
 	LogLevel  string
@@ -127,6 +132,8 @@ func (r *rawConfig) validate() (Config, []string) {
 		ConsentMaxAge:         duration("consent-max-age", time.Hour),
 		KeepURLParams:         list(v("keep-url-params")),
 		KeepUserParams:        list(v("keep-user-params")),
+		MinCount:              integer("min-count", 1, 1_000_000),
+		APICORSOrigins:        list(v("api-cors-origins")),
 		CountryHeader:         v("country-header"),
 		Store:                 v("store"),
 		ClickHouseCluster:     v("clickhouse-cluster"),
@@ -146,11 +153,21 @@ func (r *rawConfig) validate() (Config, []string) {
 		ForwardWorkers:        integer("forward-workers", 1, 4096),
 		ScriptTTL:             duration("script-ttl", time.Second),
 		DrainTimeout:          duration("drain-timeout", 0),
+		CollectRate:           integer("collect-rate", 0, 1_000_000),
+		CollectBurst:          integer("collect-burst", 1, 1_000_000),
+		MaxConns:              integer("max-conns", 16, 10_000_000),
+		MaxConnsPerIP:         integer("max-conns-per-ip", 0, 10_000_000),
+		MetricsListen:         v("metrics-listen"),
 		LogFormat:             v("log-format"),
 		LogLevel:              v("log-level"),
 	}
 	if _, _, err := splitHostPort(c.Listen); err != nil {
 		bad("listen", "%v", err)
+	}
+	if c.MetricsListen != "" {
+		if _, _, err := splitHostPort(c.MetricsListen); err != nil {
+			bad("metrics-listen", "%v", err)
+		}
 	}
 	for _, u := range []struct{ name, val string }{{"ga-upstream", c.GAUpstream}, {"gtm-upstream", c.GTMUpstream}} {
 		if err := checkOrigin(u.val); err != nil {

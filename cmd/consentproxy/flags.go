@@ -68,6 +68,11 @@ var flagSpecs = []flagSpec{
 	{"forward-workers", "32", "concurrent requests to Google"},
 	{"script-ttl", "1h", "how long a fetched gtag.js is served before it is fetched again"},
 	{"drain-timeout", "10s", "how long shutdown waits for the forward queue and the last flush"},
+	{"collect-rate", "50", "hits per second one client address may send on average; more get 429; 0 = no limit"},
+	{"collect-burst", "500", "hits one client address may send at once before --collect-rate applies"},
+	{"max-conns", "10000", "most open client connections; more are refused"},
+	{"max-conns-per-ip", "0", "most open connections from one peer address; 0 = no limit (behind a proxy every peer is the proxy)"},
+	{"metrics-listen", "", "address serving Prometheus /metrics, e.g. 127.0.0.1:9464; empty = off"},
 	{"log-format", "text", "text or json"},
 	{"log-level", "info", "debug, info, warn or error"},
 }

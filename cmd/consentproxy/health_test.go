@@ -137,7 +137,7 @@ func TestHealth(t *testing.T) {
 	})
 	t.Run("chdb", func(t *testing.T) {
 		c := rigOf(t, mustRunMainOn(t, freshDB(t, engineChdb), nil)).client
-		if s, m := probe(t, c, "/readyz"); s != http.StatusOK || !reflect.DeepEqual(m, map[string]string{"forwarder": "ok", "store": "ok"}) {
+		if s, m := probe(t, c, "/readyz"); s != http.StatusOK || !reflect.DeepEqual(m, map[string]string{"forwarder": "ok", "spool": "ok", "store": "ok"}) {
 			t.Errorf("/readyz %d %v", s, m)
 		}
 	})
@@ -147,12 +147,12 @@ func TestHealth(t *testing.T) {
 		d.DSN, rl = viaRelay(t, d.DSN)
 		m := mustRunMainOn(t, d, nil)
 		c := rigOf(t, m).client
-		ready := map[string]string{"forwarder": "ok", "store": "ok"}
+		ready := map[string]string{"forwarder": "ok", "spool": "ok", "store": "ok"}
 		if s, m := probe(t, c, "/readyz"); s != http.StatusOK || !reflect.DeepEqual(m, ready) {
 			t.Errorf("/readyz with the server up: %d %v", s, m)
 		}
 		rl.cut()
-		if s, m := probe(t, c, "/readyz"); s != http.StatusServiceUnavailable || !reflect.DeepEqual(m, map[string]string{"forwarder": "ok", "store": "failing"}) {
+		if s, m := probe(t, c, "/readyz"); s != http.StatusServiceUnavailable || !reflect.DeepEqual(m, map[string]string{"forwarder": "ok", "spool": "ok", "store": "failing"}) {
 			t.Errorf("/readyz with the server unreachable: %d %v, want 503 naming the store", s, m)
 		}
 		if s, _ := probe(t, c, "/healthz"); s != http.StatusOK {

@@ -194,6 +194,12 @@
     return node
   }
   const privacy = () => cfg.privacy_url && el('a', { href: cfg.privacy_url }, t.privacy_link)
+  // The proxy's own notice, generated from its configuration, unless the
+  // site's policy link already points there.
+  const details = () => {
+    const u = base + '/privacy'
+    return (cfg.privacy_url && new URL(cfg.privacy_url, location.href).href) !== u && el('a', { href: u }, t.details_link)
+  }
   const focus = (node) => node && node.focus({ preventScroll: true })
   const remember = () => {
     if (!banner && !modal) back = d.activeElement
@@ -242,7 +248,7 @@
             c.required && el('span', { class: 'cp-on' }, t.always_on)),
           el('p', { id: 'cp-d-' + c.id }, c.description))),
         el('div', { class: 'cp-row' }, button('save')),
-        privacy())))
+        privacy(), details())))
     modal.onclick = (ev) => (ev.target === modal ? closeModal() : onAction(ev))
     modal.onkeydown = (ev) => {
       if (ev.key === 'Escape') closeModal()
