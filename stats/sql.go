@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -104,9 +105,9 @@ func (p *plan) sql(pt part, segs []segment) (string, []any) {
 	}
 	switch pt.kind {
 	case "visits":
-		sel = append(sel, "sum(v_visitors) AS m_visitors", "sum(v_pageviews) AS m_pageviews",
-			"sum(v_events) AS m_events", "sum(v_visits) AS m_visits", "sum(v_bounces) AS m_bounces",
-			"sum(v_duration) AS m_duration")
+		for _, c := range p.visitColumns() {
+			sel = append(sel, "sum(v_"+c.name+") AS m_"+c.name)
+		}
 	case "choices":
 		sel = append(sel, "sum(v_hits) AS m_choices", "sum(v_accepted) AS m_accepted")
 	case "outcomes":
@@ -125,6 +126,37 @@ func (p *plan) sql(pt part, segs []segment) (string, []any) {
 	}
 	q += " LIMIT " + strconv.Itoa(maxGroups+1)
 	return q, args
+}
+
+// visitColumn is one component of the visit metrics: how a segment reads
+// it, and where it lands in raw.
+type visitColumn struct {
+	name, column, hourly string
+	field                func(*raw) *int64
+	neededBy             []string // metrics that need it; nil: always read
+}
+
+// visitComponents lists every component; visitors always, since folding
+// small rows compares it.
+var visitComponents = []visitColumn{
+	{"visitors", "visitors", "uniqArrayMerge(visitors)", func(r *raw) *int64 { return &r.visitors }, nil},
+	{"pageviews", "pageviews", "sum(pageviews)", func(r *raw) *int64 { return &r.pageviews }, []string{"pageviews"}},
+	{"events", "events", "sum(events)", func(r *raw) *int64 { return &r.events }, []string{"events"}},
+	{"visits", "visits", "sum(visits)", func(r *raw) *int64 { return &r.visits }, []string{"visits", "bounce_rate", "visit_duration"}},
+	{"bounces", "bounces", "sum(bounces)", func(r *raw) *int64 { return &r.bounces }, []string{"bounce_rate"}},
+	{"duration", "duration_ms", "sum(duration_ms)", func(r *raw) *int64 { return &r.durationMS }, []string{"visit_duration"}},
+}
+
+// visitColumns are the components this query's metrics need: reading
+// fewer columns is most of what a wide query costs the engine.
+func (p *plan) visitColumns() []visitColumn {
+	var out []visitColumn
+	for _, c := range visitComponents {
+		if c.neededBy == nil || slices.ContainsFunc(c.neededBy, func(m string) bool { return slices.Contains(p.q.Metrics, m) }) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // segmentSQL selects one segment's keys (k_t, k0…) and metrics (v_*): from
@@ -181,10 +213,9 @@ func (p *plan) segmentSQL(pt part, sg segment) (string, []any) {
 	}
 	switch pt.kind {
 	case "visits":
-		sel = append(sel, agg("uniqArrayMerge(visitors)", "visitors", "v_visitors"),
-			agg("sum(pageviews)", "pageviews", "v_pageviews"), agg("sum(events)", "events", "v_events"),
-			agg("sum(visits)", "visits", "v_visits"), agg("sum(bounces)", "bounces", "v_bounces"),
-			agg("sum(duration_ms)", "duration_ms", "v_duration"))
+		for _, c := range p.visitColumns() {
+			sel = append(sel, agg(c.hourly, c.column, "v_"+c.name))
+		}
 	case "choices":
 		sel = append(sel, agg("sum(hits)", "hits", "v_hits"), agg("sumIf(hits, outcome = ?)", "if(outcome = ?, hits, 0)", "v_accepted"))
 		selArgs = append(selArgs, acceptedOutcome)
@@ -235,7 +266,9 @@ func (p *plan) run(ctx context.Context, s consentproxy.Store, frontier time.Time
 	var rows []*row
 	nk := len(p.dims)
 	segs := p.segments(frontier)
-	for _, pt := range p.parts() {
+	parts := p.parts()
+	cols := p.visitColumns()
+	for _, pt := range parts {
 		q, args := p.sql(pt, segs)
 		res, err := s.Query(ctx, q, args...)
 		if err != nil {
@@ -257,7 +290,10 @@ func (p *plan) run(ctx context.Context, s consentproxy.Store, frontier time.Time
 				}
 				key[0] = t.In(p.loc).Format(time.RFC3339)
 			}
-			n := make([]int64, len(cells)-nk)
+			var n [8]int64 // at most the six visit components
+			if len(cells)-nk > len(n) {
+				return nil, fmt.Errorf("query %s: %d columns", pt.table.Name, len(cells))
+			}
 			for i, c := range cells[nk:] {
 				if n[i], err = strconv.ParseInt(c, 10, 64); err != nil {
 					return nil, fmt.Errorf("query %s: value %q: %w", pt.table.Name, c, err)
@@ -267,19 +303,27 @@ func (p *plan) run(ctx context.Context, s consentproxy.Store, frontier time.Time
 			var count int64
 			switch pt.kind {
 			case "visits":
-				m = raw{visitors: n[0], pageviews: n[1], events: n[2], visits: n[3], bounces: n[4], durationMS: n[5]}
+				for i, c := range cols {
+					*c.field(&m) = n[i]
+				}
 				count = m.visitors
 			case "choices":
 				m = raw{choices: n[0], accepted: n[1]}
 			case "outcomes":
 				m = raw{suppressed: n[0]}
 			}
-			k := strings.Join(key, "\x00")
-			r := byKey[k]
-			if r == nil {
+			var r *row
+			if len(parts) == 1 {
+				// One read: the engine grouped by the key already.
 				r = &row{key: key, count: -1}
-				byKey[k] = r
 				rows = append(rows, r)
+			} else {
+				k := strings.Join(key, "\x00")
+				if r = byKey[k]; r == nil {
+					r = &row{key: key, count: -1}
+					byKey[k] = r
+					rows = append(rows, r)
+				}
 			}
 			r.m.add(m)
 			// Only visitor counts decide: banner choices and suppressed hits
