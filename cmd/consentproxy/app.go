@@ -48,6 +48,7 @@ type Main struct {
 	Geo        *geoip.DB
 
 	ln         net.Listener
+	conns      *connTracker
 	metricsLn  net.Listener
 	metricsSrv *http.Server
 	background sync.WaitGroup
@@ -176,9 +177,14 @@ func (m *Main) Run(ctx context.Context) error {
 		ReadBufferSize: cfg.ReadBuffer,
 		BodyLimit:      cfg.MaxBody,
 		MaxConns:       cfg.MaxConns,
+		ReadTimeout:    cfg.ReadTimeout,
+		WriteTimeout:   cfg.WriteTimeout,
+		IdleTimeout:    cfg.IdleTimeout,
 		Logger:         m.Logger,
 	})
 	m.App.Server().MaxConnsPerIP = cfg.MaxConnsPerIP
+	m.conns = newConnTracker()
+	m.App.Server().ConnState = m.conns.state
 	m.App.Use(web.Guard(), web.SecurityHeaders())
 	web.Health(m.App, m.checks())
 	limiter := web.NewIPLimiter(float64(cfg.CollectRate), cfg.CollectBurst)
@@ -386,10 +392,24 @@ func (m *Main) discard(ctx context.Context) {
 // queue and write the last aggregates side by side within ctx's deadline,
 // then close the store. ctx must be fresh (not the cancelled run context) so
 // the final flush can still reach the store.
+//
+// Requests in progress get at most half of the time left; connections still
+// open then (a client trickling its headers, or one that connected and sent
+// nothing yet) are closed, so that they cannot spend the time the forward
+// queue and the final flush need.
 func (m *Main) Close(ctx context.Context) error {
 	var errs []error
 	if m.App != nil {
-		if err := m.App.ShutdownWithContext(ctx); err != nil {
+		hctx, cancel := ctx, context.CancelFunc(func() {})
+		if dl, ok := ctx.Deadline(); ok {
+			hctx, cancel = context.WithDeadline(ctx, time.Now().Add(time.Until(dl)/2))
+		}
+		err := m.App.ShutdownWithContext(hctx)
+		cancel()
+		if err != nil && ctx.Err() == nil && m.conns != nil {
+			n := m.conns.closeAll()
+			m.Logger.Warn("connections still open at shutdown closed", "connections", n)
+		} else if err != nil {
 			errs = append(errs, fmt.Errorf("stop http: %w", err))
 		}
 	}

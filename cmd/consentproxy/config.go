@@ -72,6 +72,9 @@ type Config struct {
 	CollectBurst   int
 	MaxConns       int
 	MaxConnsPerIP  int
+	ReadTimeout    time.Duration
+	WriteTimeout   time.Duration
+	IdleTimeout    time.Duration
 	MetricsListen  string
 
 	LogFormat string
@@ -157,6 +160,9 @@ func (r *rawConfig) validate() (Config, []string) {
 		CollectBurst:          integer("collect-burst", 1, 1_000_000),
 		MaxConns:              integer("max-conns", 16, 10_000_000),
 		MaxConnsPerIP:         integer("max-conns-per-ip", 0, 10_000_000),
+		ReadTimeout:           duration("read-timeout", 100*time.Millisecond),
+		WriteTimeout:          duration("write-timeout", 100*time.Millisecond),
+		IdleTimeout:           duration("idle-timeout", 100*time.Millisecond),
 		MetricsListen:         v("metrics-listen"),
 		LogFormat:             v("log-format"),
 		LogLevel:              v("log-level"),

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -21,6 +20,7 @@ type relay struct {
 	mu     sync.Mutex
 	ln     net.Listener
 	conns  map[net.Conn]bool
+	stall  relayStall
 }
 
 func newRelay(t testing.TB, target string) *relay {
@@ -67,7 +67,7 @@ func (r *relay) pipe(c net.Conn) {
 	r.conns[c], r.conns[s] = true, true
 	r.mu.Unlock()
 	done := make(chan struct{}, 2)
-	cp := func(dst, src net.Conn) { io.Copy(dst, src); dst.Close(); src.Close(); done <- struct{}{} }
+	cp := func(dst, src net.Conn) { r.copy(dst, src); dst.Close(); src.Close(); done <- struct{}{} }
 	go cp(s, c)
 	go cp(c, s)
 	<-done

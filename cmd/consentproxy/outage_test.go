@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -253,4 +254,63 @@ func TestOutage(t *testing.T) {
 	s := d.open(t)
 	defer s.Close()
 	checkSome(t, storeQuerier(s), p.want())
+}
+
+// relayStall is the relay's "stall" mode: a server that accepts
+// connections and then never answers. While it is on, bytes are read from
+// either side but held back, so new and pooled connections alike hang.
+type relayStall struct {
+	mu      sync.Mutex
+	on      bool
+	resumed chan struct{} // closed when the stall ends
+}
+
+// copy moves bytes from src to dst, holding them back while the relay is
+// stalled. A connection stalled mid-stream is closed when the stall ends:
+// what it held is stale, as after a real server recovers.
+func (r *relay) copy(dst, src net.Conn) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			r.stall.mu.Lock()
+			on, resumed := r.stall.on, r.stall.resumed
+			r.stall.mu.Unlock()
+			if on {
+				<-resumed
+				return
+			}
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// hang makes the relay accept connections and answer nothing.
+func (r *relay) hang() {
+	r.stall.mu.Lock()
+	defer r.stall.mu.Unlock()
+	if !r.stall.on {
+		r.stall.on, r.stall.resumed = true, make(chan struct{})
+	}
+}
+
+// unhang ends the stall: the connections it froze are closed (their
+// clients have given up on them by now), new ones are relayed again.
+func (r *relay) unhang() {
+	r.stall.mu.Lock()
+	if r.stall.on {
+		r.stall.on = false
+		close(r.stall.resumed)
+	}
+	r.stall.mu.Unlock()
+	r.mu.Lock()
+	for c := range r.conns {
+		c.Close()
+	}
+	r.mu.Unlock()
 }
