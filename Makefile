@@ -5,7 +5,7 @@ MEASUREMENT_IDS ?= G-DEMO0001
 LISTEN ?= :8080
 GO ?= go
 
-.PHONY: run test setup build bench fuzz clean
+.PHONY: run test setup build bench bench-go fuzz clean
 
 ## run: fetch the embedded ClickHouse if needed and run the proxy on it
 run:
@@ -24,8 +24,15 @@ setup:
 build:
 	$(GO) build -o bin/consentproxy ./cmd/consentproxy
 
-## bench: run the Go benchmarks of the hot path
+## bench: consentproxy (ClickHouse server store, embedded store) against nginx as a plain
+## proxy_pass, side by side with wrk (installs nginx and wrk first); BENCH_FLAGS=-long adds
+## the memory run (RSS as hits grow from 100k visitors), see go run ./bench -help
 bench:
+	scripts/setup.sh bench
+	$(GO) run ./bench $(BENCH_FLAGS)
+
+## bench-go: the Go benchmarks of the hot path (ns/op, allocs/op)
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./proxy ./consent ./aggregate ./uaparse ./dims
 
 ## fuzz: run every fuzz target for FUZZTIME each (default 30s)

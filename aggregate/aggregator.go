@@ -93,7 +93,10 @@ type shard struct {
 	dirty []*row
 	sites map[siteHour]*siteReg // admitted sites, a cache of the registry
 	sess  sessionTable
-	_     [64]byte // keep neighbouring shards' locks off one cache line
+	// out caches the outcome row last used for each reason. Every hit
+	// touches one, and finding it in rows1 means hashing two strings.
+	out [8]*row
+	_   [64]byte // keep neighbouring shards' locks off one cache line
 }
 
 type siteHour struct {
@@ -250,7 +253,7 @@ func (a *Aggregator) Record(o *consentproxy.Observation) {
 	unix := t.Unix()
 	hour := hourOf(unix)
 	if !o.Reason.Countable(a.cfg.CountWithoutConsent) {
-		a.countOnly(tOutcomes, o.Site, hour, dimKey{o.Reason.String()})
+		a.countOutcome(o.Site, hour, o.Reason)
 		return
 	}
 	dk := a.salt.keys(dayOf(unix))
@@ -290,7 +293,7 @@ func (a *Aggregator) Record(o *consentproxy.Observation) {
 			s = a.startSession(sh, s, base, o.Site, hour, now, &ent)
 		}
 	}
-	out := sh.row(g, tOutcomes, o.Site, hour, dimKey{o.Reason.String()})
+	out := sh.outcome(g, o.Site, hour, o.Reason)
 	out.m.Hits++
 	sh.touch(out)
 

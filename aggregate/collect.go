@@ -33,6 +33,7 @@ func (a *Aggregator) Collect() consentproxy.Batch {
 	type acc struct {
 		m   consentproxy.Metrics
 		vis []uint64
+		n   int // visitor hashes expected, to size vis
 	}
 	// Phase 1: which keys changed, in any shard.
 	out := make(map[rowKey]*acc)
@@ -49,7 +50,35 @@ func (a *Aggregator) Collect() consentproxy.Batch {
 		sh.dirty = sh.dirty[:0]
 		sh.mu.Unlock()
 	}
-	// Phase 2: a key's row is the sum of its parts in every shard (a
+	// Phase 2: count each changed key's visitor hashes in every shard, and
+	// give every key its exact share of one array. Appending part after
+	// part would grow each list by doubling: in a busy hour that is several
+	// times the batch in garbage and slack, every flush, which sets the
+	// heap's peak. Hashes that arrive between this pass and the next only
+	// make their list grow by itself.
+	total := 0
+	for i := range a.shards {
+		sh := &a.shards[i]
+		sh.mu.Lock()
+		count := func(r *row) {
+			if o := out[r.key]; o != nil {
+				o.n += r.vis.len()
+				total += r.vis.len()
+			}
+		}
+		for _, r := range sh.rows {
+			count(r)
+		}
+		for _, r := range sh.rows1 {
+			count(r)
+		}
+		sh.mu.Unlock()
+	}
+	all := make([]uint64, total)
+	for _, o := range out {
+		o.vis, all = all[:0:o.n], all[o.n:]
+	}
+	// Phase 3: a key's row is the sum of its parts in every shard (a
 	// visitor's hits always land in one shard, so the hash lists are
 	// disjoint). Drop what is closed and collected.
 	sweepBefore := now.Add(-a.cfg.SessionTimeout).UnixNano()

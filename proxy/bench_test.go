@@ -58,3 +58,22 @@ func BenchmarkCollect(b *testing.B) {
 type nopRecorder struct{}
 
 func (nopRecorder) Record(*consentproxy.Observation) {}
+
+// BenchmarkParse measures parsing alone on gtag's batched form: shared
+// parameters in the query (most of them plain, some escaped URLs) and two
+// event lines.
+func BenchmarkParse(b *testing.B) {
+	query := []byte("v=2&tid=G-TEST123&gtm=45je61e1&_p=1768827260687&gcs=G111&gcd=13r3r3r3r5l1&cid=1049864667.1762534482&ul=en-us&sr=1728x1117&uaa=arm&uab=64&uamb=0&uap=macOS&uapv=26.3.0&_s=4&sid=1768827255&sct=132&seg=1&dl=https%3A%2F%2Fsite.example%2Fpricing%3Futm_source%3Dnews&dr=https%3A%2F%2Fwww.google.com%2F&dt=Pricing")
+	body := []byte("en=page_view&_et=120\nen=scroll&epn.percent_scrolled=90&_et=3400")
+	var h Hit
+	b.ReportAllocs()
+	b.SetBytes(int64(len(query) + len(body)))
+	for b.Loop() {
+		if err := h.Parse(query, body, Limits{}); err != nil {
+			b.Fatal(err)
+		}
+		if v, _ := h.Get(1, "en"); string(v) != "scroll" {
+			b.Fatalf("en = %q", v)
+		}
+	}
+}

@@ -18,9 +18,18 @@ import (
 type ForwarderConfig struct {
 	// Upstream is the GA collection origin. Default https://www.google-analytics.com.
 	Upstream string
-	// QueueSize bounds hits waiting to be forwarded; beyond it hits are
-	// dropped and counted, never waited for. Default 10000.
+	// QueueSize bounds hits waiting to be forwarded. Default 10000.
 	QueueSize int
+	// FullWait is how long a hit that finds the queue full waits for room
+	// before it is dropped and counted. Default 250 ms; negative: never
+	// wait. The wait is backpressure: on a saturated machine the workers
+	// compete for CPU with the handlers taking new hits, and without it a
+	// burst that outruns them would be dropped although the upstream is
+	// fine. So it applies only while the upstream keeps answering: when no
+	// send has completed for stallWindow (Google hangs), or one failed or
+	// was answered non-2xx in the last failurePause (Google is down), a
+	// full queue drops at once and an outage costs visitors no time.
+	FullWait time.Duration
 	// Workers is the number of concurrent upstream requests. Default 32.
 	Workers int
 	// DialTimeout, WriteTimeout and ReadTimeout bound each phase of an
@@ -47,10 +56,14 @@ func (j *job) reset() {
 	j.uri, j.body, j.ua, j.lang = j.uri[:0], j.body[:0], j.ua[:0], j.lang[:0]
 }
 
-// ForwardStats counts the forwarder's outcomes.
+// ForwardStats counts the forwarder's outcomes. Waited counts hits that
+// found the queue full and waited for room (see ForwarderConfig.FullWait);
+// those that found none are also in Dropped.
 type ForwardStats struct {
-	Queued, Sent, Failed, Dropped, Non2xx uint64
-	QueueDepth                            int
+	Queued, Sent, Failed, Dropped, Non2xx, Waited uint64
+	// SendNanos is the time spent in upstream round trips, all outcomes.
+	SendNanos  uint64
+	QueueDepth int
 }
 
 // Forwarder sends minimized hits to Google from a bounded queue, so the
@@ -67,7 +80,25 @@ type Forwarder struct {
 	closing   atomic.Bool
 	mu        sync.RWMutex // guards sends on queue against its close
 
-	queued, sent, failed, dropped, non2xx atomic.Uint64
+	queued, sent, failed, dropped, non2xx, waited atomic.Uint64
+	sendNanos                                     atomic.Uint64
+	timers                                        sync.Pool    // *time.Timer for FullWait
+	failedAt                                      atomic.Int64 // unix ns of the latest failed send
+	doneAt                                        atomic.Int64 // unix ns of the latest completed send
+}
+
+// When a full queue waits for room (see ForwarderConfig.FullWait): only if
+// a send completed within stallWindow and none failed within failurePause.
+// A healthy upstream under load completes sends every few microseconds.
+const (
+	stallWindow  = 100 * time.Millisecond
+	failurePause = 10 * time.Second
+)
+
+// upstreamHealthy reports whether a full queue should wait for room.
+func (f *Forwarder) upstreamHealthy() bool {
+	now := time.Now().UnixNano()
+	return now-f.doneAt.Load() < int64(stallWindow) && now-f.failedAt.Load() > int64(failurePause)
 }
 
 // NewForwarder validates cfg and starts the workers.
@@ -85,6 +116,9 @@ func NewForwarder(cfg ForwarderConfig) (*Forwarder, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 32
 	}
+	if cfg.FullWait == 0 {
+		cfg.FullWait = 250 * time.Millisecond
+	}
 	if cfg.DialTimeout <= 0 {
 		cfg.DialTimeout = 3 * time.Second
 	}
@@ -100,7 +134,7 @@ func NewForwarder(cfg ForwarderConfig) (*Forwarder, error) {
 	f := &Forwarder{
 		cfg:    cfg,
 		origin: origin,
-		client: newClient(cfg.DialTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.MaxIdleConnDuration, cfg.Workers),
+		client: newClient(cfg.DialTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.MaxIdleConnDuration, cfg.Workers, false),
 		queue:  make(chan *job, cfg.QueueSize),
 	}
 	f.pool.New = func() any { return new(job) }
@@ -124,10 +158,17 @@ func parseOrigin(what, s string) (string, error) {
 
 // newClient builds a pooled keep-alive client with a bound on every phase.
 // It never follows redirects (Do does not), so an upstream cannot bounce the
-// proxy to another host.
-func newClient(dial, read, write, idle time.Duration, conns int) *fasthttp.Client {
+// proxy to another host. Without retry it never sends a request twice:
+// fasthttp would retry a GET whose connection failed, and a hit that may
+// have arrived must not be counted twice by Google.
+func newClient(dial, read, write, idle time.Duration, conns int, retry bool) *fasthttp.Client {
 	dialer := &net.Dialer{Timeout: dial, KeepAlive: 30 * time.Second}
+	var retryIf fasthttp.RetryIfErrFunc
+	if !retry {
+		retryIf = func(*fasthttp.Request, int, error) (bool, bool) { return false, false }
+	}
 	return &fasthttp.Client{
+		RetryIfErr:                    retryIf,
 		Name:                          "-", // replaced per request by the visitor's User-Agent
 		NoDefaultUserAgentHeader:      true,
 		ReadTimeout:                   read,
@@ -157,8 +198,9 @@ func (f *Forwarder) put(j *job) {
 	f.pool.Put(j)
 }
 
-// enqueue hands j to the workers, or drops it when the queue is full or the
-// forwarder is closing. It never blocks.
+// enqueue hands j to the workers. When the queue is full it waits up to
+// FullWait for room while the upstream is healthy, then drops j; while
+// closing, or with the upstream stalled or failing, it drops j at once.
 func (f *Forwarder) enqueue(j *job) bool {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
@@ -172,10 +214,30 @@ func (f *Forwarder) enqueue(j *job) bool {
 		f.queued.Add(1)
 		return true
 	default:
-		f.dropped.Add(1)
-		f.put(j)
-		return false
 	}
+	if f.cfg.FullWait > 0 && f.upstreamHealthy() {
+		f.waited.Add(1)
+		// Timers are pooled: under sustained overload every hit comes
+		// here. Since Go 1.23 a stopped or fired timer can be Reset
+		// without draining its channel.
+		t, _ := f.timers.Get().(*time.Timer)
+		if t == nil {
+			t = time.NewTimer(f.cfg.FullWait)
+		} else {
+			t.Reset(f.cfg.FullWait)
+		}
+		defer f.timers.Put(t)
+		defer t.Stop()
+		select {
+		case f.queue <- j:
+			f.queued.Add(1)
+			return true
+		case <-t.C:
+		}
+	}
+	f.dropped.Add(1)
+	f.put(j)
+	return false
 }
 
 func (f *Forwarder) work() {
@@ -211,12 +273,19 @@ func (f *Forwarder) send(req *fasthttp.Request, resp *fasthttp.Response, url []b
 	if len(j.lang) > 0 {
 		req.Header.SetBytesV(fasthttp.HeaderAcceptLanguage, j.lang)
 	}
-	if err := f.client.Do(req, resp); err != nil {
+	start := time.Now().UnixNano()
+	err := f.client.Do(req, resp)
+	now := time.Now().UnixNano()
+	f.doneAt.Store(now)
+	f.sendNanos.Add(uint64(now - start))
+	if err != nil {
 		f.failed.Add(1)
+		f.failedAt.Store(now)
 		return
 	}
 	if c := resp.StatusCode(); c < 200 || c > 299 {
 		f.non2xx.Add(1)
+		f.failedAt.Store(now)
 		return
 	}
 	f.sent.Add(1)
@@ -226,7 +295,8 @@ func (f *Forwarder) send(req *fasthttp.Request, resp *fasthttp.Response, url []b
 func (f *Forwarder) Stats() ForwardStats {
 	return ForwardStats{
 		Queued: f.queued.Load(), Sent: f.sent.Load(), Failed: f.failed.Load(),
-		Dropped: f.dropped.Load(), Non2xx: f.non2xx.Load(), QueueDepth: len(f.queue),
+		Dropped: f.dropped.Load(), Non2xx: f.non2xx.Load(), Waited: f.waited.Load(), QueueDepth: len(f.queue),
+		SendNanos: f.sendNanos.Load(),
 	}
 }
 

@@ -48,17 +48,60 @@ type param struct {
 }
 
 // Hit is a parsed GA4 request: the query's shared parameters and zero or more
-// event lines from the body. Values are percent-decoded into one buffer owned
-// by the Hit, so nothing points into Fiber's request memory after Parse.
+// event lines from the body. Parsing copies nothing it need not: a value with
+// nothing to decode is a view of the query or body given to Parse, and only
+// escaped values are decoded into a buffer the Hit owns. The caller keeps
+// query and body unchanged while it uses the Hit (the handler does: Fiber
+// reuses request memory only once the handler returns).
 type Hit struct {
 	buf    []byte
 	shared []param
 	params []param // every event's params, back to back
 	events []int   // end offset in params of each event
 
+	// Where the parameters every event is asked for are, as 1 + their index
+	// in shared or params (0: absent), so that Get finds them without
+	// scanning. Filled while parsing; a later duplicate overwrites, as the
+	// last occurrence wins.
+	sharedKnown [numKnown]int32
+	eventKnown  [][numKnown]int32
+
 	// obs is reused for every event's observation, so describing a hit to
 	// the Recorder allocates nothing.
 	obs consentproxy.Observation
+}
+
+// The parameters looked up for every event (see Hit.Get).
+const (
+	kTid = iota
+	kEn
+	kDl
+	kDr
+	kUl
+	kEt
+	kGcs
+	numKnown
+)
+
+// knownKey returns the index of a known parameter name, or -1.
+func knownKey(s string) int {
+	switch s {
+	case "tid":
+		return kTid
+	case "en":
+		return kEn
+	case "dl":
+		return kDl
+	case "dr":
+		return kDr
+	case "ul":
+		return kUl
+	case "_et":
+		return kEt
+	case "gcs":
+		return kGcs
+	}
+	return -1
 }
 
 // Reset empties h for reuse, keeping its capacity.
@@ -67,6 +110,15 @@ func (h *Hit) Reset() {
 	h.shared = h.shared[:0]
 	h.params = h.params[:0]
 	h.events = h.events[:0]
+	h.sharedKnown = [numKnown]int32{}
+	h.eventKnown = h.eventKnown[:0]
+}
+
+// addEvent closes an event: its params are those appended to h.params since
+// the previous one closed, and known says where its known ones are.
+func (h *Hit) addEvent(known [numKnown]int32) {
+	h.events = append(h.events, len(h.params))
+	h.eventKnown = append(h.eventKnown, known)
 }
 
 // Parse reads a GA4 hit: shared parameters in query, events in body, one per
@@ -82,12 +134,12 @@ func (h *Hit) Parse(query, body []byte, lim Limits) error {
 		h.buf = make([]byte, 0, need)
 	}
 	var err error
-	if h.shared, err = h.parseArgs(h.shared, query, lim); err != nil {
+	if h.shared, err = h.parseArgs(h.shared, query, lim, &h.sharedKnown); err != nil {
 		return err
 	}
 	body = bytes.TrimRight(body, "\r\n")
 	if len(body) == 0 {
-		h.events = append(h.events, 0)
+		h.addEvent([numKnown]int32{})
 		return nil
 	}
 	for len(body) > 0 {
@@ -104,18 +156,21 @@ func (h *Hit) Parse(query, body []byte, lim Limits) error {
 		if len(h.events) == lim.MaxEvents {
 			return errTooMany
 		}
-		if h.params, err = h.parseArgs(h.params, line, lim); err != nil {
+		var known [numKnown]int32
+		if h.params, err = h.parseArgs(h.params, line, lim, &known); err != nil {
 			return err
 		}
-		h.events = append(h.events, len(h.params))
+		h.addEvent(known)
 	}
 	if len(h.events) == 0 {
-		h.events = append(h.events, 0)
+		h.addEvent([numKnown]int32{})
 	}
 	return nil
 }
 
-func (h *Hit) parseArgs(dst []param, s []byte, lim Limits) ([]param, error) {
+// parseArgs appends the pairs of s to dst, noting in known where the known
+// parameters are (as 1 + their index in dst).
+func (h *Hit) parseArgs(dst []param, s []byte, lim Limits, known *[numKnown]int32) ([]param, error) {
 	n := 0
 	for len(s) > 0 {
 		pair := s
@@ -145,18 +200,41 @@ func (h *Hit) parseArgs(dst []param, s []byte, lim Limits) ([]param, error) {
 		if err != nil {
 			return dst, err
 		}
+		if k := knownKey(b2s(key)); k >= 0 {
+			known[k] = int32(len(dst) + 1)
+		}
 		dst = append(dst, param{key: key, val: val})
 	}
 	return dst, nil
 }
 
-// decode percent-decodes s (with '+' as space, as browsers encode forms) into
-// h.buf and checks the result is UTF-8 without control characters, which can
-// never be legitimate in a GA parameter and could split lines or headers.
+// decode percent-decodes s (with '+' as space, as browsers encode forms) and
+// checks the result is UTF-8 without control characters, which can never be
+// legitimate in a GA parameter and could split lines or headers.
+//
+// Most values (ids, event names, numbers, flags) are printable ASCII with
+// nothing to decode: those are returned as a view of s, capped so that an
+// append cannot write into what follows, and being ASCII they need no UTF-8
+// check. Only the rest are decoded, into h.buf.
 func (h *Hit) decode(s []byte, lim Limits) ([]byte, error) {
+	i := 0
+	for i < len(s) && plainByte[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		if len(s) > lim.MaxValue {
+			return nil, errValue
+		}
+		return s[:len(s):len(s)], nil
+	}
 	start := len(h.buf)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+	for {
+		// Copy the run of plain bytes up to i, then decode one byte.
+		h.buf = append(h.buf, s[:i]...)
+		if i == len(s) {
+			break
+		}
+		c, n := s[i], 1
 		switch c {
 		case '%':
 			if i+2 >= len(s) {
@@ -167,8 +245,7 @@ func (h *Hit) decode(s []byte, lim Limits) ([]byte, error) {
 			if !ok1 || !ok2 {
 				return nil, errEncoding
 			}
-			c = hi<<4 | lo
-			i += 2
+			c, n = hi<<4|lo, 3
 		case '+':
 			c = ' '
 		}
@@ -176,6 +253,9 @@ func (h *Hit) decode(s []byte, lim Limits) ([]byte, error) {
 			return nil, errControl
 		}
 		h.buf = append(h.buf, c)
+		s = s[i+n:]
+		for i = 0; i < len(s) && plainByte[s[i]]; i++ {
+		}
 	}
 	out := h.buf[start:len(h.buf):len(h.buf)]
 	if len(out) > lim.MaxValue {
@@ -186,6 +266,15 @@ func (h *Hit) decode(s []byte, lim Limits) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// plainByte marks the bytes a value may hold as they are: printable ASCII
+// but '%' and '+', which decode to something else.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '%' && c != '+'
+	}
+	return t
+}()
 
 func unhex(c byte) (byte, bool) {
 	switch {
@@ -217,6 +306,15 @@ func (h *Hit) Shared() []param { return h.shared }
 // Get returns the value of key for event i: the event line's own value if it
 // has one, else the query's. ok is false when neither has it.
 func (h *Hit) Get(i int, key string) (val []byte, ok bool) {
+	if k := knownKey(key); k >= 0 {
+		if j := h.eventKnown[i][k]; j > 0 {
+			return h.params[j-1].val, true
+		}
+		if j := h.sharedKnown[k]; j > 0 {
+			return h.shared[j-1].val, true
+		}
+		return nil, false
+	}
 	if v, ok := lookup(h.Event(i), key); ok {
 		return v, true
 	}

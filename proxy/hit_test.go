@@ -119,6 +119,19 @@ func FuzzParse(f *testing.F) {
 		if len(again.Shared()) != len(h.Shared()) {
 			t.Fatalf("shared params %d, then %d", len(h.Shared()), len(again.Shared()))
 		}
+		// The index of the known keys must answer what a scan answers.
+		for i := 0; i < h.NumEvents(); i++ {
+			for _, key := range []string{"tid", "en", "dl", "dr", "ul", "_et", "gcs"} {
+				got, gotOK := h.Get(i, key)
+				want, wantOK := lookup(h.Event(i), key)
+				if !wantOK {
+					want, wantOK = lookup(h.Shared(), key)
+				}
+				if gotOK != wantOK || string(got) != string(want) {
+					t.Fatalf("event %d %s: index says %q %v, scan %q %v", i, key, got, gotOK, want, wantOK)
+				}
+			}
+		}
 	})
 }
 
@@ -133,4 +146,57 @@ func appendRaw(dst []byte, ps []param) []byte {
 		dst = appendEscaped(dst, p.val)
 	}
 	return dst
+}
+
+// refDecode is the decoder's specification, byte by byte: %XX and '+'
+// decoded, control characters and invalid UTF-8 refused.
+func refDecode(s []byte, max int) ([]byte, error) {
+	var out []byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '%':
+			if i+2 >= len(s) {
+				return nil, errEncoding
+			}
+			hi, ok1 := unhex(s[i+1])
+			lo, ok2 := unhex(s[i+2])
+			if !ok1 || !ok2 {
+				return nil, errEncoding
+			}
+			c = hi<<4 | lo
+			i += 2
+		case '+':
+			c = ' '
+		}
+		if c < 0x20 || c == 0x7f {
+			return nil, errControl
+		}
+		out = append(out, c)
+	}
+	if len(out) > max {
+		return nil, errValue
+	}
+	if !utf8.Valid(out) {
+		return nil, errUTF8
+	}
+	return out, nil
+}
+
+// FuzzDecode holds the fast decoder (views of plain values, runs copied at
+// once) to the byte-by-byte specification.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{"page_view", "https%3A%2F%2Fx.example%2F%3Fa%3D1", "a+b", "%C3%A9t%C3%A9", "caf\xc3\xa9", "\xff", "%", "a%4", "%00", "x\x01", "%7f", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var h Hit
+		lim := Limits{}.withDefaults()
+		lim.MaxValue = 64
+		got, err := h.decode([]byte(s), lim)
+		want, wantErr := refDecode([]byte(s), lim.MaxValue)
+		if err != wantErr || string(got) != string(want) {
+			t.Fatalf("decode(%q) = %q, %v; want %q, %v", s, got, err, want, wantErr)
+		}
+	})
 }

@@ -251,15 +251,30 @@ func looksToken(v []byte) bool {
 const hexDigits = "0123456789ABCDEF"
 
 // appendEscaped percent-encodes everything but RFC 3986's unreserved set, so
-// no byte of a value can end a parameter, a line or a header.
+// no byte of a value can end a parameter, a line or a header. Runs of
+// unreserved bytes, most of a value, are copied at once.
 func appendEscaped(dst, s []byte) []byte {
-	for _, c := range s {
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-			c == '-' || c == '_' || c == '.' || c == '~' {
-			dst = append(dst, c)
-			continue
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && unreserved[s[i]] {
+			i++
 		}
+		dst = append(dst, s[:i]...)
+		if i == len(s) {
+			break
+		}
+		c := s[i]
 		dst = append(dst, '%', hexDigits[c>>4], hexDigits[c&15])
+		s = s[i+1:]
 	}
 	return dst
 }
+
+// unreserved marks RFC 3986's unreserved bytes: ALPHA, DIGIT, "-._~".
+var unreserved = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == '~'
+	}
+	return t
+}()

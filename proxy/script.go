@@ -84,7 +84,7 @@ func NewScripts(cfg ScriptConfig) (*Scripts, error) {
 	return &Scripts{
 		cfg:     cfg,
 		origin:  origin,
-		client:  newClient(cfg.Timeout/2, cfg.Timeout, cfg.Timeout, 90*time.Second, 4),
+		client:  newClient(cfg.Timeout/2, cfg.Timeout, cfg.Timeout, 90*time.Second, 4, true),
 		now:     time.Now,
 		entries: map[string]*script{},
 		flights: map[string]*flight{},
