@@ -131,6 +131,12 @@ func (c *Codec) Encode(r Record, scope string) string {
 	return payload + "." + base64.RawURLEncoding.EncodeToString(mac[:sigBytes])
 }
 
+// sigEncoding decodes the MAC strictly: the lenient decoder ignores the
+// unused low bits of the last character, which gave every cookie several
+// valid spellings (found by FuzzDecode). One spelling per cookie keeps
+// re-encoding, comparison and replay accounting exact.
+var sigEncoding = base64.RawURLEncoding.Strict()
+
 // Decode verifies v for scope and returns its record.
 func (c *Codec) Decode(v, scope string) (Record, error) {
 	if len(v) > 256 {
@@ -159,7 +165,7 @@ func (c *Codec) Decode(v, scope string) (Record, error) {
 	}
 	payload := v[:len(v)-len(f[5])-1]
 	var got [sigBytes]byte
-	if n, err := base64.RawURLEncoding.Decode(got[:], bytesOf(f[5])); err != nil || n != sigBytes {
+	if n, err := sigEncoding.Decode(got[:], bytesOf(f[5])); err != nil || n != sigBytes {
 		return Record{}, ErrMalformed
 	}
 	verified := false

@@ -72,7 +72,9 @@ func (d *Dashboard) decode(v string) (session, error) {
 	if !ok {
 		return s, errSession
 	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
+	// Strict: the lenient decoder ignores the unused low bits of the last
+	// character, which would give every session several valid spellings.
+	got, err := base64.RawURLEncoding.Strict().DecodeString(sig)
 	if err != nil || !hmac.Equal(got, d.mac(sessionContext, []byte(p))) {
 		return s, errSession
 	}

@@ -1,11 +1,51 @@
 #!/usr/bin/env bash
-# Runs every native fuzz target for the given time each (default 30s).
+# Runs every native fuzz target for a bounded time each, one after another:
+#
+#   scripts/fuzz.sh [TIME] [PACKAGE...]
+#
+# TIME is a Go duration per target (default 30s); packages default to ./... .
+# FUZZ_PARALLEL sets the fuzz workers per target (default 1, so fuzzing
+# leaves the machine's other core to whatever else runs). CI runs this from
+# scripts/test.sh with FUZZ_SECONDS (default 10) per target.
+#
+# The seed corpora are the f.Add calls plus PACKAGE/testdata/fuzz/FuzzXxx/,
+# which every plain `go test` runs as regression tests. When a target fails,
+# go test writes the failing input there; the script stops with its output.
+# Keep that file: after the fix it is the regression test.
 set -euo pipefail
+shopt -s nullglob
 cd "$(dirname "$0")/.."
+
 t=${1:-30s}
-for pkg in $(go list ./...); do
-	for target in $(go test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true); do
-		echo "== $pkg $target ($t)"
-		go test -run '^$' -fuzz "^${target}\$" -fuzztime "$t" -fuzzminimizetime 3s "$pkg"
+if [[ $# -gt 0 ]]; then shift; fi
+pkgs=("$@")
+[[ ${#pkgs[@]} -gt 0 ]] || pkgs=(./...)
+parallel=${FUZZ_PARALLEL:-1}
+
+log=$(mktemp "${TMPDIR:-/tmp}/consentproxy-fuzz.XXXXXX")
+trap 'rm -f "$log"' EXIT
+summary=()
+start=$SECONDS
+# Targets are found in the sources rather than with `go test -list`, which
+# would compile every package of the module just to list nothing.
+while read -r dir pkg; do
+	files=("$dir"/*_test.go)
+	[[ ${#files[@]} -gt 0 ]] || continue
+	targets=$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "${files[@]}" | sort -u)
+	for target in $targets; do
+		echo "== $pkg $target ($t, $parallel worker(s))"
+		if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$t" -fuzzminimizetime 3s \
+			-parallel "$parallel" "$pkg" >"$log" 2>&1; then
+			cat "$log"
+			echo "fuzz: $pkg $target failed; the input is in $dir/testdata/fuzz/$target/" >&2
+			exit 1
+		fi
+		# The last progress line holds the totals: "fuzz: elapsed: 10s, execs: 123 (12/sec), …".
+		last=$(grep '^fuzz: elapsed' "$log" | tail -n 1 || true)
+		echo "${last:-$(tail -n 1 "$log")}"
+		summary+=("$(printf '%-16s %-24s %s' "${pkg#github.com/consentproxy/consentproxy/}" "$target" "${last#fuzz: }")")
 	done
-done
+done < <(go list -f '{{.Dir}} {{.ImportPath}}' "${pkgs[@]}")
+
+echo "== fuzzed ${#summary[@]} targets in $((SECONDS - start))s"
+printf '%s\n' "${summary[@]}"

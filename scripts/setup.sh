@@ -4,6 +4,7 @@
 #
 #   scripts/setup.sh          everything the tests need (apt packages incl. chromium, chDB, axe-core)
 #   scripts/setup.sh chdb     only the embedded ClickHouse library (enough to run the proxy)
+#   scripts/setup.sh bench    what `make bench` needs: nginx and wrk (Debian's), ClickHouse, chDB
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +31,17 @@ if [[ $what == all ]]; then
 	command -v npm >/dev/null || apt_install npm
 	# The real browser the banner tests in e2e/ drive through chromedp.
 	apt_install chromium
+	# wrk runs bench/'s load script in its own test (bench/mix_test.go).
+	apt_install wrk
+	# ZooKeeper coordinates the replicated-cluster test (cmd/consentproxy/cluster_replicated_test.go).
+	apt_install zookeeper
+fi
+if [[ $what == bench ]]; then
+	# The baseline (nginx as a plain proxy_pass), the load generator, and the
+	# ClickHouse server the server-store target writes to. Installing nginx may
+	# start Debian's default site on port 80; the harness runs its own
+	# instance from a generated config and never touches that one.
+	apt_install nginx wrk clickhouse-server clickhouse-client
 fi
 command -v npm >/dev/null || { echo "setup: npm is needed to fetch the chDB library (apt-get install npm)" >&2; exit 1; }
 # The embedded ClickHouse (chDB), pinned and checksummed, into .cache/chdb.

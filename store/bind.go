@@ -32,7 +32,17 @@ func Bind(query string, args ...any) (string, error) {
 			if err != nil {
 				return "", fmt.Errorf("bind: arg %d: %w", n+1, err)
 			}
+			// A literal must stay one token whatever the template puts
+			// next to it: '' followed by '' would read as one string
+			// holding a quote, - followed by -5 as a comment, x followed
+			// by 5 as the name x5 (the first found by FuzzBind).
+			if s := b.String(); s != "" && !strings.ContainsRune(safeBeforeLiteral, rune(s[len(s)-1])) {
+				b.WriteByte(' ')
+			}
 			b.WriteString(lit)
+			if i+1 < len(query) && !strings.ContainsRune(safeAfterLiteral, rune(query[i+1])) {
+				b.WriteByte(' ')
+			}
 			n++
 			i++
 			continue
@@ -70,6 +80,14 @@ func Bind(query string, args ...any) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// The template bytes that can stand right before or after a bound literal
+// without joining it into another token; next to anything else Bind puts a
+// space.
+const (
+	safeBeforeLiteral = " \t\r\n(,=<>[{"
+	safeAfterLiteral  = " \t\r\n),=<>!]};"
+)
 
 // skipQuoted returns the index just past the quoted token starting at
 // query[start]. Inside it, a backslash escapes the next byte and a doubled

@@ -64,7 +64,7 @@ var flagSpecs = []flagSpec{
 	{"max-body", "65536", "largest /g/collect body in bytes"},
 	{"max-events", "25", "most events in one /g/collect body"},
 	{"read-buffer", "16384", "largest request line plus headers in bytes"},
-	{"forward-queue", "10000", "hits waiting for Google before new ones are dropped"},
+	{"forward-queue", "10000", "hits waiting for Google; when full, a hit waits up to 250 ms for room while Google answers, else it is dropped"},
 	{"forward-workers", "32", "concurrent requests to Google"},
 	{"script-ttl", "1h", "how long a fetched gtag.js is served before it is fetched again"},
 	{"drain-timeout", "10s", "how long shutdown waits for the forward queue and the last flush"},

@@ -108,6 +108,9 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		counter("forward_hits_total", "Hits for Google by outcome: sent (2xx), non_2xx, failed (network), dropped (queue full or shutdown).", float64(n), "outcome", outcome)
 	}
 	counter("forward_queued_total", "Hits put on the forward queue.", float64(f.Queued))
+	counter("forward_waited_total", "Hits that found the forward queue full and waited for room (up to 250 ms, only while Google answers).", float64(f.Waited))
+	ch <- prometheus.MustNewConstSummary(prometheus.NewDesc("consentproxy_forward_duration_seconds", "Time spent in round trips to Google.", nil, nil),
+		f.Sent+f.Failed+f.Non2xx, float64(f.SendNanos)/1e9, nil)
 	gauge("forward_queue_depth", "Hits waiting for Google.", float64(f.QueueDepth))
 	gauge("forward_queue_capacity", "Hits the forward queue holds before dropping (--forward-queue).", float64(c.m.Config.ForwardQueue))
 

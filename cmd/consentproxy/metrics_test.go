@@ -98,7 +98,7 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("%s = %v (present %v), want %v", k, g, ok, v)
 		}
 	}
-	for _, k := range []string{"consentproxy_flush_rows_total", "consentproxy_flush_duration_seconds_count", "consentproxy_ua_cache_lookups_total{result=\"miss\"}", "go_goroutines", "process_resident_memory_bytes"} {
+	for _, k := range []string{"consentproxy_flush_rows_total", "consentproxy_flush_duration_seconds_count", "consentproxy_forward_duration_seconds_count", "consentproxy_ua_cache_lookups_total{result=\"miss\"}", "go_goroutines", "process_resident_memory_bytes"} {
 		if got[k] <= 0 {
 			t.Errorf("%s = %v, want > 0", k, got[k])
 		}
