@@ -109,6 +109,14 @@ func (s *Scripts) get(ctx context.Context, q string) (*script, error) {
 		s.fetches++
 		go s.fetch(q, f)
 	}
+	if cur != nil {
+		// Stale while revalidating: the expired copy answers at once and
+		// the refresh runs for later visitors, so a Google that hangs never
+		// makes a page wait for its tag (it waited the fetch timeout, 10 s).
+		s.staleServed++
+		s.mu.Unlock()
+		return cur, nil
+	}
 	s.mu.Unlock()
 
 	select {
@@ -123,10 +131,6 @@ func (s *Scripts) get(ctx context.Context, q string) (*script, error) {
 			return f.s, nil
 		}
 	default:
-	}
-	if cur != nil {
-		s.staleServed++
-		return cur, nil
 	}
 	return nil, errNoScript
 }
