@@ -182,37 +182,35 @@ func StaleDays(ctx context.Context, e Engine, o Options, from, to time.Time) ([]
 		return nil, fmt.Errorf("stale days: %w", err)
 	}
 	from, to = from.UTC(), to.UTC()
-	stale := map[string]bool{}
+	d0, d1 := from.Format(DateLayout), to.Format(DateLayout)
 	sums := strings.Join(sumsOf(metricColumns), ", ")
+	stale := map[string]bool{}
 	for _, t := range consentproxy.Tables() {
-		hourly, err := e.Query(ctx, "SELECT toDate(hour) AS p, "+sums+" FROM "+o.Database+"."+t.Name+
-			" FINAL WHERE hour >= ? AND hour < ? GROUP BY p", from, to)
-		if err != nil {
-			return nil, fmt.Errorf("stale days %s: %w", t.Name, err)
+		// sums per period p of one table; args bind the range.
+		var res [4]consentproxy.Result
+		for i, q := range [4]struct {
+			period, table, where string
+			args                 []any
+		}{
+			{"toDate(hour)", t.Name, "hour >= ? AND hour < ?", []any{from, to}},
+			{"start", RollupTable(t, Daily), "start >= toDate(?) AND start < toDate(?)", []any{d0, d1}},
+			// Months are compared whole (their days before from too), so
+			// that a month straddling from is not found stale every time.
+			{"toStartOfMonth(start)", RollupTable(t, Daily), "start >= toStartOfMonth(toDate(?)) AND start < toDate(?)", []any{d0, d1}},
+			{"start", RollupTable(t, Monthly), "start >= toStartOfMonth(toDate(?)) AND start < toDate(?)", []any{d0, d1}},
+		} {
+			var err error
+			res[i], err = e.Query(ctx, "SELECT "+q.period+" AS p, "+sums+" FROM "+o.Database+"."+q.table+
+				" FINAL WHERE "+q.where+" GROUP BY p", q.args...)
+			if err != nil {
+				return nil, fmt.Errorf("stale days %s: %w", q.table, err)
+			}
 		}
-		daily, err := e.Query(ctx, "SELECT start AS p, "+sums+" FROM "+o.Database+"."+RollupTable(t, Daily)+
-			" FINAL WHERE start >= toDate(?) AND start < toDate(?) GROUP BY p", from.Format(DateLayout), to.Format(DateLayout))
-		if err != nil {
-			return nil, fmt.Errorf("stale days %s: %w", t.Name, err)
-		}
-		for _, day := range differing(hourly, daily) {
+		for _, day := range differing(res[0], res[1]) {
 			stale[day] = true
 		}
-		byMonth, err := e.Query(ctx, "SELECT toStartOfMonth(start) AS p, "+sums+" FROM "+o.Database+"."+RollupTable(t, Daily)+
-			" FINAL WHERE start >= toDate(?) AND start < toDate(?) GROUP BY p", from.Format(DateLayout), to.Format(DateLayout))
-		if err != nil {
-			return nil, fmt.Errorf("stale days %s: %w", t.Name, err)
-		}
-		monthly, err := e.Query(ctx, "SELECT start AS p, "+sums+" FROM "+o.Database+"."+RollupTable(t, Monthly)+
-			" FINAL WHERE start >= toStartOfMonth(toDate(?)) AND start < toDate(?) GROUP BY p", from.Format(DateLayout), to.Format(DateLayout))
-		if err != nil {
-			return nil, fmt.Errorf("stale days %s: %w", t.Name, err)
-		}
-		for _, month := range differing(byMonth, monthly) {
-			// A month partly before from is compared by its days in range
-			// only, so it may differ from its full rollup: derive it again,
-			// which is cheap and always right.
-			stale[max(month, from.Format(DateLayout))] = true
+		for _, month := range differing(res[2], res[3]) {
+			stale[max(month, d0)] = true // deriving a day in range derives its month
 		}
 	}
 	out := make([]time.Time, 0, len(stale))
