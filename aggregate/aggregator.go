@@ -412,14 +412,25 @@ func (a *Aggregator) unbounce(sh *shard, s *session) {
 	}
 }
 
-// countOnly adds a hit to a table that has no visitors (outcomes, consent
-// choices). No visitor hash is computed, so any shard will do.
-func (a *Aggregator) countOnly(tbl int, site string, hour int64, d dimKey) {
+// anyShard locks a random shard for a row of hour that carries no visitor
+// hash, so any shard will do; or, when hour is already written and
+// forgotten, counts the hit as late and returns nil.
+func (a *Aggregator) anyShard(hour int64) *shard {
 	sh := &a.shards[randv2.Uint64()&a.mask]
 	sh.mu.Lock()
 	if hour < a.watermark.Load() {
 		sh.mu.Unlock()
 		a.late.Add(1)
+		return nil
+	}
+	return sh
+}
+
+// countOnly adds a hit to a table that has no visitors (outcomes, consent
+// choices).
+func (a *Aggregator) countOnly(tbl int, site string, hour int64, d dimKey) {
+	sh := a.anyShard(hour)
+	if sh == nil {
 		return
 	}
 	r := sh.row(a.reg, tbl, site, hour, d)

@@ -1,8 +1,6 @@
 package aggregate
 
 import (
-	randv2 "math/rand/v2"
-
 	consentproxy "github.com/consentproxy/consentproxy"
 )
 
@@ -33,11 +31,8 @@ func (sh *shard) outcome(g *registry, site string, hour int64, reason consentpro
 
 // countOutcome is countOnly for the outcomes table, through the shard's cache.
 func (a *Aggregator) countOutcome(site string, hour int64, reason consentproxy.Reason) {
-	sh := &a.shards[randv2.Uint64()&a.mask]
-	sh.mu.Lock()
-	if hour < a.watermark.Load() {
-		sh.mu.Unlock()
-		a.late.Add(1)
+	sh := a.anyShard(hour)
+	if sh == nil {
 		return
 	}
 	r := sh.outcome(a.reg, site, hour, reason)
