@@ -3,6 +3,8 @@ package dims
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/consentproxy/consentproxy/redact"
 )
 
 // MaxPathLen caps a stored path in bytes. Longer paths are cut at a
@@ -31,8 +33,10 @@ const maxURLLen = 8 << 10
 //     otherwise split its numbers.
 //   - Case is kept: paths are case-sensitive on many servers, and lower-
 //     casing would merge distinct pages and make paths unclickable.
-//   - A segment that is an e-mail address ("x@y.z") becomes "(email)", so a
-//     personal address in a URL is never stored.
+//   - Personal data in a segment becomes "(redacted)" (package redact: an
+//     e-mail address, a long token such as a reset link's, a '+' phone
+//     number), so none of it is ever stored. Google's copy of the URL is
+//     redacted the same way.
 //   - At most MaxPathLen bytes, cut at a character boundary.
 //
 // The result is valid UTF-8, starts with '/', and Path(Path(u)) == Path(u).
@@ -51,7 +55,7 @@ func Path(pageURL string) string {
 	if !ok || p == "" {
 		return "/"
 	}
-	if len(p) <= MaxPathLen && isNormalPath(p) {
+	if len(p) <= MaxPathLen && isNormalPath(p) && !redact.InPath(p) {
 		return p
 	}
 	return buildPath(p)
@@ -141,8 +145,8 @@ func buildPath(p string) string {
 			}
 			continue
 		}
-		if isEmail(seg) {
-			seg = "(email)"
+		if redact.InPath(seg) {
+			seg = string(redact.Path(nil, []byte(seg)))
 		}
 		segs = append(segs, seg)
 	}
@@ -251,25 +255,6 @@ func unhex(c byte) byte {
 	default:
 		return c - 'A' + 10
 	}
-}
-
-// isEmail recognizes "local@domain.tld" loosely: something before the '@'
-// and, after it, a dot with something on both sides. "/@handle" profile
-// paths do not match. The test is monotone (if a prefix of a segment
-// matches, so does the segment), which keeps Path idempotent when the
-// length cap cuts a segment.
-func isEmail(seg string) bool {
-	at := strings.IndexByte(seg, '@')
-	if at <= 0 {
-		return false
-	}
-	dom := seg[at+1:]
-	for i := 1; i < len(dom)-1; i++ {
-		if dom[i] == '.' {
-			return true
-		}
-	}
-	return false
 }
 
 // cutEscaped returns the longest prefix of s of at most n bytes that ends
