@@ -114,6 +114,11 @@ func pageHeaders(c *fiber.Ctx) {
 	h.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 }
 
+// pageFromBelow is PagePath relative to a URL one level below it (the login
+// and logout forms post to PagePath/…): a relative redirect keeps any path
+// prefix the proxy is mounted under.
+const pageFromBelow = "../dashboard"
+
 func (d *Dashboard) page(c *fiber.Ctx) error {
 	pageHeaders(c)
 	s, ok := d.current(c)
@@ -151,7 +156,7 @@ func (d *Dashboard) login(c *fiber.Ctx) error {
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: c.Protocol() == "https",
 	})
 	c.Set(fiber.HeaderContentType, "")
-	return c.Redirect(PagePath, fiber.StatusSeeOther)
+	return c.Redirect(pageFromBelow, fiber.StatusSeeOther)
 }
 
 func (d *Dashboard) logout(c *fiber.Ctx) error {
@@ -163,7 +168,7 @@ func (d *Dashboard) logout(c *fiber.Ctx) error {
 		Name: CookieName, Value: "", Path: "/", Expires: time.Unix(0, 0), MaxAge: -1,
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: c.Protocol() == "https",
 	})
-	return c.Redirect(PagePath, fiber.StatusSeeOther)
+	return c.Redirect(pageFromBelow, fiber.StatusSeeOther)
 }
 
 // sameOrigin refuses a cross-origin form post (login CSRF: signing a victim

@@ -61,13 +61,13 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>{{if .V.Session}}Dashboard{{else}}Sign in{{end}} · consentproxy</title>
-<link rel="stylesheet" href="{{.Style}}">
+<link rel="stylesheet" href="{{.Root}}{{.Style}}">
 </head>
 <body>
 {{- if .V.Session}}
 <header class="top">
 <h1>consentproxy</h1>
-<form method="post" action="/dashboard/logout" class="logout">
+<form method="post" action="{{.Root}}dashboard/logout" class="logout">
 <input type="hidden" name="csrf" value="{{.V.CSRF}}">
 <span class="who">Signed in as <strong>{{.V.Session.Grant.Name}}</strong></span>
 <button type="submit">Sign out</button>
@@ -135,11 +135,11 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 {{- end}}
 </div>
 </main>
-<script src="{{.Script}}" defer></script>
+<script src="{{.Root}}{{.Script}}" defer></script>
 {{- else}}
 <main class="signin">
 <h1>consentproxy dashboard</h1>
-<form method="post" action="/dashboard/login">
+<form method="post" action="{{.Root}}dashboard/login">
 <label for="token">API token</label>
 <input id="token" name="token" type="password" required autocomplete="current-password" spellcheck="false"{{if .V.Error}} aria-invalid="true" aria-describedby="error"{{end}}>
 {{- if .V.Error}}
@@ -157,11 +157,26 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 func (d *Dashboard) render(c *fiber.Ctx, status int, v view) error {
 	var b bytes.Buffer
 	err := pageTmpl.Execute(&b, map[string]any{
-		"V": v, "Tables": tables, "Script": d.assets.script.URL(), "Style": d.assets.style.URL(),
+		"V": v, "Tables": tables, "Script": relative(d.assets.script.URL()), "Style": relative(d.assets.style.URL()),
+		"Root": root(c),
 	})
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return c.Status(status).Send(b.Bytes())
+}
+
+// The page's links are relative, so the dashboard also works where a site's
+// reverse proxy mounts the proxy under a path prefix
+// (https://example.com/cp/dashboard): relative turns a path under the root
+// into one relative to the root, and root leads there from the URL the
+// page is rendered at (PagePath, or a form's target one level below it).
+func relative(path string) string { return strings.TrimPrefix(path, "/") }
+
+func root(c *fiber.Ctx) string {
+	if c.Path() == PagePath {
+		return ""
+	}
+	return "../"
 }

@@ -28,7 +28,7 @@
   }
 
   function request(q, csv) {
-    return fetch("/api/v1/query" + (csv ? "?format=csv" : ""), {
+    return fetch("api/v1/query" + (csv ? "?format=csv" : ""), {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-Consentproxy-CSRF": csrf, Accept: csv ? "text/csv" : "application/json" },
@@ -230,7 +230,7 @@
 
   function realtime() {
     if (!site()) return;
-    fetch("/api/v1/realtime?site=" + encodeURIComponent(site()), { credentials: "same-origin", headers: { "X-Consentproxy-CSRF": csrf } })
+    fetch("api/v1/realtime?site=" + encodeURIComponent(site()), { credentials: "same-origin", headers: { "X-Consentproxy-CSRF": csrf } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (j) { document.getElementById("realtime").textContent = j ? nf.format(j.visitors) : "–"; })
       .catch(function () { document.getElementById("realtime").textContent = "–"; });
