@@ -258,10 +258,15 @@ func (a *Aggregator) Record(o *consentproxy.Observation) {
 	}
 	dk := a.salt.keys(dayOf(unix))
 	base := dk.base(o.Site, o.IP, o.UserAgent)
+	// Every event counts on its page (events by page are scrolls, clicks,
+	// engagement: not only page views), page views also as page views.
 	var pv int64
 	var path string
 	if o.Event == "page_view" {
 		pv = 1
+	}
+	onPage := pv == 1 || o.Location != ""
+	if onPage {
 		path = dims.Path(o.Location)
 	}
 	event := eventName(o.Event)
@@ -281,7 +286,7 @@ func (a *Aggregator) Record(o *consentproxy.Observation) {
 		// A new visit: resolve its dimensions without holding the lock,
 		// then look again, since another hit of the visitor may have won.
 		sh.mu.Unlock()
-		ent := a.entry(o, path, pv == 1)
+		ent := a.entry(o, path, onPage)
 		sh.mu.Lock()
 		if hour < a.watermark.Load() {
 			sh.mu.Unlock()
@@ -319,8 +324,10 @@ func (a *Aggregator) Record(o *consentproxy.Observation) {
 	}
 	s.curSeen = true
 	sh.hit(sh.row(g, tEvents, o.Site, hour, dimKey{event}), pv, dk.tableHash(tEvents, base))
-	if pv == 1 {
+	if onPage {
 		sh.hit(sh.row(g, tPages, o.Site, hour, dimKey{path}), pv, dk.tableHash(tPages, base))
+	}
+	if pv == 1 {
 		if s.pageviews < 2 {
 			s.pageviews++
 			if s.pageviews == 2 {

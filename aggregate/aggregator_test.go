@@ -119,9 +119,10 @@ func TestTotals(t *testing.T) {
 	e.add("totals", site, t0, []string{}, M{Events: 6, Pageviews: 4, Visits: 3, Bounces: 2, DurationMS: 240000},
 		h(alice, tTotals), h(bob, tTotals), h(carol, tTotals))
 	e.add("pages", site, t0, []string{dims.Path(uHome)}, M{Pageviews: 1, Events: 1}, h(alice, tPages))
-	e.add("pages", site, t0, []string{dims.Path(uPricing)}, M{Pageviews: 1, Events: 1}, h(alice, tPages))
+	// Every event counts on its page: alice's click on /pricing, carol's scroll on the blog.
+	e.add("pages", site, t0, []string{dims.Path(uPricing)}, M{Pageviews: 1, Events: 2}, h(alice, tPages))
 	e.add("pages", site, t0, []string{dims.Path(uCamp)}, M{Pageviews: 1, Events: 1}, h(bob, tPages))
-	e.add("pages", site, t0, []string{dims.Path(uBlog)}, M{Pageviews: 1, Events: 1}, h(carol, tPages))
+	e.add("pages", site, t0, []string{dims.Path(uBlog)}, M{Pageviews: 1, Events: 2}, h(carol, tPages))
 	e.add("events", site, t0, []string{"page_view"}, M{Pageviews: 4, Events: 4}, h(alice, tEvents), h(bob, tEvents), h(carol, tEvents))
 	e.add("events", site, t0, []string{"click"}, M{Events: 1}, h(alice, tEvents))
 	e.add("events", site, t0, []string{"scroll"}, M{Events: 1}, h(carol, tEvents))

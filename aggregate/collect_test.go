@@ -30,8 +30,11 @@ func TestCollectIsIncrementalAndVersioned(t *testing.T) {
 		t.Fatalf("version %d after %d", b3.Version, b2.Version)
 	}
 	got := index(b3)
-	if slices.Contains(tablesIn(b3), "pages") {
-		t.Error("a click re-sent the untouched pages row")
+	if m := got["pages|G-S|10:00|/a"].Metrics; m.Events != 2 || m.Pageviews != 1 {
+		t.Errorf("the click on /a: pages row %+v, want 2 events (cumulative), 1 page view", m)
+	}
+	if slices.Contains(tablesIn(b3), "entry_pages") && got["entry_pages|G-S|10:00|/a"].Metrics.Visits != 2 {
+		t.Errorf("entry pages %+v", got["entry_pages|G-S|10:00|/a"].Metrics)
 	}
 	if m := got["totals|G-S|10:00|"].Metrics; m.Events != 2 || m.Visits != 2 || m.Pageviews != 1 {
 		t.Errorf("totals not cumulative: %+v", m)

@@ -136,9 +136,9 @@ var wantMix = map[string][]string{
 	"pages": {
 		"G-OTHER99|/docs|0|1|1|0|0|0|1",
 		"G-TEST123|/|0|1|1|0|0|0|1",
-		"G-TEST123|/blog/post-1|0|1|1|0|0|0|1",
+		"G-TEST123|/blog/post-1|0|1|2|0|0|0|1", // its page view and a scroll: every event counts on its page
 		"G-TEST123|/pricing|0|3|3|0|0|0|3",
-		"G-TEST123|/signup|0|1|1|0|0|0|1",
+		"G-TEST123|/signup|0|1|2|0|0|0|1", // its page view and the sign_up
 	},
 	"entry_pages": {
 		"G-OTHER99|/docs|0|1|1|1|1|0|1",
