@@ -14,6 +14,7 @@ require (
 	github.com/mssola/useragent v1.0.0
 	github.com/oschwald/maxminddb-golang/v2 v2.9.0
 	github.com/valyala/fasthttp v1.78.0
+	golang.org/x/net v0.62.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 

@@ -2,10 +2,15 @@ package consent
 
 import (
 	"encoding/json"
+	"maps"
+	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+	"golang.org/x/net/publicsuffix"
 
 	consentproxy "github.com/consentproxy/consentproxy"
 	"github.com/consentproxy/consentproxy/static/i18n"
@@ -143,13 +148,69 @@ func (h *Handlers) post(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusOK).JSON(rec)
 }
 
-// expireGA clears Google's cookies where the proxy can see them.
+// expireGA expires Google's cookies in every scope gtag.js may have set
+// them in and a response of the proxy's host can reach. gtag sets _ga and
+// _ga_<container> with cookie_domain "auto": on the widest domain the
+// browser accepts, the registrable domain (example.com for
+// cp.example.com), so a host-only expiry alone leaves them in place. Each
+// name is expired host-only, on every parent domain of the host down to the
+// registrable domain (the public suffix list decides where that is), and on
+// --cookie-domain. Names: those the request carries, plus _ga and the
+// _ga_<id> of every served measurement id, which a browser may hold where
+// this request does not show them.
 func (h *Handlers) expireGA(c *fiber.Ctx) {
+	names := map[string]bool{"_ga": true}
+	for id := range h.Sites {
+		names["_ga_"+strings.TrimPrefix(id, "G-")] = true
+	}
 	for k := range c.Request().Header.Cookies() {
-		if name := string(k); name == "_ga" || strings.HasPrefix(name, "_ga_") {
-			c.Cookie(h.cookie(c, name, "", -1))
+		if name := string(k); name == "_ga" || strings.HasPrefix(name, "_ga_") || strings.HasPrefix(name, "_gcl_") {
+			names[name] = true
 		}
 	}
+	domains := gaDomains(c.Hostname(), h.CookieDomain)
+	secure := c.Protocol() == "https"
+	ck := fasthttp.AcquireCookie()
+	defer fasthttp.ReleaseCookie(ck)
+	for _, name := range slices.Sorted(maps.Keys(names)) {
+		for _, d := range domains {
+			ck.Reset()
+			ck.SetKey(name)
+			ck.SetPath("/")
+			ck.SetDomain(d)
+			ck.SetExpire(fasthttp.CookieExpireDelete)
+			ck.SetMaxAge(-1)
+			ck.SetSecure(secure)
+			ck.SetSameSite(fasthttp.CookieSameSiteLaxMode)
+			// Add, not SetCookie: that keeps one cookie per name, and every
+			// scope needs its own Set-Cookie.
+			c.Response().Header.Add(fiber.HeaderSetCookie, string(ck.Cookie()))
+		}
+	}
+}
+
+// gaDomains lists the scopes to expire Google's cookies in: "" (host-only),
+// each parent domain of host down to its registrable domain, and extra.
+// An address or a name without a registrable domain (localhost) has only
+// the host-only scope, and extra.
+func gaDomains(host, extra string) []string {
+	out := []string{""}
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if _, err := netip.ParseAddr(host); err != nil && host != "" {
+		if reg, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+			for d := host; ; {
+				out = append(out, d)
+				if d == reg {
+					break
+				}
+				_, d, _ = strings.Cut(d, ".")
+			}
+		}
+	}
+	if extra = strings.TrimPrefix(strings.ToLower(extra), "."); extra != "" && !slices.Contains(out, extra) {
+		out = append(out, extra)
+	}
+	return out
 }
 
 func parseChoice(c *fiber.Ctx) (choice, error) {
