@@ -31,8 +31,7 @@ func TestBadInput(t *testing.T) {
 		{"truncated percent", "GET", "/g/collect?v=2&tid=G-TEST123&dl=%4", nil, "", 400, consentproxy.EINVALID, true},
 		{"non-UTF-8 query", "GET", "/g/collect?v=2&tid=G-TEST123&dt=%ff%fe", nil, "", 400, consentproxy.EINVALID, true},
 		{"non-UTF-8 body", "POST", "/g/collect?v=2&tid=G-TEST123", nil, "en=x&dt=%C3%28", 400, consentproxy.EINVALID, true},
-		{"NUL in a value", "GET", "/g/collect?v=2&tid=G-TEST123&dt=a%00b", nil, "", 400, consentproxy.EINVALID, true},
-		{"CRLF in a value", "POST", "/g/collect?v=2&tid=G-TEST123", nil, "en=x&dt=a%0D%0AX-Injected:%201", 400, consentproxy.EINVALID, true},
+		{"every line malformed", "POST", "/g/collect?v=2&tid=G-TEST123", nil, "en=x&dt=%zz\nen=y&dl=%ff", 400, consentproxy.EINVALID, true},
 		{"too many events", "POST", "/g/collect?v=2&tid=G-TEST123", nil, many, 413, consentproxy.ETOOLARGE, true},
 		{"body over 64 KiB", "POST", "/g/collect?v=2&tid=G-TEST123", nil, "en=x&dt=" + strings.Repeat("a", 70<<10), 413, consentproxy.ETOOLARGE, false},
 		{"id not on the allowlist", "GET", "/g/collect?v=2&tid=G-NOTOURS1&en=page_view", nil, "", 403, consentproxy.EFORBIDDEN, true},
@@ -68,6 +67,48 @@ func TestBadInput(t *testing.T) {
 			}
 			if got := h.forwarded(); got != "(none)\n" {
 				t.Fatalf("forwarded:\n%s", got)
+			}
+		})
+	}
+}
+
+// TestBenignInputKept: what real pages send is never refused. Control
+// characters become spaces (none can split a line or a header), over-long
+// values are cut, and a malformed line of a batch costs only its own event.
+func TestBenignInputKept(t *testing.T) {
+	h := newHarness(t)
+	q := "/g/collect?v=2&tid=G-TEST123&cid=1.2"
+	tests := []struct {
+		name, method, uri, body string
+		invalid                 uint64
+		want                    string // the upstream request line and body
+	}{
+		{"NUL in a value", "GET", q + "&en=page_view&dt=a%00b", "", 0,
+			"GET /g/collect?v=2&tid=G-TEST123&cid=1.2&en=page_view&dt=a%20b&_uip=203.0.113.0"},
+		{"CRLF in a body value", "POST", q, "en=x&dt=a%0D%0AX-Injected:%201", 0,
+			"POST /g/collect?v=2&tid=G-TEST123&cid=1.2&_uip=203.0.113.0\n\nen=x&dt=a%20%20X-Injected%3A%201"},
+		{"tab in an event parameter", "POST", q, "en=x&ep.label=a%09b", 0,
+			"POST /g/collect?v=2&tid=G-TEST123&cid=1.2&_uip=203.0.113.0\n\nen=x&ep.label=a%20b"},
+		{"a 9 KiB referrer", "GET", q + "&en=page_view&dr=https%3A%2F%2Fref.example%2F" + strings.Repeat("p", 9<<10), "", 0,
+			"GET /g/collect?v=2&tid=G-TEST123&cid=1.2&en=page_view&dr=https%3A%2F%2Fref.example%2F" + strings.Repeat("p", DefaultMaxValue-len("https://ref.example/")) + "&_uip=203.0.113.0"},
+		{"one malformed line among good ones", "POST", q, "en=a\nen=b&dt=%zz\nen=c", 1,
+			"POST /g/collect?v=2&tid=G-TEST123&cid=1.2&_uip=203.0.113.0\n\nen=a\nen=c"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			invalidBefore := h.p.Outcomes()[consentproxy.ReasonInvalid]
+			hdr := h.browser(map[string]string{"Cookie": h.cookie(true)})
+			if status, body, _ := h.do(tt.method, tt.uri, hdr, tt.body); status != 204 {
+				t.Fatalf("status %d (%q), want 204", status, body)
+			}
+			if got := h.p.Outcomes()[consentproxy.ReasonInvalid] - invalidBefore; got != tt.invalid {
+				t.Errorf("invalid outcomes +%d, want +%d", got, tt.invalid)
+			}
+			got := h.forwarded()
+			line, rest, _ := strings.Cut(got, "\n")
+			_, body, _ := strings.Cut(rest, "\n\n")
+			if got := strings.TrimRight(line+"\n\n"+body, "\n"); got != strings.TrimRight(tt.want, "\n") && !(tt.method == "GET" && line == tt.want) {
+				t.Errorf("forwarded\n%s\nwant\n%s", got, tt.want)
 			}
 		})
 	}

@@ -14,8 +14,6 @@ type Limits struct {
 	MaxEvents int
 	// MaxParams per event line or query. Default 256.
 	MaxParams int
-	// MaxValue is the longest decoded value accepted. Default 8 KiB.
-	MaxValue int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -25,20 +23,18 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxParams <= 0 {
 		l.MaxParams = 256
 	}
-	if l.MaxValue <= 0 {
-		l.MaxValue = 8 << 10
-	}
 	return l
 }
 
-// Why a hit is refused. Each maps to a 4xx and a counter.
+// Why a hit, or one event line of it, is refused. Each maps to a 4xx and a
+// counter. What is merely unusual is not refused: control characters become
+// spaces, and over-long values are cut on their way to Google (see
+// Minimizer.MaxValue), so that no benign hit is ever lost.
 var (
 	errEncoding  = errors.New("malformed percent-encoding")
 	errUTF8      = errors.New("not valid UTF-8")
 	errTooMany   = errors.New("too many events")
 	errParams    = errors.New("too many parameters")
-	errValue     = errors.New("parameter value too long")
-	errControl   = errors.New("control character in parameter")
 	errEmptyName = errors.New("empty parameter name")
 )
 
@@ -65,6 +61,11 @@ type Hit struct {
 	// last occurrence wins.
 	sharedKnown [numKnown]int32
 	eventKnown  [][numKnown]int32
+
+	// badLines counts the body lines refused as malformed (their events are
+	// dropped, the others kept); lineErr is the first one's reason.
+	badLines int
+	lineErr  error
 
 	// obs is reused for every event's observation, so describing a hit to
 	// the Recorder allocates nothing.
@@ -112,6 +113,7 @@ func (h *Hit) Reset() {
 	h.events = h.events[:0]
 	h.sharedKnown = [numKnown]int32{}
 	h.eventKnown = h.eventKnown[:0]
+	h.badLines, h.lineErr = 0, nil
 }
 
 // addEvent closes an event: its params are those appended to h.params since
@@ -123,8 +125,10 @@ func (h *Hit) addEvent(known [numKnown]int32) {
 
 // Parse reads a GA4 hit: shared parameters in query, events in body, one per
 // line. An empty body means the query is itself the single event (gtag's GET
-// form and single-event POSTs). Anything malformed is refused as a whole: a
-// proxy that guesses at broken input forwards what nobody meant to send.
+// form and single-event POSTs). A malformed query refuses the whole hit; a
+// malformed body line only its own event (BadLines counts them), unless no
+// line is left: a proxy that guesses at broken input forwards what nobody
+// meant to send, but one bad event must not cost a batch its good ones.
 func (h *Hit) Parse(query, body []byte, lim Limits) error {
 	lim = lim.withDefaults()
 	h.Reset()
@@ -157,16 +161,27 @@ func (h *Hit) Parse(query, body []byte, lim Limits) error {
 			return errTooMany
 		}
 		var known [numKnown]int32
+		n := len(h.params)
 		if h.params, err = h.parseArgs(h.params, line, lim, &known); err != nil {
-			return err
+			h.params = h.params[:n]
+			if h.badLines++; h.lineErr == nil {
+				h.lineErr = err
+			}
+			continue
 		}
 		h.addEvent(known)
 	}
 	if len(h.events) == 0 {
+		if h.lineErr != nil {
+			return h.lineErr
+		}
 		h.addEvent([numKnown]int32{})
 	}
 	return nil
 }
+
+// BadLines is how many body lines Parse refused, and why the first was.
+func (h *Hit) BadLines() (int, error) { return h.badLines, h.lineErr }
 
 // parseArgs appends the pairs of s to dst, noting in known where the known
 // parameters are (as 1 + their index in dst).
@@ -189,14 +204,14 @@ func (h *Hit) parseArgs(dst []param, s []byte, lim Limits, known *[numKnown]int3
 		if i := bytes.IndexByte(pair, '='); i >= 0 {
 			k, v = pair[:i], pair[i+1:]
 		}
-		key, err := h.decode(k, lim)
+		key, err := h.decode(k)
 		if err != nil {
 			return dst, err
 		}
 		if len(key) == 0 {
 			return dst, errEmptyName
 		}
-		val, err := h.decode(v, lim)
+		val, err := h.decode(v)
 		if err != nil {
 			return dst, err
 		}
@@ -209,22 +224,20 @@ func (h *Hit) parseArgs(dst []param, s []byte, lim Limits, known *[numKnown]int3
 }
 
 // decode percent-decodes s (with '+' as space, as browsers encode forms) and
-// checks the result is UTF-8 without control characters, which can never be
-// legitimate in a GA parameter and could split lines or headers.
+// checks the result is UTF-8. Control characters become spaces: real pages
+// put tabs and newlines into titles and event parameters, and gtag sends
+// them as they are, but none may split a line or a header on the way on.
 //
 // Most values (ids, event names, numbers, flags) are printable ASCII with
 // nothing to decode: those are returned as a view of s, capped so that an
 // append cannot write into what follows, and being ASCII they need no UTF-8
 // check. Only the rest are decoded, into h.buf.
-func (h *Hit) decode(s []byte, lim Limits) ([]byte, error) {
+func (h *Hit) decode(s []byte) ([]byte, error) {
 	i := 0
 	for i < len(s) && plainByte[s[i]] {
 		i++
 	}
 	if i == len(s) {
-		if len(s) > lim.MaxValue {
-			return nil, errValue
-		}
 		return s[:len(s):len(s)], nil
 	}
 	start := len(h.buf)
@@ -250,7 +263,7 @@ func (h *Hit) decode(s []byte, lim Limits) ([]byte, error) {
 			c = ' '
 		}
 		if c < 0x20 || c == 0x7f {
-			return nil, errControl
+			c = ' '
 		}
 		h.buf = append(h.buf, c)
 		s = s[i+n:]
@@ -258,9 +271,6 @@ func (h *Hit) decode(s []byte, lim Limits) ([]byte, error) {
 		}
 	}
 	out := h.buf[start:len(h.buf):len(h.buf)]
-	if len(out) > lim.MaxValue {
-		return nil, errValue
-	}
 	if !utf8.Valid(out) {
 		return nil, errUTF8
 	}
@@ -320,6 +330,15 @@ func (h *Hit) Get(i int, key string) (val []byte, ok bool) {
 	}
 	return lookup(h.shared, key)
 }
+
+// has reports whether event i (or the query) names key.
+func (h *Hit) has(i int, key string) bool {
+	_, ok := h.Get(i, key)
+	return ok
+}
+
+// sharedValue returns the query's own value of key (the last occurrence).
+func (h *Hit) sharedValue(key string) ([]byte, bool) { return lookup(h.shared, key) }
 
 func lookup(ps []param, key string) ([]byte, bool) {
 	for j := len(ps) - 1; j >= 0; j-- { // the last occurrence wins, as in URLSearchParams.set

@@ -13,31 +13,38 @@ func TestParse(t *testing.T) {
 		name, query, body string
 		events            []string // per event: "en=value" of the merged view, for checking
 		err               error
+		badLines          int
 	}{
-		{"query only", "v=2&tid=G-1&en=page_view", "", []string{"page_view"}, nil},
-		{"body lines", "v=2&tid=G-1", "en=a\nen=b\nen=c", []string{"a", "b", "c"}, nil},
-		{"line overrides query", "v=2&tid=G-1&en=q", "en=line\ndl=x", []string{"line", "q"}, nil},
-		{"CRLF lines and blank lines", "v=2", "en=a\r\n\r\nen=b\r\n", []string{"a", "b"}, nil},
-		{"empty lines only", "v=2&en=q", "\n\n", []string{"q"}, nil},
-		{"plus is a space", "en=a+b", "", []string{"a b"}, nil},
-		{"escaped", "en=%C3%A9v%C3%A9nement", "", []string{"événement"}, nil},
-		{"last duplicate wins", "en=first&en=second", "", []string{"second"}, nil},
-		{"key without value", "en=x&_ss&_fv", "", []string{"x"}, nil},
-		{"empty pairs skipped", "&&en=x&&", "", []string{"x"}, nil},
-		{"bad escape", "en=%G1", "", nil, errEncoding},
-		{"truncated escape", "en=%4", "", nil, errEncoding},
-		{"lone percent", "en=%", "", nil, errEncoding},
-		{"invalid UTF-8", "en=%ff", "", nil, errUTF8},
-		{"overlong UTF-8", "en=%c0%af", "", nil, errUTF8},
-		{"NUL", "en=a%00", "", nil, errControl},
-		{"raw control byte", "en=a\x01", "", nil, errControl},
-		{"newline in value", "en=x", "dt=a%0Ab", nil, errControl},
-		{"DEL", "en=%7f", "", nil, errControl},
-		{"empty name", "=x", "", nil, errEmptyName},
-		{"too many events", "v=2", strings.Repeat("en=x\n", 26), nil, errTooMany},
-		{"25 events is fine", "v=2", strings.Repeat("en=x\n", 25), []string{"x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x"}, nil},
-		{"too many params", strings.Repeat("a=1&", 257), "", nil, errParams},
-		{"value too long", "dt=" + strings.Repeat("a", 8<<10+1), "", nil, errValue},
+		{"query only", "v=2&tid=G-1&en=page_view", "", []string{"page_view"}, nil, 0},
+		{"body lines", "v=2&tid=G-1", "en=a\nen=b\nen=c", []string{"a", "b", "c"}, nil, 0},
+		{"line overrides query", "v=2&tid=G-1&en=q", "en=line\ndl=x", []string{"line", "q"}, nil, 0},
+		{"CRLF lines and blank lines", "v=2", "en=a\r\n\r\nen=b\r\n", []string{"a", "b"}, nil, 0},
+		{"empty lines only", "v=2&en=q", "\n\n", []string{"q"}, nil, 0},
+		{"plus is a space", "en=a+b", "", []string{"a b"}, nil, 0},
+		{"escaped", "en=%C3%A9v%C3%A9nement", "", []string{"événement"}, nil, 0},
+		{"last duplicate wins", "en=first&en=second", "", []string{"second"}, nil, 0},
+		{"key without value", "en=x&_ss&_fv", "", []string{"x"}, nil, 0},
+		{"empty pairs skipped", "&&en=x&&", "", []string{"x"}, nil, 0},
+		{"bad escape", "en=%G1", "", nil, errEncoding, 0},
+		{"truncated escape", "en=%4", "", nil, errEncoding, 0},
+		{"lone percent", "en=%", "", nil, errEncoding, 0},
+		{"invalid UTF-8", "en=%ff", "", nil, errUTF8, 0},
+		{"overlong UTF-8", "en=%c0%af", "", nil, errUTF8, 0},
+		// Control characters are real pages' titles and parameters, not
+		// attacks: they become spaces instead of costing the hit.
+		{"NUL", "en=a%00", "", []string{"a "}, nil, 0},
+		{"raw control byte", "en=a\x01", "", []string{"a "}, nil, 0},
+		{"newline and tab in value", "en=x", "en=a%0Ab%09c", []string{"a b c"}, nil, 0},
+		{"DEL", "en=%7f", "", []string{" "}, nil, 0},
+		{"empty name", "=x", "", nil, errEmptyName, 0},
+		{"too many events", "v=2", strings.Repeat("en=x\n", 26), nil, errTooMany, 0},
+		{"25 events is fine", "v=2", strings.Repeat("en=x\n", 25), []string{"x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x", "x"}, nil, 0},
+		{"too many params", strings.Repeat("a=1&", 257), "", nil, errParams, 0},
+		{"long values are kept (the Minimizer cuts them)", "en=" + strings.Repeat("a", 64<<10), "", []string{strings.Repeat("a", 64<<10)}, nil, 0},
+		// A malformed line loses its own event only.
+		{"bad line among good", "v=2", "en=a\nen=%G1\nen=c", []string{"a", "c"}, nil, 1},
+		{"too many params on one line", "v=2", "en=a\n" + strings.Repeat("b=1&", 257) + "\nen=c", []string{"a", "c"}, nil, 1},
+		{"every line bad", "v=2", "en=%G1\nen=%ff", nil, errEncoding, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,6 +52,9 @@ func TestParse(t *testing.T) {
 			err := h.Parse([]byte(tt.query), []byte(tt.body), Limits{})
 			if !errors.Is(err, tt.err) {
 				t.Fatalf("Parse error %v, want %v", err, tt.err)
+			}
+			if bad, _ := h.BadLines(); bad != tt.badLines {
+				t.Errorf("%d bad lines, want %d", bad, tt.badLines)
 			}
 			if err != nil {
 				return
@@ -91,7 +101,7 @@ func FuzzParse(f *testing.F) {
 		check := func(ps []param) {
 			for _, p := range ps {
 				for _, b := range [][]byte{p.key, p.val} {
-					if !utf8.Valid(b) || strings.ContainsAny(string(b), "\x00\r\n") {
+					if !utf8.Valid(b) || strings.ContainsFunc(string(b), func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 						t.Fatalf("accepted %q", b)
 					}
 				}
@@ -100,7 +110,8 @@ func FuzzParse(f *testing.F) {
 		check(h.Shared())
 		var m Minimizer
 		var again Hit
-		q := m.appendParams(nil, h.Shared())
+		var d drops
+		q := m.appendParams(nil, h.Shared(), &d, false)
 		var lines []byte
 		for i := 0; i < h.NumEvents(); i++ {
 			check(h.Event(i))
@@ -110,7 +121,7 @@ func FuzzParse(f *testing.F) {
 			lines = append(lines, appendRaw(nil, h.Event(i))...)
 		}
 		var minimized Hit
-		if err := minimized.Parse(m.AppendShared(q[:0:0], h.Shared(), netip.MustParseAddr("203.0.113.9")), nil, Limits{MaxParams: 1000}); err != nil {
+		if err := minimized.Parse(m.AppendShared(q[:0:0], h.Shared(), netip.MustParseAddr("203.0.113.9"), "US-CA", &d), nil, Limits{MaxParams: 1000}); err != nil {
 			t.Fatalf("minimized query does not parse: %v", err)
 		}
 		if err := again.Parse(appendRaw(nil, h.Shared()), lines, Limits{}); err != nil {
@@ -149,8 +160,8 @@ func appendRaw(dst []byte, ps []param) []byte {
 }
 
 // refDecode is the decoder's specification, byte by byte: %XX and '+'
-// decoded, control characters and invalid UTF-8 refused.
-func refDecode(s []byte, max int) ([]byte, error) {
+// decoded, control characters made spaces, invalid UTF-8 refused.
+func refDecode(s []byte) ([]byte, error) {
 	var out []byte
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -170,12 +181,9 @@ func refDecode(s []byte, max int) ([]byte, error) {
 			c = ' '
 		}
 		if c < 0x20 || c == 0x7f {
-			return nil, errControl
+			c = ' '
 		}
 		out = append(out, c)
-	}
-	if len(out) > max {
-		return nil, errValue
 	}
 	if !utf8.Valid(out) {
 		return nil, errUTF8
@@ -191,10 +199,8 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		var h Hit
-		lim := Limits{}.withDefaults()
-		lim.MaxValue = 64
-		got, err := h.decode([]byte(s), lim)
-		want, wantErr := refDecode([]byte(s), lim.MaxValue)
+		got, err := h.decode([]byte(s))
+		want, wantErr := refDecode([]byte(s))
 		if err != wantErr || string(got) != string(want) {
 			t.Fatalf("decode(%q) = %q, %v; want %q, %v", s, got, err, want, wantErr)
 		}

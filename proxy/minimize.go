@@ -3,7 +3,11 @@ package proxy
 import (
 	"bytes"
 	"net/netip"
+	"slices"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/consentproxy/consentproxy/redact"
 )
 
 // IPMode says what the proxy tells Google about the visitor's address.
@@ -36,19 +40,33 @@ func (m IPMode) String() string {
 	return "truncate"
 }
 
-// Minimizer turns a consented hit into the copy Google receives.
+// Minimizer turns a consented hit into the copy Google receives: only the
+// parameters on the allowlist (params.go), each in its class's form.
 type Minimizer struct {
 	// IPMode: truncate (default) or redact.
 	IPMode IPMode
-	// KeepURLParams are the query parameters dl and dr keep; a trailing "*"
-	// matches a prefix. Default: utm_* and gclid.
+	// KeepURLParams are the query parameters URL-valued parameters (dl, dr,
+	// and any ep.* holding a URL) keep; a trailing "*" matches a prefix.
+	// Default: utm_* and gclid.
 	KeepURLParams []string
 	// KeepUserParams names the user identifiers allowed through: "uid",
 	// "up.<name>" or "upn.<name>". Default none: all are dropped.
 	KeepUserParams []string
+	// KeepSearchTerms forwards site-search terms (ep.search_term and the
+	// like). Default false: a visitor's search is free text that often holds
+	// names, addresses or order numbers.
+	KeepSearchTerms bool
+	// MaxValue is the longest value forwarded, in bytes after cleaning;
+	// longer ones are cut at a character boundary, never refused. Default
+	// 1000, which is as much of a page URL as GA4 keeps (it keeps 420
+	// bytes of a referrer, 300 of a title and 100 of an event parameter).
+	MaxValue int
 }
 
-// DefaultKeepURLParams are the query parameters dl and dr keep by default.
+// DefaultMaxValue is Minimizer.MaxValue's default.
+const DefaultMaxValue = 1000
+
+// DefaultKeepURLParams are the query parameters URLs keep by default.
 var DefaultKeepURLParams = []string{"utm_*", "gclid"}
 
 // TruncateIP zeroes an address beyond /24 (IPv4) or /48 (IPv6). Addresses
@@ -83,39 +101,104 @@ func (m *Minimizer) uipValue(dst []byte, client netip.Addr) []byte {
 	return t.AppendTo(dst)
 }
 
-// AppendShared appends the minimized shared parameters, plus _uip, to dst as
-// a query string.
-func (m *Minimizer) AppendShared(dst []byte, ps []param, client netip.Addr) []byte {
-	dst = m.appendParams(dst, ps)
-	if len(dst) > 0 && dst[len(dst)-1] != '?' {
-		dst = append(dst, '&')
+// drops counts the parameters one request lost, by reason; the caller adds
+// them to the proxy's counters once per request.
+type drops [numDropReasons]uint32
+
+// AppendShared appends the minimized shared parameters to dst as a query
+// string, then _uip (the visitor's address as IPMode allows) and, when the
+// client sent ur and the proxy knows the visitor's region, the proxy's ur.
+func (m *Minimizer) AppendShared(dst []byte, ps []param, client netip.Addr, region string, d *drops) []byte {
+	return m.appendShared(dst, ps, client, region, d, false)
+}
+
+// consentParams are a hit's consent state and client id: what a held page
+// view ping lacks until a granted hit of its page load supplies them.
+var consentParams = []string{"gcs", "gcd", "npa", "dma", "dma_cps", "pscdl", "cid"}
+
+func (m *Minimizer) appendShared(dst []byte, ps []param, client netip.Addr, region string, d *drops, held bool) []byte {
+	start := len(dst)
+	dst = m.appendParams(dst, ps, d, held)
+	sep := func() {
+		if len(dst) > start {
+			dst = append(dst, '&')
+		}
 	}
+	if region != "" && m.IPMode == IPTruncate && hasKey(ps, "ur") {
+		sep()
+		dst = append(dst, "ur="...)
+		dst = appendEscaped(dst, []byte(region))
+	}
+	sep()
 	dst = append(dst, "_uip="...)
 	var ip [64]byte
 	return appendEscaped(dst, m.uipValue(ip[:0], client))
 }
 
 // AppendEvent appends one minimized event line (without a newline).
-func (m *Minimizer) AppendEvent(dst []byte, ps []param) []byte {
-	return m.appendParams(dst, ps)
+func (m *Minimizer) AppendEvent(dst []byte, ps []param, d *drops) []byte {
+	return m.appendParams(dst, ps, d, false)
 }
 
-func (m *Minimizer) appendParams(dst []byte, ps []param) []byte {
-	start := len(dst)
-	var scratch [512]byte
+func hasKey(ps []param, key string) bool {
 	for _, p := range ps {
+		if string(p.key) == key {
+			return true
+		}
+	}
+	return false
+}
+
+// appendParams appends the allowlisted parameters of ps in their class's
+// form. A parameter named twice is forwarded once, with its last value: the
+// one Hit.Get returns and the handler checked. held leaves out the
+// consentParams, for a ping that waits for consent (see pageLoads).
+func (m *Minimizer) appendParams(dst []byte, ps []param, d *drops, held bool) []byte {
+	start := len(dst)
+	var dup dupSet
+	dup.mark(ps)
+	var scratch [1024]byte
+	for i, p := range ps {
+		if dup.has(i) {
+			d[DropMalformed]++
+			continue
+		}
+		if held && slices.Contains(consentParams, string(p.key)) {
+			continue
+		}
+		c, why := classify(p.key)
 		val := p.val
-		switch k := string(p.key); {
-		case k == "_uip" || k == "uip":
-			continue // the proxy, not the client, decides the address
-		case k == "uid" || strings.HasPrefix(k, "up.") || strings.HasPrefix(k, "upn."):
-			if !m.keepUser(k) {
+		switch c {
+		case cDrop:
+			d[why]++
+			continue
+		case cProxy:
+			if string(p.key) != "ur" {
+				d[DropClientIP]++
+			}
+			continue // the proxy, not the client, says where the visitor is
+		case cUser:
+			if !m.keepUser(p.key) {
+				d[DropUser]++
 				continue
 			}
-		case k == "dl" || k == "dr":
-			val = m.cleanURL(scratch[:0], val)
-		case strings.HasPrefix(k, "ep."):
-			if Sensitive(val) {
+		case cURL:
+			val = redact.URL(scratch[:0], val, m.keepURLParam)
+		case cText:
+			val, _ = redact.Text(scratch[:0], val)
+		case cEvent:
+			if isSearchTerm(p.key) && !m.KeepSearchTerms {
+				d[DropSearch]++
+				continue
+			}
+			if redact.IsURL(val) {
+				val = redact.URL(scratch[:0], val, m.keepURLParam)
+			} else {
+				val, _ = redact.Text(scratch[:0], val)
+			}
+		case cNumber:
+			if !isNumber(val) {
+				d[DropMalformed]++
 				continue
 			}
 		}
@@ -124,18 +207,74 @@ func (m *Minimizer) appendParams(dst []byte, ps []param) []byte {
 		}
 		dst = appendEscaped(dst, p.key)
 		dst = append(dst, '=')
-		dst = appendEscaped(dst, val)
+		dst = appendEscaped(dst, cut(val, m.maxValue()))
 	}
 	return dst
 }
 
-func (m *Minimizer) keepUser(k string) bool {
-	for _, a := range m.KeepUserParams {
-		if a == k {
-			return true
+func (m *Minimizer) maxValue() int {
+	if m.MaxValue > 0 {
+		return m.MaxValue
+	}
+	return DefaultMaxValue
+}
+
+// cut returns the longest prefix of v of at most n bytes that does not end
+// inside a UTF-8 character.
+func cut(v []byte, n int) []byte {
+	if len(v) <= n {
+		return v
+	}
+	for n > 0 && !utf8.RuneStart(v[n]) {
+		n--
+	}
+	return v[:n]
+}
+
+// dupSet marks the parameters of one list that a later one of the same name
+// overrides. Lists are short (Limits.MaxParams), so a small open-addressing
+// table of name hashes, filled back to front, finds them in one pass.
+type dupSet struct {
+	bits  [8]uint64 // params 0…511; longer lists (MaxParams is 256) are not deduplicated further
+	slots [512]uint16
+	hash  [512]uint32
+}
+
+func (s *dupSet) mark(ps []param) {
+	if len(ps) < 2 {
+		return
+	}
+	n := min(len(ps), 511)
+	mask := uint32(len(s.slots) - 1)
+	for i := n - 1; i >= 0; i-- {
+		key := ps[i].key
+		h := fnv32(key)
+		for j := h & mask; ; j = (j + 1) & mask {
+			slot := s.slots[j]
+			if slot == 0 { // empty: the last occurrence of this name
+				s.slots[j], s.hash[j] = uint16(i+1), h
+				break
+			}
+			if s.hash[j] == h && bytes.Equal(ps[slot-1].key, key) {
+				s.bits[i>>6] |= 1 << (i & 63)
+				break
+			}
 		}
 	}
-	return false
+}
+
+func (s *dupSet) has(i int) bool { return i < 512 && s.bits[i>>6]&(1<<(i&63)) != 0 }
+
+func fnv32(b []byte) uint32 {
+	h := uint32(2166136261)
+	for _, c := range b {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return h
+}
+
+func (m *Minimizer) keepUser(k []byte) bool {
+	return slices.Contains(m.KeepUserParams, string(k))
 }
 
 func (m *Minimizer) keepURLParam(name []byte) bool {
@@ -153,99 +292,6 @@ func (m *Minimizer) keepURLParam(name []byte) bool {
 		}
 	}
 	return false
-}
-
-// cleanURL drops a URL's fragment and every query parameter not on the
-// allowlist. The kept pairs keep their original encoding.
-func (m *Minimizer) cleanURL(dst, u []byte) []byte {
-	if i := bytes.IndexByte(u, '#'); i >= 0 {
-		u = u[:i]
-	}
-	q := bytes.IndexByte(u, '?')
-	if q < 0 {
-		return append(dst, u...)
-	}
-	dst = append(dst, u[:q]...)
-	rest, n := u[q+1:], 0
-	for len(rest) > 0 {
-		pair := rest
-		if i := bytes.IndexByte(rest, '&'); i >= 0 {
-			pair, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = nil
-		}
-		name := pair
-		if i := bytes.IndexByte(pair, '='); i >= 0 {
-			name = pair[:i]
-		}
-		if len(name) == 0 || !m.keepURLParam(name) {
-			continue
-		}
-		if n == 0 {
-			dst = append(dst, '?')
-		} else {
-			dst = append(dst, '&')
-		}
-		dst = append(dst, pair...)
-		n++
-	}
-	return dst
-}
-
-// Sensitive reports whether an event parameter value looks like personal
-// data or a secret: an email address, a phone number, or a long token (API
-// keys, session ids, JWTs, UUIDs). Such values are dropped, not masked: a
-// masked value is still a join key.
-func Sensitive(v []byte) bool {
-	return looksEmail(v) || looksPhone(v) || looksToken(v)
-}
-
-func looksEmail(v []byte) bool {
-	at := bytes.IndexByte(v, '@')
-	if at <= 0 || at == len(v)-1 {
-		return false
-	}
-	domain := v[at+1:]
-	dot := bytes.LastIndexByte(domain, '.')
-	return dot > 0 && dot < len(domain)-2 && bytes.IndexByte(domain, ' ') < 0
-}
-
-// looksPhone: 7–15 digits, optionally with + ( ) - . and spaces, and nothing
-// else. Short codes and small numbers stay.
-func looksPhone(v []byte) bool {
-	digits := 0
-	for _, c := range v {
-		switch {
-		case c >= '0' && c <= '9':
-			digits++
-		case c == '+' || c == '(' || c == ')' || c == '-' || c == '.' || c == ' ':
-		default:
-			return false
-		}
-	}
-	return digits >= 7 && digits <= 15 && len(v) >= 7
-}
-
-// looksToken: at least 24 characters of a token alphabet, mixing letters and
-// digits. Ordinary identifiers such as "add-property__property-address"
-// contain no digits and stay.
-func looksToken(v []byte) bool {
-	if len(v) < 24 {
-		return false
-	}
-	var letters, digits bool
-	for _, c := range v {
-		switch {
-		case c >= '0' && c <= '9':
-			digits = true
-		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-			letters = true
-		case c == '-' || c == '_' || c == '.' || c == '=' || c == '+' || c == '/' || c == '~':
-		default:
-			return false
-		}
-	}
-	return letters && digits
 }
 
 const hexDigits = "0123456789ABCDEF"

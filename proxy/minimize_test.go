@@ -2,6 +2,8 @@ package proxy
 
 import (
 	"net/netip"
+	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -35,7 +37,19 @@ func TestTruncateIP(t *testing.T) {
 	}
 }
 
-func TestCleanURL(t *testing.T) {
+// minimize parses query as one hit and returns what the Minimizer forwards
+// of it, and the drops it counted.
+func minimize(t *testing.T, m *Minimizer, query string) (string, drops) {
+	t.Helper()
+	var h Hit
+	if err := h.Parse([]byte(query), nil, Limits{}); err != nil {
+		t.Fatalf("parse %q: %v", query, err)
+	}
+	var d drops
+	return string(m.AppendEvent(nil, h.Shared(), &d)), d
+}
+
+func TestURLParams(t *testing.T) {
 	m := &Minimizer{}
 	for in, want := range map[string]string{
 		"https://x.example/a":                                       "https://x.example/a",
@@ -48,42 +62,133 @@ func TestCleanURL(t *testing.T) {
 		"/relative?utm_source=x&q=secret":                           "/relative?utm_source=x",
 		"https://x.example/a#?utm_source=fragment-not-query":        "https://x.example/a",
 		"https://x.example/a?UTM_SOURCE=upper":                      "https://x.example/a",
+		"https://x.example/users/alice@example.com/orders":          "https://x.example/users/(redacted)/orders",
 	} {
-		if got := string(m.cleanURL(nil, []byte(in))); got != want {
-			t.Errorf("cleanURL(%q) = %q, want %q", in, got, want)
+		got, _ := minimize(t, m, "dl="+url.QueryEscape(in))
+		if want := "dl=" + string(appendEscaped(nil, []byte(want))); got != want {
+			t.Errorf("dl=%q forwarded as %q, want %q", in, got, want)
 		}
 	}
 	custom := &Minimizer{KeepURLParams: []string{"ref", "campaign_*"}}
-	if got := string(custom.cleanURL(nil, []byte("/p?ref=1&utm_source=x&campaign_id=7"))); got != "/p?ref=1&campaign_id=7" {
+	if got, _ := minimize(t, custom, "dr="+url.QueryEscape("/p?ref=1&utm_source=x&campaign_id=7")); got != "dr="+string(appendEscaped(nil, []byte("/p?ref=1&campaign_id=7"))) {
 		t.Errorf("custom allowlist: %q", got)
 	}
 }
 
-func TestSensitive(t *testing.T) {
-	for v, want := range map[string]bool{
-		"jane.doe@example.com":                 true,
-		"JANE@EXAMPLE.CO.UK":                   true,
-		"+49 170 1234567":                      true,
-		"(415) 555-0132":                       true,
-		"4155550132":                           true,
-		"eyJhbGciOiJIUzI1NiJ9abc123XYZ":        true,
-		"550e8400-e29b-41d4-a716-446655440000": true,
-		"sk_live_51HG4abc123def456ghi789":      true,
-		"add-property__property-address":       false,
-		"text":                                 false,
-		"12":                                   false,
-		"2024":                                 false,
-		"123456":                               false,
-		"@handle":                              false,
-		"user@localhost":                       false,
-		"a@b.c":                                false,
-		"Pricing page - Enterprise plan":       false,
-		"first_field_position":                 false,
-		"v1.2.3":                               false,
+// TestAllowlist: every parameter is forwarded in its class's form, or
+// dropped and counted by its reason.
+func TestAllowlist(t *testing.T) {
+	type want struct {
+		out string
+		why DropReason
+	}
+	dropped := func(r DropReason) want { return want{"", r} }
+	m := &Minimizer{}
+	for in, w := range map[string]want{
+		"v=2":                        {"v=2", 0},
+		"cid=1.2":                    {"cid=1.2", 0},
+		"tid=G-TEST1":                {"tid=G-TEST1", 0},
+		"dt=Order%20for%20a%40b.com": {"dt=Order%20for%20%28redacted%29", 0},
+		"ep.link_url=https%3A%2F%2Fx.example%2Fcatalog.pdf%3Fdownload_token%3Dabc%26user%3Dalice": {"ep.link_url=https%3A%2F%2Fx.example%2Fcatalog.pdf", 0},
+		"ep.page_location=https%3A%2F%2Fx.example%2F%3Fq%3Dsecret%26utm_source%3Dn":               {"ep.page_location=https%3A%2F%2Fx.example%2F%3Futm_source%3Dn", 0},
+		"ep.form_id=add-property__property-address":                                               {"ep.form_id=add-property__property-address", 0},
+		"ep.note=call%20%2B49%2030%201234567":                                                     {"ep.note=call%20%28redacted%29", 0},
+		"epn.value=12.5":                                                                          {"epn.value=12.5", 0},
+		"epn.value=1e3":                                                                           {"epn.value=1e3", 0},
+		"epn.value=twelve":                                                                        dropped(DropMalformed),
+		"ep.search_term=alice":                                                                    dropped(DropSearch),
+		"ep.q_brand=x":                                                                            dropped(DropSearch),
+		"ecid=313798834":                                                                          dropped(DropIdentifier),
+		"_fplc=0":                                                                                 dropped(DropIdentifier),
+		"em=tv.1~em.abc":                                                                          dropped(DropIdentifier),
+		"sst.rnd=1.2":                                                                             dropped(DropServer),
+		"richsstsse":                                                                              dropped(DropServer),
+		"uid=42":                                                                                  dropped(DropUser),
+		"up.plan=gold":                                                                            dropped(DropUser),
+		"_uip=198.51.100.7":                                                                       dropped(DropClientIP),
+		"uip=198.51.100.7":                                                                        dropped(DropClientIP),
+		"x_unknown=1":                                                                             dropped(DropUnknown),
+		"ep.":                                                                                     dropped(DropUnknown),
+		"pr1=id~sku1~nm~Cup":                                                                      {"pr1=id~sku1~nm~Cup", 0},
+		"pr201=id~x":                                                                              dropped(DropUnknown),
+		"en=page_view&en=scroll":                                                                  {"en=scroll", DropMalformed},
+		"tid=G-EVIL1&tid=G-TEST1":                                                                 {"tid=G-TEST1", DropMalformed},
 	} {
-		if got := Sensitive([]byte(v)); got != want {
-			t.Errorf("Sensitive(%q) = %v, want %v", v, got, want)
+		got, d := minimize(t, m, in)
+		if got != w.out {
+			t.Errorf("%s: forwarded %q, want %q", in, got, w.out)
 		}
+		total := 0
+		for _, n := range d {
+			total += int(n)
+		}
+		if w.out == "" || strings.Count(in, "&") > 0 {
+			if total != 1 || d[w.why] != 1 {
+				t.Errorf("%s: drops %v, want one %s", in, d, w.why)
+			}
+		} else if total != 0 {
+			t.Errorf("%s: drops %v, want none", in, d)
+		}
+	}
+	if got, _ := minimize(t, &Minimizer{KeepSearchTerms: true}, "ep.search_term=mugs"); got != "ep.search_term=mugs" {
+		t.Errorf("KeepSearchTerms: %q", got)
+	}
+	if got, _ := minimize(t, &Minimizer{KeepUserParams: []string{"uid", "up.plan"}}, "uid=42&up.plan=gold&up.email=x"); got != "uid=42&up.plan=gold" {
+		t.Errorf("KeepUserParams: %q", got)
+	}
+	for _, p := range ForwardedParams() {
+		if strings.Contains(p, "*") || strings.Contains(p, "…") {
+			continue
+		}
+		if c, _ := classify([]byte(p)); c == cDrop || c == cUser || c == cProxy {
+			t.Errorf("ForwardedParams lists %s, which is not forwarded", p)
+		}
+	}
+}
+
+// TestMaxValue: over-long values are cut at a character boundary, never
+// refused, and the limit applies after cleaning.
+func TestMaxValue(t *testing.T) {
+	m := &Minimizer{MaxValue: 10}
+	if got, _ := minimize(t, m, "dt=%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9"); got != "dt="+string(appendEscaped(nil, []byte("ééééé"))) {
+		t.Errorf("cut inside a character: %q", got)
+	}
+	long := "https://x.example/p?token=" + strings.Repeat("t", 9000)
+	if got, _ := minimize(t, &Minimizer{}, "dl="+url.QueryEscape(long)); got != "dl="+string(appendEscaped(nil, []byte("https://x.example/p"))) {
+		t.Errorf("a long query string was cut, not cleaned: %.80q", got)
+	}
+	if got, _ := minimize(t, &Minimizer{}, "dt="+strings.Repeat("a", 5000)); got != "dt="+strings.Repeat("a", DefaultMaxValue) {
+		t.Errorf("default cut: %d bytes", len(got)-3)
+	}
+}
+
+// TestRegion: a client's ur is replaced by the proxy's region, or dropped.
+func TestRegion(t *testing.T) {
+	var h Hit
+	if err := h.Parse([]byte("v=2&ur=IN-MH"), nil, Limits{}); err != nil {
+		t.Fatal(err)
+	}
+	ip := netip.MustParseAddr("203.0.113.7")
+	for _, tc := range []struct {
+		mode   IPMode
+		region string
+		want   string
+	}{
+		{IPTruncate, "US-CA", "v=2&ur=US-CA&_uip=203.0.113.0"},
+		{IPTruncate, "", "v=2&_uip=203.0.113.0"},
+		{IPRedact, "US-CA", "v=2&_uip=%3A%3A"},
+	} {
+		var d drops
+		m := &Minimizer{IPMode: tc.mode}
+		if got := string(m.AppendShared(nil, h.Shared(), ip, tc.region, &d)); got != tc.want {
+			t.Errorf("%v %q: %s, want %s", tc.mode, tc.region, got, tc.want)
+		}
+	}
+	var none Hit
+	none.Parse([]byte("v=2"), nil, Limits{})
+	var d drops
+	if got := string((&Minimizer{}).AppendShared(nil, none.Shared(), ip, "US-CA", &d)); got != "v=2&_uip=203.0.113.0" {
+		t.Errorf("ur added where the client sent none: %s", got)
 	}
 }
 
