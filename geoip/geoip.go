@@ -100,6 +100,45 @@ func (d *DB) Country(ip netip.Addr) string {
 	return normCode(code)
 }
 
+// Locate returns the country and, with a City database, the first
+// subdivision's ISO 3166-2 code after the country ("CA" for US-CA) of the
+// truncated address, or "" for what the database does not say.
+func (d *DB) Locate(ip netip.Addr) (country, subdivision string) {
+	if d == nil {
+		return "", ""
+	}
+	a := Truncate(ip)
+	if !a.IsValid() || a.IsPrivate() || a.IsLoopback() || a.IsUnspecified() ||
+		a.IsLinkLocalUnicast() || a.IsMulticast() {
+		return "", ""
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.r == nil {
+		return "", ""
+	}
+	res := d.r.Lookup(a)
+	if !res.Found() {
+		return "", ""
+	}
+	var rec struct {
+		Country struct {
+			ISOCode string `maxminddb:"iso_code"`
+		} `maxminddb:"country"`
+		Subdivisions []struct {
+			ISOCode string `maxminddb:"iso_code"`
+		} `maxminddb:"subdivisions"`
+	}
+	if err := res.Decode(&rec); err != nil {
+		return "", ""
+	}
+	country = normCode(rec.Country.ISOCode)
+	if country != "" && len(rec.Subdivisions) > 0 {
+		subdivision = rec.Subdivisions[0].ISOCode
+	}
+	return country, subdivision
+}
+
 // normCode accepts exactly two ASCII letters and upper-cases them, so a
 // malformed record can never add an odd value to the countries table.
 func normCode(s string) string {

@@ -27,6 +27,32 @@ var testNetworks = []struct {
 	{"216.160.83.0/24", mmdbtype.Map{}},   // record without a country: ""
 	{"2a02:cf40::/32", country("DE")},     // covers the /48 of the lookups
 	{"2a03:5678:9:1::/64", country("FR")}, // finer than /48: never matched
+	{"12.34.56.0/24", city("US", "CA")},   // a City record
+}
+
+func city(code, sub string) mmdbtype.Map {
+	m := country(code)
+	m["subdivisions"] = mmdbtype.Slice{mmdbtype.Map{"iso_code": mmdbtype.String(sub)}}
+	return m
+}
+
+func TestLocate(t *testing.T) {
+	db := openTest(t)
+	for ip, want := range map[string][2]string{
+		"12.34.56.78":  {"US", "CA"},
+		"175.16.199.9": {"CN", ""},
+		"10.0.0.1":     {"", ""},
+		"192.0.2.1":    {"", ""},
+	} {
+		c, s := db.Locate(netip.MustParseAddr(ip))
+		if [2]string{c, s} != want {
+			t.Errorf("Locate(%s) = %s %s, want %v", ip, c, s, want)
+		}
+	}
+	var none *DB
+	if c, s := none.Locate(netip.MustParseAddr("12.34.56.78")); c != "" || s != "" {
+		t.Error("nil DB located an address")
+	}
 }
 
 func country(code string) mmdbtype.Map {

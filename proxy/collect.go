@@ -10,7 +10,6 @@ import (
 
 	consentproxy "github.com/consentproxy/consentproxy"
 	"github.com/consentproxy/consentproxy/consent"
-	"github.com/consentproxy/consentproxy/dims"
 )
 
 // collect takes a GA4 hit exactly as gtag sends it and answers at once with
@@ -36,12 +35,23 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 		}
 		return p.refuse(now, consentproxy.Errorf(code, "Malformed hit: %v.", err))
 	}
-	// Every event must name an allowlisted id: a proxy that forwards any id
-	// is an open relay into someone else's property.
+	// Every event must name an allowlisted id, and so must the query when it
+	// names one at all: a proxy that forwards any id is an open relay into
+	// someone else's property. Get returns the value the Minimizer forwards
+	// (the last of a name), so what is checked is exactly what is sent.
+	if tid, ok := h.sharedValue("tid"); ok && !p.ids[b2s(tid)] {
+		return p.refuse(now, consentproxy.Errorf(consentproxy.EFORBIDDEN, "Measurement id not served here."))
+	}
 	for i := 0; i < h.NumEvents(); i++ {
 		tid, _ := h.Get(i, "tid")
 		if !p.ids[b2s(tid)] {
 			return p.refuse(now, consentproxy.Errorf(consentproxy.EFORBIDDEN, "Measurement id not served here."))
+		}
+	}
+	// Malformed lines of a batch are refused one by one; the rest go on.
+	if bad, _ := h.BadLines(); bad > 0 {
+		for range bad {
+			p.record(&consentproxy.Observation{Time: now, Reason: consentproxy.ReasonInvalid})
 		}
 	}
 
@@ -58,25 +68,67 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 		Consent: p.cfg.Codec.StateOf(b2s(hdr.Cookie(consent.ConsentCookie)),
 			consent.Scope(p.cfg.CookieDomain, b2s(hdr.Host())), p.cfg.Revision),
 	}
-	country := ""
-	if p.cfg.CountryHeader != "" && p.cfg.Trust.PeerTrusted(c) {
-		country = dims.Country(b2s(hdr.Peek(p.cfg.CountryHeader)))
-	}
+	country, _ := p.headerLocation(c)
 
 	var j *job
+	var d drops
+	post := c.Method() == fiber.MethodPost
+	tid, _ := h.Get(0, "tid")
 	for i := 0; i < h.NumEvents(); i++ {
 		gcs, _ := h.Get(i, "gcs")
 		sig.GCS = consent.ParseGCS(b2s(gcs))
 		reason := consent.Decide(sig, p.cfg.Policy)
-		p.record(p.observe(h, i, reason, now, ua, agent, ip, lang, country))
+
+		// A session-starting page view, and the page load it belongs to
+		// (see pageLoads): only those are looked up.
+		en, _ := h.Get(i, "en")
+		pageView := string(en) == "page_view"
+		starts := pageView && (h.has(i, "_ss") || h.has(i, "_fv") || h.has(i, "_nsi"))
+		var k, page uint64
+		if starts || reason == consentproxy.ReasonForwarded {
+			pl, _ := h.Get(i, "_p")
+			k = p.loads.key(tid, pl, ip.As16(), hdr.UserAgent())
+			if starts {
+				dl, _ := h.Get(i, "dl")
+				page = p.loads.hash(dl)
+			}
+		}
+
 		if reason != consentproxy.ReasonForwarded {
+			p.record(p.observe(h, i, reason, now, ua, agent, ip, lang, country))
+			if k != 0 && starts && (reason == consentproxy.ReasonNoConsent || reason == consentproxy.ReasonDenied) {
+				p.loads.hold(k, page, p.heldPing(h, i, post, ip, hdr.UserAgent(), lang, &d), now)
+				p.held.Add(1)
+			}
 			continue
+		}
+		var release *job
+		if k != 0 {
+			var repeat, resent bool
+			release, repeat, resent = p.loads.forwarded(k, page, pageView, starts, now)
+			if repeat {
+				p.repeats.Add(1) // the page view reached Google already, and was counted
+				continue
+			}
+			if !resent {
+				p.record(p.observe(h, i, reason, now, ua, agent, ip, lang, country))
+			}
+		} else {
+			p.record(p.observe(h, i, reason, now, ua, agent, ip, lang, country))
+		}
+		if release != nil {
+			p.cfg.Forwarder.enqueue(grant(release, h, i))
+			p.released.Add(1)
 		}
 		if j == nil {
 			j = p.cfg.Forwarder.get()
-			j.post = c.Method() == fiber.MethodPost
+			j.post = post
 			j.uri = append(j.uri, "/g/collect?"...)
-			j.uri = p.cfg.Minimizer.AppendShared(j.uri, h.Shared(), ip)
+			region := ""
+			if hasKey(h.Shared(), "ur") {
+				region = p.region(c, ip) // only then: the Minimizer replaces a client's ur
+			}
+			j.uri = p.cfg.Minimizer.AppendShared(j.uri, h.Shared(), ip, region, &d)
 			j.ua = append(j.ua, hdr.UserAgent()...)
 			j.lang = append(j.lang, lang...)
 		}
@@ -84,13 +136,44 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 			if len(j.body) > 0 {
 				j.body = append(j.body, '\n')
 			}
-			j.body = p.cfg.Minimizer.AppendEvent(j.body, h.Event(i))
+			j.body = p.cfg.Minimizer.AppendEvent(j.body, h.Event(i), &d)
 		}
 	}
 	if j != nil {
 		p.cfg.Forwarder.enqueue(j)
 	}
+	p.countDrops(&d)
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// heldPing minimizes event i, a page view ping without consent, into a job
+// that pageLoads may release later: without its consent state and client
+// id, which grant adds from the hit that releases it.
+func (p *Proxy) heldPing(h *Hit, i int, post bool, ip netip.Addr, ua, lang []byte, d *drops) *job {
+	j := p.cfg.Forwarder.get()
+	j.post = post
+	j.uri = append(j.uri, "/g/collect?"...)
+	j.uri = p.cfg.Minimizer.appendShared(j.uri, h.Shared(), ip, "", d, true)
+	if post && len(h.Event(i)) > 0 {
+		j.body = p.cfg.Minimizer.appendParams(j.body, h.Event(i), d, true)
+	}
+	j.ua = append(j.ua, ua...)
+	j.lang = append(j.lang, lang...)
+	return j
+}
+
+// grant completes a held ping with the consent state and client id of
+// event i, the forwarded hit of the same page load that releases it.
+func grant(j *job, h *Hit, i int) *job {
+	for _, k := range consentParams {
+		if v, ok := h.Get(i, k); ok {
+			j.uri = append(j.uri, '&')
+			j.uri = append(j.uri, k...)
+			j.uri = append(j.uri, '=')
+			j.uri = appendEscaped(j.uri, v)
+		}
+	}
+	return j
 }
 
 // observe describes event i for the aggregator. The strings alias the Hit's

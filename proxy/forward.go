@@ -18,6 +18,9 @@ import (
 type ForwarderConfig struct {
 	// Upstream is the GA collection origin. Default https://www.google-analytics.com.
 	Upstream string
+	// TagUpstream is where gtag.js's own diagnostics pings (/a, /td) go.
+	// Default https://www.googletagmanager.com.
+	TagUpstream string
 	// QueueSize bounds hits waiting to be forwarded. Default 10000.
 	QueueSize int
 	// FullWait is how long a hit that finds the queue full waits for room
@@ -45,6 +48,7 @@ type ForwarderConfig struct {
 // memory once a handler returns.
 type job struct {
 	post bool
+	tag  bool   // to TagUpstream, not Upstream
 	uri  []byte // "/g/collect?..."
 	body []byte
 	ua   []byte
@@ -52,7 +56,7 @@ type job struct {
 }
 
 func (j *job) reset() {
-	j.post = false
+	j.post, j.tag = false, false
 	j.uri, j.body, j.ua, j.lang = j.uri[:0], j.body[:0], j.ua[:0], j.lang[:0]
 }
 
@@ -69,12 +73,13 @@ type ForwardStats struct {
 // Forwarder sends minimized hits to Google from a bounded queue, so the
 // browser never waits on Google and a slow Google cannot pile up memory.
 type Forwarder struct {
-	cfg    ForwarderConfig
-	origin string // scheme://host of the upstream, for building request URIs
-	client *fasthttp.Client
-	queue  chan *job
-	pool   sync.Pool
-	wg     sync.WaitGroup
+	cfg       ForwarderConfig
+	origin    string // scheme://host of the upstream, for building request URIs
+	tagOrigin string // scheme://host of TagUpstream
+	client    *fasthttp.Client
+	queue     chan *job
+	pool      sync.Pool
+	wg        sync.WaitGroup
 
 	closeOnce sync.Once
 	closing   atomic.Bool
@@ -110,6 +115,13 @@ func NewForwarder(cfg ForwarderConfig) (*Forwarder, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.TagUpstream == "" {
+		cfg.TagUpstream = "https://www.googletagmanager.com"
+	}
+	tagOrigin, err := parseOrigin("gtm upstream", cfg.TagUpstream)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.QueueSize <= 0 {
 		cfg.QueueSize = 10000
 	}
@@ -132,10 +144,11 @@ func NewForwarder(cfg ForwarderConfig) (*Forwarder, error) {
 		cfg.MaxIdleConnDuration = 90 * time.Second
 	}
 	f := &Forwarder{
-		cfg:    cfg,
-		origin: origin,
-		client: newClient(cfg.DialTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.MaxIdleConnDuration, cfg.Workers, false),
-		queue:  make(chan *job, cfg.QueueSize),
+		cfg:       cfg,
+		origin:    origin,
+		tagOrigin: tagOrigin,
+		client:    newClient(cfg.DialTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.MaxIdleConnDuration, cfg.Workers, false),
+		queue:     make(chan *job, cfg.QueueSize),
 	}
 	f.pool.New = func() any { return new(job) }
 	for i := 0; i < cfg.Workers; i++ {
@@ -248,7 +261,11 @@ func (f *Forwarder) work() {
 	defer fasthttp.ReleaseResponse(resp)
 	var url []byte // per worker: origin + path and query
 	for j := range f.queue {
-		url = append(append(url[:0], f.origin...), j.uri...)
+		origin := f.origin
+		if j.tag {
+			origin = f.tagOrigin
+		}
+		url = append(append(url[:0], origin...), j.uri...)
 		f.send(req, resp, url, j)
 		f.put(j)
 	}

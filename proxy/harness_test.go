@@ -36,7 +36,8 @@ type stubUpstream struct {
 	notify chan struct{}
 	status int
 	script string
-	gtag   int // gtag.js requests seen
+	gtag   int      // gtag.js requests seen
+	geo    []string // their X-Forwarded-CountryRegion / -Country, in order
 	block  chan struct{}
 }
 
@@ -59,6 +60,7 @@ func (s *stubUpstream) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/gtag/js" {
 		s.mu.Lock()
 		s.gtag++
+		s.geo = append(s.geo, r.Header.Get("X-Forwarded-CountryRegion")+r.Header.Get("X-Forwarded-Country"))
 		script, status, block := s.script, s.status, s.block
 		s.mu.Unlock()
 		if block != nil {
@@ -160,7 +162,7 @@ func newHarness(t testing.TB, opts ...harnessOpt) *harness {
 		Agents:         uaparse.New(0),
 		Now:            func() time.Time { return testNow },
 	}
-	fcfg := ForwarderConfig{Upstream: up.URL, Workers: 1, QueueSize: 1000}
+	fcfg := ForwarderConfig{Upstream: up.URL, TagUpstream: up.URL, Workers: 1, QueueSize: 1000}
 	for _, o := range opts {
 		o(&cfg, &fcfg)
 	}
@@ -251,4 +253,11 @@ func headerNames(h http.Header) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// all returns the observations so far.
+func (r *recorder) all() []consentproxy.Observation {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]consentproxy.Observation(nil), r.obs...)
 }

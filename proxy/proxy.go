@@ -31,6 +31,14 @@ type Config struct {
 	// CountryHeader, if set, is a CDN header with the visitor's ISO country
 	// (e.g. CF-IPCountry), read only from trusted peers. Default "".
 	CountryHeader string
+	// RegionHeader, if set, is a CDN header with the visitor's ISO 3166-2
+	// subdivision, alone (CF-Region-Code: CA) or with the country
+	// (X-Forwarded-CountryRegion: US-CA), read only from trusted peers.
+	// Default "".
+	RegionHeader string
+	// Locator finds country and subdivision when no header says them.
+	// Default: none.
+	Locator Locator
 	// Policy is the decision's configuration (GPC, DNT).
 	Policy consent.Policy
 	// Codec verifies consent cookies; Revision is the current policy revision
@@ -59,7 +67,12 @@ type Proxy struct {
 	ids  map[string]bool
 	hits sync.Pool
 
-	outcomes [8]atomic.Uint64 // per consentproxy.Reason
+	outcomes [8]atomic.Uint64              // per consentproxy.Reason
+	drops    [numDropReasons]atomic.Uint64 // parameters kept from Google, per DropReason
+
+	diag                    diagStats
+	loads                   *pageLoads // page view pings waiting for consent, page views sent
+	held, released, repeats atomic.Uint64
 }
 
 // New validates cfg.
@@ -81,6 +94,7 @@ func New(cfg Config) *Proxy {
 		p.ids[id] = true
 	}
 	p.hits.New = func() any { return new(Hit) }
+	p.loads = newPageLoads(cfg.Forwarder.put)
 	return p
 }
 
@@ -90,6 +104,13 @@ func (p *Proxy) Register(r fiber.Router) {
 	r.Add(fiber.MethodGet, "/g/collect", p.collect)
 	r.Post("/g/collect", p.collect)
 	r.Get("/gtag/js", p.gtag)
+	r.Get("/_/service_worker/:version/sw_iframe.html", serviceWorkerPage)
+	r.Add(fiber.MethodGet, DropPath+"/*", p.drop)
+	r.Post(DropPath+"/*", p.drop)
+	for _, path := range []string{"/a", "/td"} {
+		r.Add(fiber.MethodGet, path, p.diagnostics)
+		r.Post(path, p.diagnostics)
+	}
 }
 
 // Outcomes returns how many events ended with each reason.
@@ -99,6 +120,37 @@ func (p *Proxy) Outcomes() map[consentproxy.Reason]uint64 {
 		m[r] = p.outcomes[r].Load()
 	}
 	return m
+}
+
+// PageViewStats counts what pageLoads did: pings held for want of consent,
+// held pings released once the visitor consented on the same page, and
+// repeated page views neither forwarded nor counted.
+type PageViewStats struct {
+	Held, Released, Repeats uint64
+	PageLoads               int // remembered now
+}
+
+// PageViews returns the page-load counters.
+func (p *Proxy) PageViews() PageViewStats {
+	return PageViewStats{Held: p.held.Load(), Released: p.released.Load(), Repeats: p.repeats.Load(), PageLoads: p.loads.len()}
+}
+
+// DroppedParams returns how many parameters of forwarded hits did not reach
+// Google, by reason.
+func (p *Proxy) DroppedParams() map[DropReason]uint64 {
+	m := map[DropReason]uint64{}
+	for _, r := range DropReasons() {
+		m[r] = p.drops[r].Load()
+	}
+	return m
+}
+
+func (p *Proxy) countDrops(d *drops) {
+	for r, n := range d {
+		if n > 0 {
+			p.drops[r].Add(uint64(n))
+		}
+	}
 }
 
 // measurementID matches GA4 ids (G-XXXXXXX) and the older forms gtag also
@@ -146,18 +198,30 @@ func (p *Proxy) clientIP(c *fiber.Ctx) netip.Addr { return p.cfg.Trust.ClientIP(
 
 // gtag serves gtag.js for allowlisted ids from the cache.
 func (p *Proxy) gtag(c *fiber.Ctx) error {
+	if c.Request().URI().QueryArgs().Has("is_td") {
+		// Newer builds send a diagnostics ping as a script load of
+		// /gtag/js?…&is_td=1: a ping, not a request for the tag.
+		return p.diagnostics(c)
+	}
 	q, err := p.scriptQuery(c)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	sc, err := p.cfg.Scripts.get(ctx, q)
+	region := p.region(c, p.clientIP(c))
+	sc, err := p.cfg.Scripts.get(ctx, q, region)
 	if err != nil {
 		return consentproxy.Errorf(consentproxy.EUNAVAIL, "gtag.js is temporarily unavailable.")
 	}
 	c.Set(fiber.HeaderETag, sc.etag)
-	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	if region != "" {
+		// Built for this visitor's region: a shared cache must not hand it
+		// to a visitor from elsewhere.
+		c.Set(fiber.HeaderCacheControl, "private, max-age=300")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	}
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
 	if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && web.ETagMatch(match, sc.etag) {

@@ -75,7 +75,7 @@ func TestScriptKeepsContract(t *testing.T) {
 		`"cp-banner"`, `"cp-modal"`, `"cp-notice"`, `"cp-open"`, `"data-cp-action"`, `"data-consentproxy-open"`,
 		`"accept"`, `"reject"`, `"preferences"`, `"close"`, `"save"`, `"dismiss"`,
 		`"aria-modal"`, `"consentproxy:change"`, `"/consent/config.json?lang="`, `"/gtag/js?id="`,
-		`server_container_url:`, `transport_url:`, `wait_for_update:500`,
+		`transport_url:`, `allow_google_signals:!1`, `wait_for_update:500`,
 		`ad_storage:`, `analytics_storage:`, `ad_user_data:`, `ad_personalization:`,
 		`open:`, `state:`, `accept:`, `reject:`, `save:`, `.consentproxy=`,
 		`"/consent.css?v=` + a.Style.Hash + `"`, `"cp_consent"`, `"cp_optout"`,
@@ -83,6 +83,11 @@ func TestScriptKeepsContract(t *testing.T) {
 		if !strings.Contains(js, want) {
 			t.Errorf("minified consent.js lacks %s", want)
 		}
+	}
+	// server_container_url makes gtag.js drop the proxy's port and turn on
+	// server-side tagging's identifiers; the banner never sets it.
+	if strings.Contains(js, "server_container_url") {
+		t.Error("consent.js sets server_container_url")
 	}
 	// Consent Mode's default must be the first thing the script does with
 	// the page: nothing may touch the DOM or the network before it.

@@ -143,7 +143,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	if m.Forwarder, err = proxy.NewForwarder(proxy.ForwarderConfig{
-		Upstream: cfg.GAUpstream, QueueSize: cfg.ForwardQueue, Workers: cfg.ForwardWorkers,
+		Upstream: cfg.GAUpstream, TagUpstream: cfg.GTMUpstream, QueueSize: cfg.ForwardQueue, Workers: cfg.ForwardWorkers,
 	}); err != nil {
 		return err
 	}
@@ -155,21 +155,28 @@ func (m *Main) Run(ctx context.Context) error {
 	trust := web.NewTrust(cfg.TrustedProxies)
 	agents := uaparse.New(0)
 	hits := &hitCounter{next: m.Aggregator}
+	var locator proxy.Locator
+	if m.Geo != nil {
+		locator = m.Geo
+	}
 	m.Proxy = proxy.New(proxy.Config{
 		MeasurementIDs: cfg.MeasurementIDs,
 		Origins:        origins,
 		Trust:          trust,
 		CountryHeader:  cfg.CountryHeader,
+		RegionHeader:   cfg.RegionHeader,
+		Locator:        locator,
 		Policy:         policy,
 		Codec:          codec,
 		Revision:       cfg.Revision,
 		CookieDomain:   cfg.CookieDomain,
-		Minimizer:      proxy.Minimizer{IPMode: cfg.IPMode, KeepURLParams: cfg.KeepURLParams, KeepUserParams: cfg.KeepUserParams},
-		Limits:         proxy.Limits{MaxEvents: cfg.MaxEvents},
-		Agents:         agents,
-		Recorder:       hits,
-		Forwarder:      m.Forwarder,
-		Scripts:        m.Scripts,
+		Minimizer: proxy.Minimizer{IPMode: cfg.IPMode, KeepURLParams: cfg.KeepURLParams, KeepUserParams: cfg.KeepUserParams,
+			KeepSearchTerms: cfg.KeepSearchTerms, MaxValue: cfg.MaxValue},
+		Limits:    proxy.Limits{MaxEvents: cfg.MaxEvents},
+		Agents:    agents,
+		Recorder:  hits,
+		Forwarder: m.Forwarder,
+		Scripts:   m.Scripts,
 	})
 
 	m.App, m.Errors = web.NewApp(web.Config{

@@ -41,7 +41,17 @@ type Config struct {
 	ConsentMaxAge  time.Duration
 	KeepURLParams  []string
 	KeepUserParams []string
-	CountryHeader  string
+	// KeepSearchTerms forwards site-search terms. Default false.
+	KeepSearchTerms bool
+	// MaxValue is the longest value sent to Google, in bytes. Default 1000.
+	MaxValue      int
+	CountryHeader string
+	// RegionHeader is the trusted CDN header with the visitor's ISO 3166-2
+	// subdivision. Default "" (none).
+	RegionHeader string
+	// PublicURL is the proxy's URL as browsers reach it. Default "" (not
+	// said): it is only checked, for ports gtag.js drops.
+	PublicURL string
 
 	Store               string
 	ClickHouseCluster   string
@@ -81,6 +91,10 @@ type Config struct {
 	LogLevel  string
 
 	secretSource string // how the secret was given, for messages
+
+	// warnings are what is valid but will not work as meant; --check-config
+	// prints them, and start-up logs them.
+	warnings []string
 
 	// storeDatabase, when set, names the store's database instead of the
 	// default ("consentproxy", or a clickhouse:// DSN's path). Not a flag:
@@ -135,6 +149,10 @@ func (r *rawConfig) validate() (Config, []string) {
 		ConsentMaxAge:         duration("consent-max-age", time.Hour),
 		KeepURLParams:         list(v("keep-url-params")),
 		KeepUserParams:        list(v("keep-user-params")),
+		KeepSearchTerms:       boolean("keep-search-terms"),
+		MaxValue:              integer("max-value", 64, 1<<20),
+		RegionHeader:          v("region-header"),
+		PublicURL:             v("public-url"),
 		MinCount:              integer("min-count", 1, 1_000_000),
 		APICORSOrigins:        list(v("api-cors-origins")),
 		CountryHeader:         v("country-header"),
@@ -217,6 +235,15 @@ func (r *rawConfig) validate() (Config, []string) {
 	for _, k := range c.KeepUserParams {
 		if k != "uid" && !strings.HasPrefix(k, "up.") && !strings.HasPrefix(k, "upn.") {
 			bad("keep-user-params", "%q is not uid, up.<name> or upn.<name>", k)
+		}
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("public-url", "want an http(s) URL such as https://cp.example.com, got %q", c.PublicURL)
+		} else if p := u.Port(); p != "" && !(u.Scheme == "https" && p == "443" || u.Scheme == "http" && p == "80") {
+			c.warnings = append(c.warnings, "--public-url: "+c.PublicURL+" has port "+p+": the banner works (it sets transport_url, "+
+				"which keeps ports), but gtag.js drops the port of a server_container_url, so a site that sets one itself loses its "+
+				"page views; serve the proxy on 443 (or 80)")
 		}
 	}
 	if c.Store == "" {

@@ -51,7 +51,7 @@ func TestConfigDefaults(t *testing.T) {
 		KeepURLParams: []string{"utm_*", "gclid"}, Store: "chdb://data/clickhouse", ClickHouseReplicate: true,
 		BannerMode: "basic", PrivacyURL: "/privacy",
 		Retention: 25 * month, FlushInterval: 10 * time.Second, CountWithoutConsent: true,
-		MaxBody: 65536, MaxEvents: 25, ReadBuffer: 16384, ForwardQueue: 10000, ForwardWorkers: 32,
+		MaxBody: 65536, MaxEvents: 25, MaxValue: 1000, ReadBuffer: 16384, ForwardQueue: 10000, ForwardWorkers: 32,
 		ScriptTTL: time.Hour, DrainTimeout: 10 * time.Second, LogFormat: "text", LogLevel: "info",
 		MinCount: 5, CollectRate: 50, CollectBurst: 500, MaxConns: 10000,
 		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: time.Minute,
@@ -346,5 +346,26 @@ func TestRetentionParsing(t *testing.T) {
 		if (len(errs) == 0) != ok {
 			t.Errorf("--retention=%s: errors %v, want ok=%v", in, errs, ok)
 		}
+	}
+}
+
+// TestCheckConfigWarnsAboutPorts: a public URL on another port than 443 or
+// 80 is valid, but --check-config says what it breaks.
+func TestCheckConfigWarnsAboutPorts(t *testing.T) {
+	for url, warn := range map[string]bool{
+		"https://cp.example.com:8080": true,
+		"http://cp.example.com:8443":  true,
+		"https://cp.example.com":      false,
+		"https://cp.example.com:443":  false,
+		"http://cp.example.com:80":    false,
+	} {
+		var out, errOut strings.Builder
+		code := run([]string{"--check-config", "--measurement-ids=G-TEST123", "--data-dir=" + t.TempDir(), "--store=none", "--public-url=" + url}, &out, &errOut)
+		if code != 0 || strings.Contains(errOut.String(), "server_container_url") != warn {
+			t.Errorf("%s: exit %d, stderr %q; want exit 0 and a warning: %v", url, code, errOut.String(), warn)
+		}
+	}
+	if code := run([]string{"--check-config", "--measurement-ids=G-TEST123", "--store=none", "--public-url=cp.example.com"}, io.Discard, io.Discard); code != 1 {
+		t.Errorf("a public URL without scheme: exit %d, want 1", code)
 	}
 }

@@ -41,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		m.Close(context.Background())
 		return 1
 	}
-	m.Logger.Info("listening", "addr", m.Addr(), "store", m.StoreKind(), "measurement_ids", cfg.MeasurementIDs)
+	m.Logger.Info("listening", "addr", m.Addr(), "metrics_addr", m.MetricsAddr(), "store", m.StoreKind(), "measurement_ids", cfg.MeasurementIDs)
 	<-ctx.Done()
 	stop()
 
@@ -86,6 +86,9 @@ func (m *Main) ParseFlags(args []string, stdout, stderr io.Writer) (cfg Config, 
 			fmt.Fprintln(stderr, "  "+e)
 		}
 		return cfg, 1, false
+	}
+	for _, w := range cfg.warnings {
+		fmt.Fprintln(stderr, "consentproxy: warning: "+w)
 	}
 	if r.check {
 		fmt.Fprintln(stdout, "configuration ok")

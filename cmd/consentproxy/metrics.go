@@ -114,10 +114,25 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	gauge("forward_queue_depth", "Hits waiting for Google.", float64(f.QueueDepth))
 	gauge("forward_queue_capacity", "Hits the forward queue holds before dropping (--forward-queue).", float64(c.m.Config.ForwardQueue))
 
+	for r, n := range c.m.Proxy.DroppedParams() {
+		counter("dropped_params_total", "Parameters of forwarded hits kept from Google (not on the allowlist), by reason.", float64(n), "reason", r.String())
+	}
+	pv := c.m.Proxy.PageViews()
+	counter("pageview_pings_held_total", "Page view pings without consent held in memory for their page load.", float64(pv.Held))
+	counter("pageview_pings_released_total", "Held page view pings forwarded once the visitor consented on the same page.", float64(pv.Released))
+	counter("pageview_repeats_total", "Repeated page views of one page load neither forwarded nor counted.", float64(pv.Repeats))
+	gauge("pageloads", "Page loads remembered for held pings and repeats.", float64(pv.PageLoads))
+	counter("ad_requests_dropped_total", "Requests gtag.js meant for Google's advertising and signals endpoints, answered by the proxy and sent nowhere.", float64(c.m.Proxy.AdRequestsDropped()))
+	for r, n := range c.m.Proxy.Diagnostics() {
+		counter("tag_diagnostics_total", "gtag.js diagnostics pings (/a, /td), by reason.", float64(n), "reason", r.String())
+	}
+
 	sc := c.m.Scripts.Stats()
 	counter("script_fetches_total", "gtag.js fetches from Google (cache misses and refreshes).", float64(sc.Fetches))
 	counter("script_stale_served_total", "gtag.js answers served from a stale cached copy because Google failed.", float64(sc.StaleServed))
 	counter("script_fetch_failures_total", "gtag.js fetches that failed.", float64(sc.Failures))
+	gauge("script_cache_entries", "gtag.js cache entries (id and visitor region).", float64(sc.Entries))
+	gauge("script_cache_copies", "Distinct gtag.js contents cached.", float64(sc.Copies))
 	if c.uaHits != nil {
 		h, m := c.uaHits()
 		counter("ua_cache_lookups_total", "User-agent parses, by cache result.", float64(h), "result", "hit")

@@ -116,7 +116,11 @@
     if (loaded || !id) return
     loaded = true
     gtag('js', new Date())
-    gtag('config', id, { server_container_url: base, transport_url: base })
+    // transport_url, not server_container_url: the latter makes gtag.js
+    // drop the proxy's port, switch on server-side tagging (sst.* and ecid
+    // parameters, a service-worker frame) and is not needed for anything
+    // else. Google signals would send ping pixels straight to Google.
+    gtag('config', id, { transport_url: base, allow_google_signals: false })
     try {
       const s = el('script', { nonce })
       s.async = true
@@ -161,15 +165,18 @@
       optedOut = false
       req('/optout', { method: 'DELETE' }).catch(noop)
     }
+    // A grant reaches gtag only once the proxy has stored it: gtag answers
+    // a consent update at once with granted hits, and a hit that arrives
+    // before the cookie is (rightly) dropped. A refusal applies at once.
+    const was = effective()
+    const grants = (c.analytics && !was.analytics) || (c.marketing && !was.marketing)
     choice = Object.assign(c, { revision: cfg.revision, time: Date.now() })
     if (ds.revision) {
       d.cookie = 'cp_rev=' + encodeURIComponent(ds.revision) + ';path=/;samesite=lax;max-age=' + cfg.expiry_days * 86400 +
         (location.protocol === 'https:' ? ';secure' : '')
     }
     closeAll()
-    // gtag waits for the stored cookie: its first hit must carry the consent
-    // the proxy checks, or the proxy (rightly) drops it.
-    apply(true)
+    if (!grants) apply(true)
     // The proxy sees a withdrawal in the POST itself (the old cookie granted
     // more): it counts it once and expires its side's _ga cookies.
     return req('/consent', { method: 'POST', body: new URLSearchParams({ analytics: c.analytics, marketing: c.marketing, site: id }) })
@@ -177,6 +184,7 @@
       .then((rec) => {
         if (!rec) return
         store('cp_v', cookie('cp_consent') || '')
+        if (grants) apply(true)
         if (mayLoad()) load()
       })
       .catch(noop)
