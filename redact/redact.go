@@ -26,19 +26,70 @@ func Text(dst, s []byte) ([]byte, bool) {
 
 // Sensitive reports whether Text would change s.
 func Sensitive(s []byte) bool {
-	var f finder
-	for i := 0; i < len(s); i++ {
-		if _, ok := f.find(s, i, false); ok {
-			return true
+	var buf [512]byte
+	_, changed := scan(buf[:0], s, false)
+	return changed
+}
+
+// scan is Text; inURL also reads "%40" as '@' (an address percent-encoded
+// into a path or a query value). Addresses and tokens go first, phone
+// numbers in what is left: a number that ran into a token ("000000000
+// 0a1b…") is judged on its own once the token is gone, so that a second
+// pass finds nothing the first did not.
+//
+// Matches can overlap (a token that ends where an address begins); what one
+// replacement uncovers is found by scanning its result again, until nothing
+// changes (in practice once more; bounded by maxRounds), so that redacting
+// twice gives what redacting once gave.
+func scan(dst, s []byte, inURL bool) ([]byte, bool) {
+	start := len(dst)
+	dst, changed := round(dst, s, inURL)
+	for r := 1; changed && r < maxRounds; r++ {
+		mid := len(dst)
+		var again bool
+		if dst, again = round(dst, dst[start:mid], inURL); !again {
+			return dst[:mid], true
+		}
+		n := copy(dst[start:], dst[mid:])
+		dst = dst[:start+n]
+	}
+	return dst, changed
+}
+
+// maxRounds bounds the rescans of scan.
+const maxRounds = 4
+
+// round is one scan: addresses and tokens, then phone numbers in what is
+// left.
+func round(dst, s []byte, inURL bool) ([]byte, bool) {
+	start := len(dst)
+	dst, first := pass(dst, s, inURL, false)
+	if !mayHavePhone(dst[start:]) {
+		return dst, first
+	}
+	mid := len(dst)
+	dst, second := pass(dst, dst[start:mid], inURL, true)
+	n := copy(dst[start:], dst[mid:])
+	return dst[:start+n], first || second
+}
+
+// mayHavePhone reports whether s has the seven digits a phone number needs.
+func mayHavePhone(s []byte) bool {
+	n := 0
+	for _, c := range s {
+		if isDigit(c) {
+			if n++; n == 7 {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-// scan is Text; inURL also reads "%40" as '@' (an address percent-encoded
-// into a path or a query value).
-func scan(dst, s []byte, inURL bool) ([]byte, bool) {
-	var f finder
+// pass appends s to dst with one kind of match replaced: addresses and
+// tokens, or phone numbers.
+func pass(dst, s []byte, inURL, phones bool) ([]byte, bool) {
+	f := finder{phones: phones}
 	copied := 0
 	for i := 0; i < len(s); {
 		end, ok := f.find(s, i, inURL)
@@ -56,11 +107,12 @@ func scan(dst, s []byte, inURL bool) ([]byte, bool) {
 	return append(dst, s[copied:]...), true
 }
 
-// finder remembers runs already known not to hold an address or a token, so
-// that a scan stays linear: a later start inside such a run reaches the
-// same end with less, and cannot match either.
+// finder remembers runs already known not to hold a match, so that a pass
+// stays linear: a later start inside such a run reaches the same end with
+// less, and cannot match either.
 type finder struct {
-	noEmail, noToken int // no match may start before these
+	phones                    bool // find phone numbers, else addresses and tokens
+	noEmail, noPhone, noToken int  // no match of the kind may start before these
 }
 
 // find reports whether personal data starts at i, and where it ends. Only
@@ -72,15 +124,22 @@ func (f *finder) find(s []byte, i int, inURL bool) (int, bool) {
 	if inURL && (i > 0 && s[i-1] == '%' || i > 1 && s[i-2] == '%') {
 		return 0, false // inside a %XX escape
 	}
+	if f.phones {
+		if i >= f.noPhone {
+			n, runEnd := phoneAt(s, i, inURL)
+			if n > 0 {
+				return i + n, true
+			}
+			f.noPhone = runEnd
+		}
+		return 0, false
+	}
 	if i >= f.noEmail {
 		end, runEnd := emailAt(s, i, inURL)
 		if end > 0 {
 			return end, true
 		}
 		f.noEmail = runEnd
-	}
-	if n := phoneAt(s, i, inURL); n > 0 {
-		return i + n, true
 	}
 	if i >= f.noToken {
 		n, runEnd := tokenAt(s, i)
@@ -118,6 +177,7 @@ func emailAt(s []byte, i int, inURL bool) (end, runEnd int) {
 	for r < len(s) && (isAlnum(s[r]) || s[r] == '.' || s[r] == '-') {
 		r++
 	}
+	stop := r // where the domain's characters end
 	for r > d && (s[r-1] == '.' || s[r-1] == '-') {
 		r--
 	}
@@ -136,6 +196,9 @@ func emailAt(s []byte, i int, inURL bool) (end, runEnd int) {
 			return 0, at
 		}
 	}
+	if stop < len(s) && (s[stop] == '_' || s[stop] == '%' || s[stop] == '+' || s[stop] == '@') {
+		return 0, at // runs on into another local part: judged from its own start
+	}
 	return r, 0
 }
 
@@ -143,8 +206,8 @@ func isEncodedAt(s []byte, i int) bool {
 	return i+2 < len(s) && s[i] == '%' && s[i+1] == '4' && s[i+2] == '0'
 }
 
-// maxPhoneLen bounds how far a phone number is looked for, so that a scan
-// stays linear: "+1 (555) 123-4567" is 17 bytes.
+// maxPhoneLen is the longest phone number looked for: "+1 (555) 123-4567"
+// is 17 bytes.
 const maxPhoneLen = 32
 
 // phoneAt returns the length of a phone number starting at i, or 0. A
@@ -156,10 +219,16 @@ const maxPhoneLen = 32
 // (555-123-4567). Dates (2024-11-27), versions (143.0.7499.194), prices and
 // short codes stay. In a URL only the '+' form counts: a path's long number
 // is an article or product id far more often than a phone number.
-func phoneAt(s []byte, i int, inURL bool) int {
+//
+// A run of such characters is a phone number as a whole or not at all:
+// runEnd, where the run ends, is returned on a miss, and no later start
+// before it is tried (finder). So a scan stays linear, and redaction is
+// idempotent: no number hides inside a longer one to match once its
+// neighbour is gone.
+func phoneAt(s []byte, i int, inURL bool) (n, runEnd int) {
 	c := s[i]
-	if c != '+' && (inURL || c != '(' && !isDigit(c)) {
-		return 0
+	if c != '+' && !(c == '(' && i+1 < len(s) && isDigit(s[i+1])) && !isDigit(c) {
+		return 0, 0
 	}
 	j := i
 	if c == '+' {
@@ -167,9 +236,10 @@ func phoneAt(s []byte, i int, inURL bool) int {
 	}
 	digits, groups, lastSep, run, shortest := 0, 0, -1, 0, 99
 	var sepKind byte
-	mixed := false
+	mixed, plus := false, false
 	end := j
-	for j < len(s) && j-i <= maxPhoneLen {
+scan:
+	for j < len(s) {
 		ch := s[j]
 		switch {
 		case isDigit(ch):
@@ -184,14 +254,17 @@ func phoneAt(s []byte, i int, inURL bool) int {
 			if j == len(s) || !isDigit(s[j]) {
 				shortest = min(shortest, run)
 			}
-		case ch == '(' || ch == ')':
+		case ch == '+' && j > i:
+			plus = true // "123+456" is a sum or a code, and a run is judged whole
 			j++
-			if ch == ')' {
-				end = j
-			}
+		case ch == '(' && j+1 < len(s) && isDigit(s[j+1]):
+			j++
+		case ch == ')' && j > i && isDigit(s[j-1]):
+			j++
+			end = j
 		case ch == ' ' || ch == '-' || ch == '.' || ch == '/':
-			if lastSep == j-1 || j+1 >= len(s) || !(isDigit(s[j+1]) || s[j+1] == '(') {
-				goto done
+			if lastSep == j-1 || j+2 >= len(s) || !(isDigit(s[j+1]) || s[j+1] == '(' && isDigit(s[j+2])) {
+				break scan
 			}
 			if sepKind == 0 {
 				sepKind = ch
@@ -201,31 +274,30 @@ func phoneAt(s []byte, i int, inURL bool) int {
 			lastSep = j
 			j++
 		default:
-			goto done
-		}
-		if digits > 15 {
-			return 0
+			break scan
 		}
 	}
-done:
-	if digits < 7 || digits > 15 || end < len(s) && isWord(s[end]) {
-		return 0
+	runEnd = max(j, i+1)
+	if plus || digits < 7 || digits > 15 || end-i > maxPhoneLen || end < len(s) && isWord(s[end]) {
+		return 0, runEnd
 	}
 	switch {
 	case c == '+':
+	case inURL:
+		return 0, runEnd
 	case c == '(' || c == '0':
 		if digits < 9 {
-			return 0
+			return 0, runEnd
 		}
 	case groups == 1:
 		if digits < 10 {
-			return 0
+			return 0, runEnd
 		}
 	case !mixed && (sepKind == '-' || sepKind == '.') && digits >= 10 && shortest >= 2:
 	default:
-		return 0
+		return 0, runEnd
 	}
-	return end - i
+	return end - i, 0
 }
 
 // tokenAt returns the length of a long token starting at i, or 0: 24 or
@@ -352,12 +424,7 @@ func Path(dst, p []byte) []byte {
 
 // InPath reports whether Path would change p.
 func InPath(p string) bool {
-	var f finder
-	b := []byte(p)
-	for i := 0; i < len(b); i++ {
-		if _, ok := f.find(b, i, true); ok {
-			return true
-		}
-	}
-	return false
+	var buf [512]byte
+	_, changed := scan(buf[:0], []byte(p), true)
+	return changed
 }
