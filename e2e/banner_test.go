@@ -149,8 +149,10 @@ func (e *env) dataLayer() [][]any {
 		x && typeof x === "object" && "length" in x ? Array.from(x) : [x])`)
 }
 
-func TestFirstVisit(t *testing.T) {
-	e := newEnv(t, options{})
+func TestFirstVisit(t *testing.T) { eachGtag(t, firstVisit) }
+
+func firstVisit(t *testing.T, g *gtagCopy) {
+	e := newEnv(t, options{gtag: g})
 	e.openBanner(e.pageWith(nil))
 
 	a := eval[map[string]string](e, `(() => { const b = document.querySelector("#cp-banner");
@@ -216,10 +218,12 @@ func checkEqualWeight(t *testing.T, e *env) {
 	}
 }
 
-func TestReject(t *testing.T) {
+func TestReject(t *testing.T) { eachGtag(t, rejectFlows) }
+
+func rejectFlows(t *testing.T, g *gtagCopy) {
 	for _, how := range []string{"button", "close", "escape", "api"} {
 		t.Run(how, func(t *testing.T) {
-			e := newEnv(t, options{})
+			e := newEnv(t, options{gtag: g})
 			e.openBanner(e.pageWith(nil))
 			switch how {
 			case "button":
@@ -263,22 +267,24 @@ func grants(dl [][]any) bool {
 	return false
 }
 
-func TestAccept(t *testing.T) {
+func TestAccept(t *testing.T) { eachGtag(t, acceptFlows) }
+
+func acceptFlows(t *testing.T, g *gtagCopy) {
 	for _, tc := range []struct {
 		name, csp  string
 		subdomains bool
 		slowChoice time.Duration
 	}{
-		{"same-host", cspHosts, false, 0},
-		{"same-host/csp=nonce", cspNonce, false, 0},
+		{"mounted", cspHosts, false, 0},
+		{"mounted/csp=nonce", cspNonce, false, 0},
 		{"subdomains", cspHosts, true, 0},
 		// The choice must be stored before the tag can send the first hit:
 		// a hit that reaches the proxy before the consent cookie exists is
 		// dropped as no_consent, and the visit's first page view is lost.
-		{"same-host/slow-choice", cspHosts, false, 300 * time.Millisecond},
+		{"mounted/slow-choice", cspHosts, false, 300 * time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t, options{subdomains: tc.subdomains, slowChoice: tc.slowChoice})
+			e := newEnv(t, options{gtag: g, subdomains: tc.subdomains, slowChoice: tc.slowChoice})
 			p := e.pageWith(nil)
 			p.CSP = tc.csp
 			e.openBanner(p)
@@ -286,12 +292,12 @@ func TestAccept(t *testing.T) {
 			e.WaitHidden(banner)
 
 			hits := e.forwarded(1)
-			checkForwarded(t, hits[0], e.siteOrigin)
+			e.checkForwarded(hits[0])
 			if n := len(e.gtm.Requests("/gtag/js")); n != 1 {
 				t.Errorf("stub GTM served gtag.js %d times, want 1", n)
 			}
 			proxy := e.proxyOrigin
-			e.net.Wait(t, proxy+"/gtag/js?id="+measurementID)
+			e.net.Wait(t, proxy+"/gtag/js?id="+e.id)
 			e.net.Wait(t, proxy+"/g/collect?")
 			if ev := e.lastEvent(); !ev.Analytics || !ev.Marketing || fmt.Sprint(ev.Revision) != "1" {
 				t.Errorf("consentproxy:change %+v, want analytics and marketing, revision 1", ev)
@@ -304,7 +310,7 @@ func TestAccept(t *testing.T) {
 			if !grants(dl) {
 				t.Errorf("no consent update granting analytics_storage: %v", dl)
 			}
-			checkConfig(t, dl, proxy)
+			e.checkConfig(dl, proxy)
 			if _, ok := e.Cookies()["_ga"]; !ok {
 				t.Error("no _ga cookie after accept")
 			}
@@ -321,24 +327,30 @@ func TestAccept(t *testing.T) {
 }
 
 // checkConfig finds gtag('config', id, …) sending everything to the proxy.
-func checkConfig(t *testing.T, dl [][]any, proxy string) {
+func (e *env) checkConfig(dl [][]any, proxy string) {
+	t := e.t
 	t.Helper()
 	for _, c := range dl {
-		if len(c) >= 3 && c[0] == "config" && c[1] == measurementID {
+		if len(c) >= 3 && c[0] == "config" && c[1] == e.id {
 			m, _ := c[2].(map[string]any)
-			for _, k := range []string{"transport_url", "server_container_url"} {
-				if v, _ := m[k].(string); strings.TrimRight(v, "/") != proxy {
-					t.Errorf("config %s = %v, want %s", k, m[k], proxy)
-				}
+			if v, _ := m["transport_url"].(string); strings.TrimRight(v, "/") != proxy {
+				t.Errorf("config transport_url = %v, want %s", m["transport_url"], proxy)
+			}
+			// server_container_url would make gtag.js drop the port and turn
+			// on server-side tagging; Google signals would ping Google directly.
+			if v, ok := m["server_container_url"]; ok || m["allow_google_signals"] != false {
+				t.Errorf("config server_container_url = %v, allow_google_signals = %v; want none and false", v, m["allow_google_signals"])
 			}
 			return
 		}
 	}
-	t.Errorf("no gtag('config', %q, …) in %v", measurementID, dl)
+	t.Errorf("no gtag('config', %q, …) in %v", e.id, dl)
 }
 
-func TestGPC(t *testing.T) {
-	e := newEnv(t, options{gpc: true})
+func TestGPC(t *testing.T) { eachGtag(t, gpcFlow) }
+
+func gpcFlow(t *testing.T, g *gtagCopy) {
+	e := newEnv(t, options{gtag: g, gpc: true})
 	e.Open(e.pageWith(nil))
 	e.requireScript()
 	if !eval[bool](e, `navigator.globalPrivacyControl === true`) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,19 +36,35 @@ type options struct {
 	proxyArgs []string // extra consentproxy flags
 	gpc       bool     // navigator.globalPrivacyControl and Sec-GPC: 1
 	dark      bool     // prefers-color-scheme: dark
-	// subdomains puts the site on www.example.test and the proxy on
-	// cp.example.test (no --cookie-domain) instead of two ports of
-	// 127.0.0.1. The page then cannot read the proxy's cookies, and the
-	// proxy cannot clear gtag's cookies on example.test: only the banner can.
+	// subdomains puts the proxy on its own host, cp.example.test, beside the
+	// site on www.example.test (no --cookie-domain): every request the
+	// banner makes is cross-origin, so CORS and --allowed-origins are
+	// exercised for real, and the page cannot read the proxy's cookies.
+	// Without it the proxy is mounted under the site's own origin at /cp
+	// (the site's reverse proxy strips the prefix), where the page and the
+	// proxy share cookies.
 	subdomains bool
 	// slowChoice delays the banner's POST /consent on its way to the proxy.
 	slowChoice time.Duration
+	// gtag is the gtag.js the stub Google Tag Manager serves: nil is the
+	// fake (testdata/fake-gtag.js), or a real copy (see realGtags).
+	gtag *gtagCopy
+	// proxyPort puts the proxy of the subdomains topology on another port
+	// than HTTPS's (":8443").
+	proxyPort string
+	// frontHeaders are added to every request that reaches the proxy, as
+	// a CDN in front of it adds the visitor's country and region.
+	frontHeaders map[string]string
 }
 
-// Host names of the subdomains topology; Chromium maps them to 127.0.0.1.
+// The test's host names. Chromium reaches them through the test's web (see
+// web), on the default port of HTTPS, as real gtag.js requires: it drops
+// any other port of its server_container_url.
 const (
 	siteHost  = "www.example.test"
 	proxyHost = "cp.example.test"
+	// mountPath is where the proxy is mounted on the site's own origin.
+	mountPath = "/cp"
 )
 
 // env is one test's world: stubs, proxy, site and a fresh browser.
@@ -59,8 +76,14 @@ type env struct {
 	proxy *proxyProc
 	site  *site
 	net   *netLog
+	web   *web
+	gtag  *gtagCopy
+	// id is the measurement id the site uses: the fake's, or the one the
+	// real copy was built for.
+	id string
 
-	// The origins the browser uses; Go reaches the same servers through
+	// The origins the browser uses (proxyOrigin is the proxy's base URL,
+	// with mountPath when mounted); Go reaches the same servers through
 	// site.URL() and proxy.URL() on 127.0.0.1.
 	siteOrigin, proxyOrigin string
 }
@@ -71,16 +94,23 @@ const testBudget = 60 * time.Second
 func newEnv(t *testing.T, o options) *env {
 	t.Helper()
 	chromium := chromiumPath(t)
-	e := &env{t: t, ga: newGA(t), gtm: newGTM(t), site: newSite(t), net: &netLog{byID: map[network.RequestID]*netEntry{}}}
-	e.siteOrigin = e.site.URL()
-	if o.subdomains {
-		e.siteOrigin = rehost(e.site.URL(), siteHost)
+	g := o.gtag
+	if g == nil {
+		g = fakeGtag(t)
 	}
-	e.proxy = startProxy(t, e.ga, e.gtm, e.siteOrigin, o.proxyArgs...)
+	e := &env{t: t, ga: newGA(t), gtm: newGTM(t, g), site: newSite(t), web: newWeb(t), gtag: g, id: g.id,
+		net: &netLog{byID: map[network.RequestID]*netEntry{}}}
+	e.siteOrigin = "https://" + siteHost
+	e.proxy = startProxy(t, e.ga, e.gtm, e.siteOrigin, e.id, o.proxyArgs...)
 	e.proxy.slowChoice = o.slowChoice
-	e.proxyOrigin = e.proxy.URL()
+	e.proxy.frontHeaders = o.frontHeaders
+	e.web.Route(siteHost, "", e.site.URL())
 	if o.subdomains {
-		e.proxyOrigin = rehost(e.proxy.URL(), proxyHost)
+		e.proxyOrigin = "https://" + proxyHost + o.proxyPort
+		e.web.Route(proxyHost, "", e.proxy.URL())
+	} else {
+		e.proxyOrigin = e.siteOrigin + mountPath
+		e.web.Route(siteHost, mountPath, e.proxy.URL())
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), testBudget)
@@ -95,7 +125,10 @@ func newEnv(t *testing.T, o options) *env {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 800),
 		chromedp.UserAgent(desktopUA),
-		chromedp.Flag("host-resolver-rules", "MAP "+siteHost+" 127.0.0.1, MAP "+proxyHost+" 127.0.0.1"),
+		// Every request goes through the test's web, loopback included.
+		chromedp.ProxyServer("http://"+e.web.Addr()),
+		chromedp.Flag("proxy-bypass-list", "<-loopback>"),
+		chromedp.Flag("ignore-certificate-errors", true),
 	)
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(acancel)
@@ -145,7 +178,7 @@ func (e *env) colorScheme(dark bool) {
 
 // pageWith is the default test page: the one tag, nothing else.
 func (e *env) pageWith(attrs map[string]string) sitePage {
-	return sitePage{Tag: true, ProxyURL: e.proxyOrigin, MeasurementID: measurementID, Attrs: attrs}
+	return sitePage{Tag: true, ProxyURL: e.proxyOrigin, MeasurementID: e.id, Attrs: attrs}
 }
 
 // Open makes the site render p and loads it.
@@ -331,7 +364,8 @@ func (e *env) proxyDo(ctx context.Context, method, path string, h http.Header, b
 	if err != nil {
 		return nil, nil, err
 	}
-	req.Host = strings.TrimPrefix(e.proxyOrigin, "http://")
+	u, _ := url.Parse(e.proxyOrigin)
+	req.Host = u.Host
 	for k, v := range h {
 		req.Header[k] = v
 	}
@@ -343,9 +377,6 @@ func (e *env) proxyDo(ctx context.Context, method, path string, h http.Header, b
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	return resp, b, err
 }
-
-// rehost replaces the host of http://127.0.0.1:port by name.
-func rehost(u, name string) string { return strings.Replace(u, "127.0.0.1", name, 1) }
 
 // Screenshot saves the viewport as name.png and returns its path.
 func (e *env) Screenshot(name string) string {

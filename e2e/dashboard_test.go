@@ -38,7 +38,7 @@ func TestDashboard(t *testing.T) {
 	axe := axeSource(t)
 	chdbLib(t)
 	tokens := filepath.Join(t.TempDir(), "tokens.yaml")
-	if err := os.WriteFile(tokens, []byte("tokens:\n  - name: e2e\n    token: "+dashToken+"\n    sites: ["+measurementID+"]\n    rate_per_minute: 6000\n"), 0o600); err != nil {
+	if err := os.WriteFile(tokens, []byte("tokens:\n  - name: e2e\n    token: "+dashToken+"\n    sites: ["+fakeID+"]\n    rate_per_minute: 6000\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	e := newEnv(t, options{proxyArgs: []string{
@@ -60,7 +60,7 @@ func TestDashboard(t *testing.T) {
 	var totals apiAnswer
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		totals = e.apiQuery(`{"site":%q,"metrics":["visitors","pageviews","visits"],"date_range":"today","timezone":"UTC"}`, measurementID)
+		totals = e.apiQuery(`{"site":%q,"metrics":["visitors","pageviews","visits"],"date_range":"today","timezone":"UTC"}`, e.id)
 		if len(totals.Results) == 1 && num(totals.Results[0].Metrics[0]) >= dashVisitors {
 			break
 		}
@@ -103,7 +103,7 @@ func TestDashboard(t *testing.T) {
 			t.Errorf("%s on the page %q, API %s", m, got, want)
 		}
 	}
-	pages := e.apiQuery(`{"site":%q,"metrics":["visitors","pageviews"],"dimensions":["page"],"order_by":[["visitors","desc"]],"limit":10,"date_range":"today","timezone":"UTC"}`, measurementID)
+	pages := e.apiQuery(`{"site":%q,"metrics":["visitors","pageviews"],"dimensions":["page"],"order_by":[["visitors","desc"]],"limit":10,"date_range":"today","timezone":"UTC"}`, e.id)
 	rows := eval[[][]string](e, `Array.from(document.querySelectorAll('section[data-table="pages"] tbody tr'))
 		.map(tr => Array.from(tr.children).map(c => c.textContent))`)
 	if len(pages.Results) == 0 || len(rows) != len(pages.Results) {
@@ -194,7 +194,7 @@ func (e *env) sendDashboardHits() {
 	for i := range dashVisitors {
 		ua := strings.Replace(desktopUA, "Chrome/156.0.0.0", fmt.Sprintf("Chrome/156.0.%d.0", i), 1)
 		analytics := i != dashVisitors-1
-		form := url.Values{"analytics": {fmt.Sprint(analytics)}, "marketing": {fmt.Sprint(analytics)}, "site": {measurementID}}
+		form := url.Values{"analytics": {fmt.Sprint(analytics)}, "marketing": {fmt.Sprint(analytics)}, "site": {e.id}}
 		h := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "User-Agent": {ua}, "Accept-Language": {"de-DE,de;q=0.9"}}
 		resp, body, err := e.proxyDo(ctx, http.MethodPost, "/consent", h, strings.NewReader(form.Encode()))
 		if err != nil || resp.StatusCode >= 300 {
@@ -211,7 +211,7 @@ func (e *env) sendDashboardHits() {
 			paths = append(paths, "/rare-page")
 		}
 		for j, p := range paths {
-			q := url.Values{"v": {"2"}, "tid": {measurementID}, "gcs": {"G111"}, "cid": {fmt.Sprintf("%d.%d", 1000+i, 1700000000+j)},
+			q := url.Values{"v": {"2"}, "tid": {e.id}, "gcs": {"G111"}, "cid": {fmt.Sprintf("%d.%d", 1000+i, 1700000000+j)},
 				"ul": {"de-de"}, "sid": {"1700000000"}, "_s": {fmt.Sprint(j + 1)}, "dl": {e.siteOrigin + p + "?utm_campaign=winter"},
 				"dt": {"Page"}, "en": {"page_view"}, "_p": {strconv.Itoa(i*10 + j)}}
 			if !analytics {

@@ -7,25 +7,30 @@
 //
 // The topology of one test, all on 127.0.0.1 with ports picked by the kernel:
 //
-//	Chromium ──▶ site   (httptest: the test page with a strict CSP)
-//	        └──▶ front  (httptest reverse proxy: X-Forwarded-For = a public test address)
-//	               └──▶ proxy  (the consentproxy binary, --store none, --trusted-proxies 127.0.0.1)
-//	                      ├──▶ stub GTM (serves testdata/fake-gtag.js as /gtag/js)
-//	                      └──▶ stub GA  (records the /g/collect hits the proxy forwards)
+//	Chromium ──▶ web    (the test's HTTP proxy: Chromium's only network, --proxy-server;
+//	   │                 ends TLS for the test's names, records every request and its status,
+//	   │                 refuses every other host, Google's above all)
+//	   ├──▶ site   (https://www.example.test: the test page with a strict CSP)
+//	   └──▶ front  (https://cp.example.test, or https://www.example.test/cp with the
+//	          │     prefix stripped: a load balancer, X-Forwarded-For = a public test address)
+//	          └──▶ proxy  (the consentproxy binary, --store none, --trusted-proxies 127.0.0.1)
+//	                 ├──▶ stub GTM (serves gtag.js: testdata/fake-gtag.js, or a real copy)
+//	                 └──▶ stub GA  (records the /g/collect hits the proxy forwards)
 //
-// By default the site and the proxy are two ports of 127.0.0.1: different
-// origins of the same host and site, like a proxy mounted under the site's
-// own domain. Cookies ignore ports, so the proxy's host-only cookies are
-// first-party for the page and no third-party cookie rules get in the way,
-// while every request the banner makes to the proxy is still cross-origin,
-// so CORS and --allowed-origins are exercised for real. Tests with
-// options.subdomains use www.example.test and cp.example.test instead
-// (Chromium's host resolver maps both to 127.0.0.1): the page cannot read the
-// proxy's cookies, and gtag's cookies on example.test are out of the proxy's
-// reach, so only the banner itself can clear them.
+// The names are on HTTPS's default port because real gtag.js drops any other
+// port of a server_container_url. By default the proxy is mounted under the
+// site's own origin (/cp), where page and proxy share cookies; tests with
+// options.subdomains put it on its own host, so every request the banner
+// makes is cross-origin and CORS and --allowed-origins are exercised for
+// real, and gtag's cookies on example.test are the registrable domain's.
 //
 // The front exists because the browser cannot add X-Forwarded-For itself:
 // an extra request header turns every CORS request into a preflight.
+//
+// Real gtag.js: $CONSENTPROXY_REAL_GTAG names copies of Google's script
+// (scripts/test.sh: ../shared/testdata/gtag). Every banner flow runs with the
+// fake and with each copy; realgtag_test.go adds a visitor's whole journey,
+// advanced Consent Mode, withdrawal and ports against the real script only.
 //
 // Run: scripts/setup.sh (installs chromium and fetches axe-core into
 // .cache/axe), then go test ./e2e. Without chromium or axe-core the tests

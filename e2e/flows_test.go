@@ -43,8 +43,10 @@ func (e *env) focusRing() {
 }
 
 // TestKeyboard operates the banner and the preferences with keys alone.
-func TestKeyboard(t *testing.T) {
-	e := newEnv(t, options{})
+func TestKeyboard(t *testing.T) { eachGtag(t, keyboard) }
+
+func keyboard(t *testing.T, g *gtagCopy) {
+	e := newEnv(t, options{gtag: g})
 	e.openBanner(e.pageWith(nil))
 	e.waitJS("focus inside the banner", `!!document.activeElement.closest("#cp-banner")`)
 
@@ -109,7 +111,7 @@ func TestKeyboard(t *testing.T) {
 	if ev := e.lastEvent(); !ev.Analytics || ev.Marketing {
 		t.Errorf("consentproxy:change %+v, want analytics only", ev)
 	}
-	checkForwarded(t, e.forwarded(1)[0], e.siteOrigin)
+	e.checkForwarded(e.forwarded(1)[0])
 }
 
 // gaCookies lists the browser's _ga and _ga_* cookies.
@@ -127,9 +129,11 @@ func (e *env) gaCookies() []string {
 // TestReopenAndWithdraw re-opens the preferences both ways and withdraws.
 // With subdomains, gtag's cookies live on example.test where the proxy
 // cannot expire them: only the banner's own clean-up removes them.
-func TestReopenAndWithdraw(t *testing.T) {
-	t.Run("same-host", func(t *testing.T) { reopenAndWithdraw(t, newEnv(t, options{})) })
-	t.Run("subdomains", func(t *testing.T) { reopenAndWithdraw(t, newEnv(t, options{subdomains: true})) })
+func TestReopenAndWithdraw(t *testing.T) { eachGtag(t, reopenAndWithdrawBoth) }
+
+func reopenAndWithdrawBoth(t *testing.T, g *gtagCopy) {
+	t.Run("mounted", func(t *testing.T) { reopenAndWithdraw(t, newEnv(t, options{gtag: g})) })
+	t.Run("subdomains", func(t *testing.T) { reopenAndWithdraw(t, newEnv(t, options{gtag: g, subdomains: true})) })
 }
 
 func reopenAndWithdraw(t *testing.T, e *env) {
@@ -189,9 +193,11 @@ func reopenAndWithdraw(t *testing.T, e *env) {
 
 // TestRevision: a new policy revision asks again, whether the operator
 // restarts the proxy with a new --policy-revision or the page says so.
-func TestRevision(t *testing.T) {
+func TestRevision(t *testing.T) { eachGtag(t, revision) }
+
+func revision(t *testing.T, g *gtagCopy) {
 	t.Run("policy-revision", func(t *testing.T) {
-		e := newEnv(t, options{})
+		e := newEnv(t, options{gtag: g})
 		e.openBanner(e.pageWith(nil))
 		e.Click(accept)
 		e.WaitHidden(banner)
@@ -215,7 +221,7 @@ func TestRevision(t *testing.T) {
 		e.forwarded(2)
 	})
 	t.Run("data-revision", func(t *testing.T) {
-		e := newEnv(t, options{})
+		e := newEnv(t, options{gtag: g})
 		e.openBanner(e.pageWith(nil))
 		e.Click(reject)
 		e.WaitHidden(banner)

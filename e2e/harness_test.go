@@ -26,8 +26,8 @@ gtag("consent", "default", {ad_storage: "denied", analytics_storage: "denied", a
 gtag("js", new Date());
 gtag("config", %q, {transport_url: %q, server_container_url: %q});
 gtag("consent", "update", {analytics_storage: "granted"});
-`, measurementID, p, p)))
-	pg := sitePage{ProxyURL: p, Scripts: []string{"/js/harness.js", p + "/gtag/js?id=" + measurementID}}
+`, e.id, p, p)))
+	pg := sitePage{ProxyURL: p, Scripts: []string{"/js/harness.js", p + "/gtag/js?id=" + e.id}}
 
 	// No consent cookie: the hit reaches the proxy, and stops there.
 	e.Open(pg)
@@ -40,8 +40,8 @@ gtag("consent", "update", {analytics_storage: "granted"});
 	if len(hits) != 1 || !strings.HasPrefix(hits[0].URL, p+"/g/collect?") {
 		t.Fatalf("browser sent %+v, want one hit to %s/g/collect", hits, p)
 	}
-	if u, _ := url.Parse(hits[0].URL); u.Query().Get("gcs") != "G101" || u.Query().Get("tid") != measurementID {
-		t.Errorf("hit query %s: want gcs=G101 and tid=%s", u.RawQuery, measurementID)
+	if u, _ := url.Parse(hits[0].URL); u.Query().Get("gcs") != "G101" || u.Query().Get("tid") != e.id {
+		t.Errorf("hit query %s: want gcs=G101 and tid=%s", u.RawQuery, e.id)
 	}
 	if _, ok := e.Cookies()["_ga"]; !ok {
 		t.Error("the fake gtag set no _ga cookie for the site")
@@ -56,7 +56,7 @@ gtag("consent", "update", {analytics_storage: "granted"});
 	e.setConsentCookie(true)
 	e.Open(pg)
 	got := e.forwarded(1)
-	checkForwarded(t, got[0], e.siteOrigin)
+	e.checkForwarded(got[0])
 }
 
 // setConsentCookie records a choice with the proxy from Go and hands the
@@ -65,7 +65,7 @@ func (e *env) setConsentCookie(analytics bool) {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(e.ctx, 5*time.Second)
 	defer cancel()
-	form := url.Values{"analytics": {fmt.Sprint(analytics)}, "marketing": {"false"}, "site": {measurementID}}
+	form := url.Values{"analytics": {fmt.Sprint(analytics)}, "marketing": {"false"}, "site": {e.id}}
 	resp, _, err := e.proxyDo(ctx, http.MethodPost, "/consent",
 		http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, strings.NewReader(form.Encode()))
 	if err != nil {
@@ -84,15 +84,23 @@ func (e *env) setConsentCookie(analytics bool) {
 	e.t.Fatalf("POST /consent: %s without a cp_consent cookie", resp.Status)
 }
 
-// checkForwarded asserts what reached Google: the hit, minimized, with the
-// visitor's truncated address in _uip and none of the site's cookies.
-func checkForwarded(t *testing.T, r seen, siteOrigin string) {
+// checkForwarded asserts what reached Google: a page view, minimized, with
+// the visitor's truncated address in _uip and none of the site's cookies.
+func (e *env) checkForwarded(r seen) {
+	t := e.t
 	t.Helper()
-	q := r.Query
-	if q.Get("tid") != measurementID || q.Get("en") != "page_view" || q.Get("v") != "2" {
-		t.Errorf("forwarded hit %v: want v=2, tid=%s, en=page_view", q, measurementID)
+	var pv url.Values
+	for _, ev := range events(r) {
+		if ev.Get("en") == "page_view" {
+			pv = ev
+			break
+		}
 	}
-	if uip := q.Get("_uip"); uip != visitorNet {
+	if pv == nil || pv.Get("tid") != e.id || pv.Get("v") != "2" {
+		t.Errorf("forwarded hit %v %s: want a page_view with v=2, tid=%s", r.Query, r.Body, e.id)
+		return
+	}
+	if uip := r.Query.Get("_uip"); uip != visitorNet {
 		t.Errorf("forwarded _uip=%q, want the truncated %s", uip, visitorNet)
 	}
 	for k, v := range r.Header {
@@ -100,7 +108,7 @@ func checkForwarded(t *testing.T, r seen, siteOrigin string) {
 			t.Errorf("forwarded header %s carries the visitor's address: %q", k, v)
 		}
 	}
-	if dl := q.Get("dl"); !strings.HasPrefix(dl, siteOrigin+"/") {
+	if dl := pv.Get("dl"); !strings.HasPrefix(dl, e.siteOrigin+"/") {
 		t.Errorf("forwarded dl=%q, want the page's URL", dl)
 	}
 	if c := r.Header.Get("Cookie"); c != "" {
@@ -109,4 +117,30 @@ func checkForwarded(t *testing.T, r seen, siteOrigin string) {
 	if ua := r.Header.Get("User-Agent"); ua != desktopUA {
 		t.Errorf("forwarded User-Agent %q, want the browser's", ua)
 	}
+}
+
+// events splits a GA4 request into its events: the query's parameters,
+// overridden by each body line's own (an empty body is one event).
+func events(r seen) []url.Values {
+	return splitEvents(r.Query, r.Body)
+}
+
+func splitEvents(q url.Values, body string) []url.Values {
+	var out []url.Values
+	for _, line := range strings.Split(strings.TrimRight(body, "\r\n"), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if line == "" && len(out) > 0 {
+			continue
+		}
+		ev := url.Values{}
+		for k, v := range q {
+			ev[k] = append([]string(nil), v...)
+		}
+		lp, _ := url.ParseQuery(line)
+		for k, v := range lp {
+			ev[k] = v
+		}
+		out = append(out, ev)
+	}
+	return out
 }

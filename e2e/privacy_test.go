@@ -136,7 +136,7 @@ func (w *cookieWatch) listen(ev any) {
 func TestPrivacyNoticeCookies(t *testing.T) {
 	chdbLib(t)
 	tokens := filepath.Join(t.TempDir(), "tokens.yaml")
-	if err := os.WriteFile(tokens, []byte("tokens:\n  - name: e2e\n    token: "+dashToken+"\n    sites: ["+measurementID+"]\n"), 0o600); err != nil {
+	if err := os.WriteFile(tokens, []byte("tokens:\n  - name: e2e\n    token: "+dashToken+"\n    sites: ["+fakeID+"]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	e := newEnv(t, options{proxyArgs: []string{"--store", "chdb://" + filepath.Join(t.TempDir(), "clickhouse"), "--api-tokens", "@" + tokens}})

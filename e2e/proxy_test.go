@@ -16,9 +16,6 @@ import (
 	"time"
 )
 
-// measurementID is the GA4 property the tests' site uses.
-const measurementID = "G-E2ETEST1"
-
 // proxyProc is the consentproxy binary running as a subprocess, behind a
 // front: a reverse proxy like the load balancer of a real deployment, which
 // says the visitor comes from visitorIP. The browser only sees the front, so
@@ -35,8 +32,13 @@ type proxyProc struct {
 	// the choice later than the requests the page makes after it.
 	slowChoice time.Duration
 
-	mu   sync.Mutex
-	addr string // the binary's host:port, kept across restarts
+	// frontHeaders are set on every request the front passes on, as a CDN
+	// would add its geolocation headers.
+	frontHeaders map[string]string
+
+	mu          sync.Mutex
+	addr        string // the binary's host:port, kept across restarts
+	metricsAddr string // its --metrics-listen address, when on
 
 	cmd  *exec.Cmd
 	done chan struct{}
@@ -46,7 +48,7 @@ type proxyProc struct {
 // startProxy runs the binary on 127.0.0.1 with a free port, a temporary data
 // dir (holding the generated secret, so a restart keeps verifying cookies),
 // no store, and the stubs as upstreams. extra flags come last and win.
-func startProxy(t testing.TB, ga, gtm *stub, siteOrigin string, extra ...string) *proxyProc {
+func startProxy(t testing.TB, ga, gtm *stub, siteOrigin, id string, extra ...string) *proxyProc {
 	t.Helper()
 	p := &proxyProc{
 		t:       t,
@@ -59,7 +61,7 @@ func startProxy(t testing.TB, ga, gtm *stub, siteOrigin string, extra ...string)
 		"--store", "none",
 		"--ga-upstream", ga.URL(),
 		"--gtm-upstream", gtm.URL(),
-		"--measurement-ids", measurementID,
+		"--measurement-ids", id,
 		"--allowed-origins", siteOrigin,
 		"--trusted-proxies", "127.0.0.1/32",
 		"--log-format", "json",
@@ -75,6 +77,12 @@ func startProxy(t testing.TB, ga, gtm *stub, siteOrigin string, extra ...string)
 			p.mu.Unlock()
 			r.Out.Host = r.In.Host
 			r.Out.Header.Set("X-Forwarded-For", visitorIP)
+			for k, v := range p.frontHeaders {
+				r.Out.Header.Set(k, v)
+			}
+			if proto := r.In.Header.Get("X-Forwarded-Proto"); proto != "" {
+				r.Out.Header.Set("X-Forwarded-Proto", proto) // from the test's web, which ended TLS
+			}
 		},
 		Transport: p.tr,
 	}
@@ -122,13 +130,16 @@ func (p *proxyProc) start(extra []string) {
 		pw.Close()
 		close(p.done)
 	}()
-	addr := make(chan string, 1)
+	addr := make(chan [2]string, 1)
 	go func() {
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
-			var line struct{ Msg, Addr string }
+			var line struct {
+				Msg, Addr   string
+				MetricsAddr string `json:"metrics_addr"`
+			}
 			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
-				addr <- line.Addr
+				addr <- [2]string{line.Addr, line.MetricsAddr}
 				break
 			}
 		}
@@ -137,7 +148,7 @@ func (p *proxyProc) start(extra []string) {
 	select {
 	case a := <-addr:
 		p.mu.Lock()
-		p.addr = a
+		p.addr, p.metricsAddr = a[0], a[1]
 		p.mu.Unlock()
 	case <-p.done:
 		p.t.Fatalf("proxy exited before listening (%s):\n%s", p.cmd.ProcessState, p.logs)

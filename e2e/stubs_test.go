@@ -57,18 +57,18 @@ func newStub(t testing.TB, handle func(w http.ResponseWriter, r *http.Request)) 
 	return s
 }
 
-// newGTM serves the fake gtag.js at /gtag/js, as www.googletagmanager.com
-// serves the real one.
-func newGTM(t testing.TB) *stub {
+// newGTM serves g at /gtag/js?id=<its id>, as www.googletagmanager.com
+// serves gtag.js, and answers anything else 404 (recorded, so a test sees
+// what the proxy asked for that Google would have served).
+func newGTM(t testing.TB, g *gtagCopy) *stub {
 	t.Helper()
-	js := readTestdata(t, "fake-gtag.js")
 	return newStub(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/gtag/js" || !strings.HasPrefix(r.URL.Query().Get("id"), "G-") {
+		if r.URL.Path != "/gtag/js" || r.URL.Query().Get("id") != g.id {
 			http.NotFound(w, r)
 			return
 		}
 		w.Header().Set("Content-Type", "application/javascript; charset=utf-8")
-		w.Write(js)
+		w.Write(g.js)
 	})
 }
 
@@ -145,6 +145,8 @@ type sitePage struct {
 	Lang          string              // <html lang>
 	CSP           string              // cspHosts (default) or cspNonce
 	Scripts       []string            // extra same-origin scripts (harness self-test only)
+	Title         string              // <title>, default the shop's
+	Main          template.HTML       // more content at the top of <main>
 	Nonce         string              // filled per response in cspNonce mode
 	TagAttrs      []template.HTMLAttr // Attrs, escaped, filled per response
 }
@@ -192,6 +194,15 @@ func newSite(t testing.TB) *site {
 		s.reports = append(s.reports, string(b))
 		s.mu.Unlock()
 		w.WriteHeader(http.StatusNoContent)
+	})
+	// What a visitor's clicks open: a download, a form's answer page.
+	mux.HandleFunc("GET /files/{name}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Write([]byte("%PDF-1.4\n%%EOF\n"))
+	})
+	mux.HandleFunc("GET /thanks", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<!doctype html><title>Thanks</title><p>Thanks."))
 	})
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	s.srv = httptest.NewServer(mux)
@@ -262,7 +273,11 @@ func (s *site) serve(w http.ResponseWriter, r *http.Request) {
 // csp is the page's policy: no inline script, no eval, no inline style, and
 // network access to the proxy only.
 func csp(p sitePage) string {
-	script := p.ProxyURL
+	proxy := p.ProxyURL
+	if u, err := url.Parse(proxy); err == nil && u.Path != "" && !strings.HasSuffix(u.Path, "/") {
+		proxy += "/" // a source with a path matches that path only; with a slash, what is under it
+	}
+	script := proxy
 	if len(p.Scripts) > 0 {
 		script = "'self' " + script
 	}
@@ -272,11 +287,11 @@ func csp(p sitePage) string {
 	return strings.Join([]string{
 		"default-src 'none'",
 		"script-src " + script,
-		"style-src 'self' " + p.ProxyURL,
-		"connect-src " + p.ProxyURL,
-		"img-src 'self' data: " + p.ProxyURL,
+		"style-src 'self' " + proxy,
+		"connect-src " + proxy,
+		"img-src 'self' data: " + proxy,
 		"font-src 'self'",
-		"form-action 'self' " + p.ProxyURL,
+		"form-action 'self' " + proxy,
 		"base-uri 'none'",
 		"object-src 'none'",
 		"frame-ancestors 'none'",
