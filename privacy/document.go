@@ -198,7 +198,14 @@ func googleSection(f *Facts, l *lang) section {
 	} else {
 		items = append(items, l.p("google.urls.none"))
 	}
-	items = append(items, l.p("google.events"), l.p("google.rest"))
+	items = append(items, l.p("google.events"))
+	if !g.SearchTerms {
+		items = append(items, l.p("google.search"))
+	}
+	if len(g.ForwardedParams) > 0 {
+		items = append(items, l.p("google.allowlist", "params", codes(g.ForwardedParams)))
+	}
+	items = append(items, l.p("google.rest"))
 	return section{ID: "google", Title: l.s("sec.google"), Blocks: []block{
 		{Para: l.p("google.when", "ids", codes(f.MeasurementIDs), "revision", code(f.Revision))},
 		{Para: l.p("google.transport")},

@@ -148,6 +148,12 @@ type Google struct {
 	KeptUserParams []string
 	// KeptURLParams are the query parameters page and referrer URLs keep.
 	KeptURLParams []string
+	// ForwardedParams is the allowlist: the only parameters a hit may carry
+	// to Google (proxy.ForwardedParams).
+	ForwardedParams []string
+	// SearchTerms says whether site-search terms are forwarded
+	// (--keep-search-terms).
+	SearchTerms bool
 }
 
 // Stored is what the proxy keeps on its server.

@@ -66,6 +66,9 @@ type jsonGoogle struct {
 	DroppedParams  []string `json:"dropped_params"`
 	KeptUserParams []string `json:"kept_user_params"`
 	KeptURLParams  []string `json:"kept_url_params"`
+	// ForwardedParams is the allowlist of parameters Google may get.
+	ForwardedParams []string `json:"forwarded_params"`
+	SearchTerms     bool     `json:"search_terms_forwarded"`
 }
 
 type jsonStored struct {
@@ -123,7 +126,8 @@ func renderJSON(f *Facts, l *lang, o Options) ([]byte, error) {
 		Signals: jsonSignals(f.Signals),
 		Google: jsonGoogle{IPMode: f.Google.IPMode, Headers: nonNil(f.Google.Headers),
 			DroppedParams: nonNil(f.Google.DroppedParams), KeptUserParams: nonNil(f.Google.KeptUserParams),
-			KeptURLParams: nonNil(f.Google.KeptURLParams)},
+			KeptURLParams: nonNil(f.Google.KeptURLParams), ForwardedParams: nonNil(f.Google.ForwardedParams),
+			SearchTerms: f.Google.SearchTerms},
 		Stored: jsonStored{Enabled: f.Stored.Enabled, CountWithoutConsent: f.Stored.CountWithoutConsent, Country: "none"},
 	}
 	for _, e := range f.Storage {

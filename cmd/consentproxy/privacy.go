@@ -125,7 +125,7 @@ func privacyFacts(cfg Config) privacy.Facts {
 // whose host bits are all ones.
 func googleFacts(cfg Config) privacy.Google {
 	g := privacy.Google{IPMode: cfg.IPMode.String(), Headers: forwardedHeaders, KeptUserParams: cfg.KeepUserParams,
-		KeptURLParams: cfg.KeepURLParams}
+		KeptURLParams: cfg.KeepURLParams, ForwardedParams: proxy.ForwardedParams(), SearchTerms: cfg.KeepSearchTerms}
 	if len(g.KeptURLParams) == 0 {
 		g.KeptURLParams = proxy.DefaultKeepURLParams // what the Minimizer does with an empty list
 	}
