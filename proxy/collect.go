@@ -97,7 +97,8 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 		if reason != consentproxy.ReasonForwarded {
 			p.record(p.observe(h, i, reason, now, ua, agent, ip, lang, country))
 			if k != 0 && starts && (reason == consentproxy.ReasonNoConsent || reason == consentproxy.ReasonDenied) {
-				p.loads.hold(k, page, p.heldPing(h, i, post, ip, hdr.UserAgent(), lang, &d), now)
+				var none drops // not counted: a held ping may never be forwarded
+				p.loads.hold(k, page, p.heldPing(h, i, post, ip, hdr.UserAgent(), lang, &none), now)
 				p.held.Add(1)
 			}
 			continue
