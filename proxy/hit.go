@@ -81,6 +81,10 @@ const (
 	kUl
 	kEt
 	kGcs
+	kP
+	kSs
+	kFv
+	kNsi
 	numKnown
 )
 
@@ -101,6 +105,14 @@ func knownKey(s string) int {
 		return kEt
 	case "gcs":
 		return kGcs
+	case "_p":
+		return kP
+	case "_ss":
+		return kSs
+	case "_fv":
+		return kFv
+	case "_nsi":
+		return kNsi
 	}
 	return -1
 }

@@ -132,7 +132,7 @@ func FuzzParse(f *testing.F) {
 		}
 		// The index of the known keys must answer what a scan answers.
 		for i := 0; i < h.NumEvents(); i++ {
-			for _, key := range []string{"tid", "en", "dl", "dr", "ul", "_et", "gcs"} {
+			for _, key := range []string{"tid", "en", "dl", "dr", "ul", "_et", "gcs", "_p", "_ss", "_fv", "_nsi"} {
 				got, gotOK := h.Get(i, key)
 				want, wantOK := lookup(h.Event(i), key)
 				if !wantOK {

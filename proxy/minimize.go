@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/consentproxy/consentproxy/redact"
@@ -155,11 +156,11 @@ func hasKey(ps []param, key string) bool {
 // consentParams, for a ping that waits for consent (see pageLoads).
 func (m *Minimizer) appendParams(dst []byte, ps []param, d *drops, held bool) []byte {
 	start := len(dst)
-	var dup dupSet
-	dup.mark(ps)
-	var scratch [1024]byte
+	w := works.Get().(*work)
+	defer works.Put(w)
+	w.mark(ps)
 	for i, p := range ps {
-		if dup.has(i) {
+		if w.dup(i) {
 			d[DropMalformed]++
 			continue
 		}
@@ -183,19 +184,22 @@ func (m *Minimizer) appendParams(dst []byte, ps []param, d *drops, held bool) []
 				continue
 			}
 		case cURL:
-			val = redact.URL(scratch[:0], val, m.keepURLParam)
+			w.buf = redact.URL(w.buf[:0], val, m.keepURLParam)
+			val = w.buf
 		case cText:
-			val, _ = redact.Text(scratch[:0], val)
+			w.buf, _ = redact.Text(w.buf[:0], val)
+			val = w.buf
 		case cEvent:
 			if isSearchTerm(p.key) && !m.KeepSearchTerms {
 				d[DropSearch]++
 				continue
 			}
 			if redact.IsURL(val) {
-				val = redact.URL(scratch[:0], val, m.keepURLParam)
+				w.buf = redact.URL(w.buf[:0], val, m.keepURLParam)
 			} else {
-				val, _ = redact.Text(scratch[:0], val)
+				w.buf, _ = redact.Text(w.buf[:0], val)
 			}
+			val = w.buf
 		case cNumber:
 			if !isNumber(val) {
 				d[DropMalformed]++
@@ -231,39 +235,65 @@ func cut(v []byte, n int) []byte {
 	return v[:n]
 }
 
-// dupSet marks the parameters of one list that a later one of the same name
-// overrides. Lists are short (Limits.MaxParams), so a small open-addressing
-// table of name hashes, filled back to front, finds them in one pass.
-type dupSet struct {
-	bits  [8]uint64 // params 0…511; longer lists (MaxParams is 256) are not deduplicated further
-	slots [512]uint16
-	hash  [512]uint32
+// work is what appendParams needs besides its output: a buffer for values
+// it rewrites, and a table that finds the parameters a later one of the same
+// name overrides. Pooled, so the hot path neither allocates nor zeroes
+// kilobytes per call.
+type work struct {
+	buf   []byte
+	dups  [maxListed/64 + 1]uint64 // param i is overridden by a later one
+	slots [2 * maxListed]uint16    // open addressing: 1 + param index, 0 empty
+	hash  [2 * maxListed]uint32
 }
 
-func (s *dupSet) mark(ps []param) {
-	if len(ps) < 2 {
+// maxListed is the most parameters of one list (query or line) forwarded;
+// Limits.MaxParams (default 256) refuses longer lists before, and the rest
+// of a longer one is dropped as malformed, never forwarded unchecked.
+const maxListed = 512
+
+var works = sync.Pool{New: func() any { return &work{buf: make([]byte, 0, 1024)} }}
+
+// mark finds the overridden parameters of ps, back to front, in a table
+// twice the list's size (cleared only that far).
+func (w *work) mark(ps []param) {
+	w.dups = [len(w.dups)]uint64{}
+	n := len(ps)
+	if n < 2 {
 		return
 	}
-	n := min(len(ps), 511)
-	mask := uint32(len(s.slots) - 1)
+	if n > maxListed {
+		for i := maxListed; i < n && i < len(w.dups)*64; i++ {
+			w.dups[i>>6] |= 1 << (i & 63)
+		}
+		n = maxListed
+	}
+	size := 4
+	for size < 2*n {
+		size <<= 1
+	}
+	clear(w.slots[:size])
+	mask := uint32(size - 1)
 	for i := n - 1; i >= 0; i-- {
 		key := ps[i].key
 		h := fnv32(key)
 		for j := h & mask; ; j = (j + 1) & mask {
-			slot := s.slots[j]
+			slot := w.slots[j]
 			if slot == 0 { // empty: the last occurrence of this name
-				s.slots[j], s.hash[j] = uint16(i+1), h
+				w.slots[j], w.hash[j] = uint16(i+1), h
 				break
 			}
-			if s.hash[j] == h && bytes.Equal(ps[slot-1].key, key) {
-				s.bits[i>>6] |= 1 << (i & 63)
+			if w.hash[j] == h && bytes.Equal(ps[slot-1].key, key) {
+				w.dups[i>>6] |= 1 << (i & 63)
 				break
 			}
 		}
 	}
 }
 
-func (s *dupSet) has(i int) bool { return i < 512 && s.bits[i>>6]&(1<<(i&63)) != 0 }
+// dup reports whether param i is overridden (or beyond maxListed).
+func (w *work) dup(i int) bool {
+	return i >= maxListed || w.dups[i>>6]&(1<<(i&63)) != 0
+}
 
 func fnv32(b []byte) uint32 {
 	h := uint32(2166136261)
