@@ -205,6 +205,10 @@ func (m *Minimizer) appendParams(dst []byte, ps []param, d *drops, held bool) []
 				d[DropMalformed]++
 				continue
 			}
+			if redact.Sensitive(val) { // "(redacted)" is no number: drop it whole
+				d[DropPersonal]++
+				continue
+			}
 		}
 		if len(dst) > start {
 			dst = append(dst, '&')

@@ -24,7 +24,7 @@ const (
 	cURL                 // a URL: redact.URL with the allowlisted query parameters
 	cText                // free text: redact.Text
 	cEvent               // ep.*: a URL or free text; search terms need KeepSearchTerms
-	cNumber              // epn.*: must be a number
+	cNumber              // epn.*: must be a number, and not a phone number
 	cUser                // uid, up.*, upn.*: only when named in KeepUserParams
 	cTid                 // tid: the validated measurement id
 	cProxy               // _uip, uip, ur: the proxy's own values replace the client's
@@ -42,11 +42,12 @@ const (
 	DropSearch                       // a site-search term
 	DropMalformed                    // epn.* that is no number, or a duplicate
 	DropClientIP                     // an address the client claims (_uip, uip)
+	DropPersonal                     // a number that is a phone number (epn.*)
 	numDropReasons
 )
 
 func (r DropReason) String() string {
-	return [...]string{"unknown", "identifier", "server_container", "user", "search_term", "malformed", "client_ip"}[r]
+	return [...]string{"unknown", "identifier", "server_container", "user", "search_term", "malformed", "client_ip", "personal_data"}[r]
 }
 
 // DropReasons lists every reason, for metrics.
