@@ -65,6 +65,18 @@ func (e *env) setConsentCookie(analytics bool) {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(e.ctx, 5*time.Second)
 	defer cancel()
+	c := e.consentCookie(ctx, analytics)
+	if _, err := chromedp.Call(e.ctx, network.SetCookie, network.SetCookieParams{
+		Name: c.Name, Value: c.Value, URL: e.proxyOrigin + "/", Path: "/",
+	}); err != nil {
+		e.t.Fatalf("set cookie: %v", err)
+	}
+}
+
+// consentCookie records a choice with the proxy from Go and returns the
+// signed cookie it answers with.
+func (e *env) consentCookie(ctx context.Context, analytics bool) *http.Cookie {
+	e.t.Helper()
 	form := url.Values{"analytics": {fmt.Sprint(analytics)}, "marketing": {"false"}, "site": {e.id}}
 	resp, _, err := e.proxyDo(ctx, http.MethodPost, "/consent",
 		http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, strings.NewReader(form.Encode()))
@@ -73,15 +85,11 @@ func (e *env) setConsentCookie(analytics bool) {
 	}
 	for _, c := range resp.Cookies() {
 		if c.Name == "cp_consent" {
-			if _, err := chromedp.Call(e.ctx, network.SetCookie, network.SetCookieParams{
-				Name: c.Name, Value: c.Value, URL: e.proxyOrigin + "/", Path: "/",
-			}); err != nil {
-				e.t.Fatalf("set cookie: %v", err)
-			}
-			return
+			return c
 		}
 	}
 	e.t.Fatalf("POST /consent: %s without a cp_consent cookie", resp.Status)
+	return nil
 }
 
 // checkForwarded asserts what reached Google: a page view, minimized, with

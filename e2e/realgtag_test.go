@@ -359,7 +359,8 @@ func (e *env) quiesce() []seen {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(e.ctx, 10*time.Second)
 	defer cancel()
-	cookie := e.grantCookie(ctx)
+	c := e.consentCookie(ctx, true)
+	cookie := c.Name + "=" + c.Value
 	q := url.Values{"v": {"2"}, "tid": {e.id}, "en": {"sentinel"}, "cid": {"1.1"}, "gcs": {"G111"}}
 	resp, body, err := e.proxyDo(ctx, http.MethodGet, "/g/collect?"+q.Encode(), http.Header{
 		"Cookie": {cookie}, "User-Agent": {desktopUA}, "Accept-Language": {"en-US"},
@@ -384,25 +385,6 @@ func (e *env) quiesce() []seen {
 
 // sentinelArgs makes the proxy forward in order (see quiesce).
 var sentinelArgs = []string{"--forward-workers", "1"}
-
-// grantCookie asks the proxy for a consent cookie granting analytics, for
-// requests from Go.
-func (e *env) grantCookie(ctx context.Context) string {
-	e.t.Helper()
-	form := url.Values{"analytics": {"true"}, "marketing": {"false"}, "site": {e.id}}
-	resp, _, err := e.proxyDo(ctx, http.MethodPost, "/consent",
-		http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, strings.NewReader(form.Encode()))
-	if err != nil {
-		e.t.Fatalf("POST /consent: %v", err)
-	}
-	for _, c := range resp.Cookies() {
-		if c.Name == "cp_consent" {
-			return c.Name + "=" + c.Value
-		}
-	}
-	e.t.Fatalf("POST /consent: %s without a cookie", resp.Status)
-	return ""
-}
 
 // allCookies returns every cookie the browser holds, with its domain.
 func (e *env) allCookies() []*network.Cookie {
