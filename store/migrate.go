@@ -94,78 +94,40 @@ func splitStatements(script string) []string {
 	return out
 }
 
+// templateData is all a migration template may ask: the deployment's
+// names and the engine's features. Deliberately nothing about the tables:
+// a migration spells out its own DDL, so that changing the Go code can
+// never change what a released migration does (see TestMigrationsFrozen).
 type templateData struct {
-	DB, Cluster, OnCluster string
-	TTL                    bool
-	RetentionDays          int64
-	Tables                 []tableData
-	Rollups                []rollupData
-}
-
-type tableData struct {
-	Name, In, Storage string
-	Visitors          bool
-	InColumns         string
-	StorageColumns    string
-	Engine, Key       string
-	Select, GroupBy   string
+	DB        string // the database
+	Cluster   string // the cluster name, "" on a single node
+	OnCluster string // " ON CLUSTER <name>" for distributed DDL, else ""
+	L         string // "_local" on a cluster (storage and Null tables per shard), else ""
+	// Replicated selects Replicated engines (a cluster with Keeper).
+	Replicated bool
+	// TTL and RetentionDays: the engine has TTL (retention also runs as
+	// partition drops everywhere).
+	TTL           bool
+	RetentionDays int64
+	// Dim, Metric and UMetric are the column types of dimensions, signed
+	// metrics and unsigned counts: LowCardinality and codecs where the
+	// engine has them.
+	Dim, Metric, UMetric string
 }
 
 func newTemplateData(f Features, o Options) templateData {
-	d := templateData{DB: o.Database, Cluster: o.Cluster, TTL: f.TTL, RetentionDays: o.RetentionDays()}
-	d.OnCluster = onCluster(o)
-	for _, t := range consentproxy.Tables() {
-		td := tableData{Name: t.Name, In: InTable(t, o), Storage: StorageTable(t, o), Visitors: t.Visitors}
-		str, dim := "String", "String"
-		if f.LowCardinality {
-			dim = "LowCardinality(String)"
-		}
-		metric := "Int64"
-		if f.Codecs {
-			metric = "Int64 CODEC(T64, LZ4)"
-		}
-		var in, st []string
-		in = append(in, "site "+str, "hour DateTime('UTC')")
-		st = append(st, "site "+dim, "hour DateTime('UTC')")
-		for _, d := range t.Dims {
-			in = append(in, d+" "+str)
-			st = append(st, d+" "+dim)
-		}
-		in = append(in, "instance String", "version UInt64")
-		st = append(st, "instance "+str, "version UInt64")
-		for _, m := range metricColumns {
-			in = append(in, m+" Int64")
-			st = append(st, m+" "+metric)
-		}
-		key := append(append([]string{"site", "hour"}, t.Dims...), "instance")
-		sel := append(append([]string(nil), key[:len(key)-1]...), "instance", "version")
-		sel = append(sel, metricColumns...)
-		group := append([]string(nil), sel...)
-		if t.Visitors {
-			in = append(in, "visitor_hashes Array(UInt64)")
-			st = append(st, "visitors AggregateFunction(uniqArray, Array(UInt64))")
-			sel = append(sel, "uniqArrayState(visitor_hashes) AS visitors")
-		}
-		td.InColumns = "    " + strings.Join(in, ",\n    ")
-		td.StorageColumns = "    " + strings.Join(st, ",\n    ")
-		td.Key = strings.Join(key, ", ")
-		td.Select = strings.Join(sel, ", ")
-		td.GroupBy = strings.Join(group, ", ")
-		td.Engine = replacingEngine(o, td.Storage)
-		d.Tables = append(d.Tables, td)
-		for _, g := range Grains {
-			d.Rollups = append(d.Rollups, newRollupData(t, g, o, dim, metric))
-		}
+	d := templateData{DB: o.Database, Cluster: o.Cluster, OnCluster: onCluster(o), Replicated: o.Replicated,
+		TTL: f.TTL, RetentionDays: o.RetentionDays(), Dim: "String", Metric: "Int64", UMetric: "UInt64"}
+	if o.Cluster != "" {
+		d.L = "_local"
+	}
+	if f.LowCardinality {
+		d.Dim = "LowCardinality(String)"
+	}
+	if f.Codecs {
+		d.Metric, d.UMetric = "Int64 CODEC(T64, LZ4)", "UInt64 CODEC(T64, LZ4)"
 	}
 	return d
-}
-
-// replacingEngine keeps the newest version per key, replicated when asked.
-func replacingEngine(o Options, storage string) string {
-	if o.Replicated {
-		return fmt.Sprintf("ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/%s/%s', '{replica}', version)", o.Database, storage)
-	}
-	return "ReplacingMergeTree(version)"
 }
 
 // InTable is the Null table whose materialized view feeds t's storage: T_in

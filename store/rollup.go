@@ -20,7 +20,7 @@ type Grain string
 // per key instead of some 9,500 hourly ones.
 //
 // Visitors are a count per day (or the sum of a month's days) rather than a
-// uniq state; see newRollupData for why that is exact.
+// uniq state; see migration 002 for why that is exact.
 //
 // The hourly tables stay the source of truth. A rollup is never written by
 // a materialized view, because the hourly rows are cumulative per (instance,
@@ -47,42 +47,6 @@ func rollupStorage(t consentproxy.Table, g Grain, o Options) string {
 		return RollupTable(t, g) + "_local"
 	}
 	return RollupTable(t, g)
-}
-
-type rollupData struct {
-	Name, Storage string
-	Columns       string
-	Engine, Key   string
-	// TTLShift moves a month's expiry to its last day's, so that a
-	// month expires no earlier than the days it sums.
-	TTLShift string
-}
-
-func newRollupData(t consentproxy.Table, g Grain, o Options, dim, metric string) rollupData {
-	cols := []string{"site " + dim, "start Date"}
-	for _, d := range t.Dims {
-		cols = append(cols, d+" "+dim)
-	}
-	cols = append(cols, "version UInt64")
-	for _, m := range metricColumns {
-		cols = append(cols, m+" "+metric)
-	}
-	if t.Visitors {
-		// A count, not a uniq state: the daily salt makes every day's
-		// visitor hashes disjoint from every other day's, so visitors over
-		// whole days are exactly the sum of each day's count. Summing
-		// numbers instead of merging states is what makes a 13-month query
-		// cheap (a state costs one hash-set insert per visitor and day).
-		cols = append(cols, "visitors "+strings.Replace(metric, "Int64", "UInt64", 1))
-	}
-	r := rollupData{Name: RollupTable(t, g), Storage: rollupStorage(t, g, o)}
-	r.Columns = "    " + strings.Join(cols, ",\n    ")
-	r.Key = strings.Join(append([]string{"site", "start"}, t.Dims...), ", ")
-	r.Engine = replacingEngine(o, r.Storage)
-	if g == Monthly {
-		r.TTLShift = " + INTERVAL 1 MONTH"
-	}
-	return r
 }
 
 // Rollup re-derives the daily rollups of the UTC days in [from, to) from

@@ -12,7 +12,6 @@ import (
 	"github.com/consentproxy/consentproxy"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 func TestFeaturesFor(t *testing.T) {
 	all := Features{LowCardinality: true, TTL: true, Codecs: true}
@@ -172,45 +171,69 @@ func TestSplitStatements(t *testing.T) {
 	}
 }
 
-// TestMigrationsGolden pins the rendered DDL for each engine flavour, so a
-// schema change is a reviewed diff of testdata/migrations/*.sql.
-func TestMigrationsGolden(t *testing.T) {
-	cases := map[string]struct {
-		f Features
-		o Options
-	}{
-		"server-18.16":            {FeaturesFor("18.16.1"), Options{}},
-		"chdb-26.7":               {FeaturesFor("26.7.2.1"), Options{}},
-		"cluster":                 {FeaturesFor("26.7.2.1"), Options{Database: "analytics", Cluster: "web", Replicated: true}},
-		"cluster-local-ddl-18.16": {FeaturesFor("18.16.1"), Options{Cluster: "test2", LocalDDL: true}},
-	}
-	for name, c := range cases {
-		migs, err := Migrations(c.f, c.o)
+var recordNew = flag.Bool("record-new", false, "record the rendered SQL of migrations not yet released (never rewrites a released one)")
+
+// migrationVariants are the DDL flavours a migration renders to: the
+// embedded engine, a server, and clusters with and without Replicated
+// engines and distributed DDL.
+var migrationVariants = map[string]struct {
+	f Features
+	o Options
+}{
+	"server-18.16":             {FeaturesFor("18.16.1"), Options{}},
+	"chdb-26.7":                {FeaturesFor("26.7.2.1"), Options{}},
+	"cluster":                  {FeaturesFor("26.7.2.1"), Options{Database: "analytics", Cluster: "web", Replicated: true}},
+	"cluster-replicated-18.16": {FeaturesFor("18.16.1"), Options{Cluster: "web", Replicated: true}},
+	"cluster-local-ddl-18.16":  {FeaturesFor("18.16.1"), Options{Cluster: "test2", LocalDDL: true}},
+}
+
+// TestMigrationsFrozen holds every released migration to the SQL it was
+// released with, per DDL flavour (testdata/migrations/<flavour>/NNN_name.sql):
+// installations that applied it never run it again, so a released
+// migration that changes would leave them on a schema nobody tests. A new
+// migration is recorded once with -record-new; a released one is never
+// rewritten.
+func TestMigrationsFrozen(t *testing.T) {
+	for name, v := range migrationVariants {
+		migs, err := Migrations(v.f, v.o)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		var b strings.Builder
+		dir := filepath.Join("testdata", "migrations", name)
+		known := map[string]bool{}
 		for _, m := range migs {
-			b.WriteString("-- " + m.Name + "\n")
+			known[m.Name+".sql"] = true
+			var b strings.Builder
 			for _, s := range m.Statements {
 				b.WriteString(s + ";\n\n")
 			}
-		}
-		path := filepath.Join("testdata", "migrations", name+".sql")
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			path := filepath.Join(dir, m.Name+".sql")
+			want, err := os.ReadFile(path)
+			switch {
+			case os.IsNotExist(err) && *recordNew:
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("recorded %s", path)
+			case os.IsNotExist(err):
+				t.Errorf("migration %s has no released copy in %s: if it is new, review it and record it with "+
+					"go test ./store -run TestMigrationsFrozen -record-new (which never rewrites a released one)", m.Name, dir)
+			case err != nil:
 				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-				t.Fatal(err)
+			case b.String() != string(want):
+				t.Errorf("migration %s (%s) was released and must never change: installations that applied it will not "+
+					"apply it again. Restore it and write a new numbered migration that changes the schema from there "+
+					"(store/migrations/NNN_name.sql.tmpl, see store/doc.go)", m.Name, name)
 			}
 		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%s: %v (run go test ./store -run Golden -update)", name, err)
-		}
-		if b.String() != string(want) {
-			t.Errorf("%s: rendered migrations differ from %s (go test ./store -run Golden -update, then review the diff)", name, path)
+		files, _ := filepath.Glob(filepath.Join(dir, "*.sql"))
+		for _, f := range files {
+			if !known[filepath.Base(f)] {
+				t.Errorf("released migration %s (%s) is gone: released migrations are never removed or renamed", filepath.Base(f), name)
+			}
 		}
 	}
 }
