@@ -38,7 +38,7 @@ type Observation struct {
 	Referrer     string // referrer URL (dr) as sent; only its host is counted
 	Language     string // ul, or the first Accept-Language tag
 	Country      string // ISO 3166-1 alpha-2 from a trusted CDN header, or ""
-	EngagementMS int64  // _et, engagement time in milliseconds, if any
+	EngagementMS int64  // _et, engagement time in milliseconds, at most MaxEngagementMS
 
 	// UserAgent and IP feed only the in-memory, daily-salted visitor hash and
 	// the GeoIP lookup; they are never stored.
@@ -46,6 +46,12 @@ type Observation struct {
 	IP        netip.Addr
 	Agent     Agent
 }
+
+// MaxEngagementMS bounds one hit's engagement time (_et). gtag sends the time
+// the page was visible and focused since its previous hit, and a session ends
+// after 30 idle minutes, so a larger value is a forged or broken client; it
+// counts as 30 minutes rather than being dropped, so the hit is not lost.
+const MaxEngagementMS = 30 * 60 * 1000
 
 // Recorder takes observations on the request path, so it must be fast, must not
 // block on I/O and must be safe for concurrent use.

@@ -13,7 +13,33 @@ type Metrics struct {
 	Events     int64 // every event, page_view included
 	Visits     int64 // sessions started
 	Bounces    int64 // sessions with a single pageview (net of corrections)
-	DurationMS int64 // engagement time summed over sessions
+	DurationMS int64 // session duration: time from a visit's first hit to its last, summed
+	// EngagementMS is gtag's engagement time (_et: the page visible and
+	// focused), summed over the row's events. Since migration 003.
+	EngagementMS int64
+}
+
+// MetricColumn is one counter of Metrics as stored.
+type MetricColumn struct {
+	Name  string                // the column in every aggregate and rollup table
+	Field func(*Metrics) *int64 // where it lives in Metrics
+	// Since is the schema migration that added the column (1: the first
+	// schema). A store pinned to an older schema (a rolling upgrade's old
+	// side) writes only the columns it has.
+	Since uint32
+}
+
+// MetricColumns are the Metrics fields in schema order: the one list the
+// store's columns, the spool format and the tests derive from. A new metric is appended here (Since ascending), to
+// Metrics, and to the schema by a new migration.
+var MetricColumns = []MetricColumn{
+	{"hits", func(m *Metrics) *int64 { return &m.Hits }, 1},
+	{"pageviews", func(m *Metrics) *int64 { return &m.Pageviews }, 1},
+	{"events", func(m *Metrics) *int64 { return &m.Events }, 1},
+	{"visits", func(m *Metrics) *int64 { return &m.Visits }, 1},
+	{"bounces", func(m *Metrics) *int64 { return &m.Bounces }, 1},
+	{"duration_ms", func(m *Metrics) *int64 { return &m.DurationMS }, 1},
+	{"engagement_ms", func(m *Metrics) *int64 { return &m.EngagementMS }, 3},
 }
 
 // Add adds m2 to m.
@@ -24,6 +50,7 @@ func (m *Metrics) Add(m2 Metrics) {
 	m.Visits += m2.Visits
 	m.Bounces += m2.Bounces
 	m.DurationMS += m2.DurationMS
+	m.EngagementMS += m2.EngagementMS
 }
 
 // Row is the cumulative state of one (site, hour, dims) key as seen by one proxy

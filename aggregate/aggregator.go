@@ -236,9 +236,10 @@ func (sh *shard) touch(r *row) {
 }
 
 // hit adds one countable hit's per-hit counts to r.
-func (sh *shard) hit(r *row, pv int64, h uint64) {
+func (sh *shard) hit(r *row, pv, engagedMS int64, h uint64) {
 	r.m.Events++
 	r.m.Pageviews += pv
+	r.m.EngagementMS += engagedMS
 	r.vis.add(h)
 	sh.touch(r)
 }
@@ -317,15 +318,16 @@ func (a *Aggregator) Record(o *consentproxy.Observation) {
 	for j, r := range s.cur {
 		r.m.Events++
 		r.m.Pageviews += pv
+		r.m.EngagementMS += o.EngagementMS
 		if !s.curSeen {
 			r.vis.add(dk.tableHash(sessionTables[j], base))
 		}
 		sh.touch(r)
 	}
 	s.curSeen = true
-	sh.hit(sh.row(g, tEvents, o.Site, hour, dimKey{event}), pv, dk.tableHash(tEvents, base))
+	sh.hit(sh.row(g, tEvents, o.Site, hour, dimKey{event}), pv, o.EngagementMS, dk.tableHash(tEvents, base))
 	if onPage {
-		sh.hit(sh.row(g, tPages, o.Site, hour, dimKey{path}), pv, dk.tableHash(tPages, base))
+		sh.hit(sh.row(g, tPages, o.Site, hour, dimKey{path}), pv, o.EngagementMS, dk.tableHash(tPages, base))
 	}
 	if pv == 1 {
 		if s.pageviews < 2 {

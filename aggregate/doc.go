@@ -46,9 +46,12 @@
 //     when it has fewer than two page views.
 //   - Every later hit adds the time since the visitor's previous hit to
 //     DurationMS in the current hour's totals, sources and entry_pages rows,
-//     so a visit's duration is its last hit minus its first. GA4's
-//     engagement time (_et) is not used: the client controls it, and it
-//     measures a part of the same gaps, so adding it would double count.
+//     so a visit's duration is its last hit minus its first.
+//   - Every hit adds its engagement time (_et, the time the page was
+//     visible and focused since the previous hit, at most
+//     consentproxy.MaxEngagementMS) to EngagementMS in its session rows and
+//     its events and pages rows. It is a metric of its own, never added to
+//     DurationMS: it measures a part of the same gaps.
 //
 // Limits, by design: a visit crossing midnight UTC becomes two (the salt
 // changes); a session evicted from a full table comes back as a new visit; a

@@ -2,7 +2,9 @@ package aggregate
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -187,5 +189,46 @@ func TestConcurrentRecordExact(t *testing.T) {
 func TestSessionSize(t *testing.T) {
 	if sz := unsafe.Sizeof(session{}); sz > 128 {
 		t.Errorf("session is %d bytes; the table's memory bound assumes 128", sz)
+	}
+}
+
+// Engagement time goes where a visit's per-hit counts go (the session rows of
+// the current hour) and to the events and pages rows, but never into
+// DurationMS, which is measured from the gaps between hits.
+func TestEngagementSums(t *testing.T) {
+	a, _ := newTestAgg(t, Config{})
+	pv := alice.pv(t0, "G-S", "https://x.example/a")
+	pv.EngagementMS = 400
+	a.Record(pv)
+	scroll := alice.obs(t0.Add(time.Minute), "G-S", consentproxy.ReasonForwarded, "scroll", "https://x.example/a", "")
+	scroll.EngagementMS = 50000
+	a.Record(scroll)
+	pv2 := bob.pv(t0.Add(2*time.Minute), "G-S", "https://x.example/b")
+	pv2.EngagementMS = 7
+	a.Record(pv2)
+	got := index(a.Collect())
+	want := map[string]int64{
+		"totals|G-S|10:00|":                            50407,
+		"pages|G-S|10:00|/a":                           50400,
+		"pages|G-S|10:00|/b":                           7,
+		"events|G-S|10:00|page_view":                   407,
+		"events|G-S|10:00|scroll":                      50000,
+		"entry_pages|G-S|10:00|/a":                     50400,
+		"entry_pages|G-S|10:00|/b":                     7,
+		"devices|G-S|10:00|Firefox,126,Linux,,desktop": 50400,
+		"sources|G-S|10:00|,direct,,,":                 50407,
+	}
+	for id, ms := range want {
+		r, ok := got[id]
+		if !ok {
+			t.Errorf("no row %s in %v", id, slices.Sorted(maps.Keys(got)))
+			continue
+		}
+		if r.Metrics.EngagementMS != ms {
+			t.Errorf("%s: engagement %d, want %d", id, r.Metrics.EngagementMS, ms)
+		}
+	}
+	if m := got["totals|G-S|10:00|"].Metrics; m.DurationMS != 60000 {
+		t.Errorf("duration %d: engagement must not add to it", m.DurationMS)
 	}
 }

@@ -10,19 +10,38 @@ import (
 	consentproxy "github.com/consentproxy/consentproxy"
 )
 
-// Spool file format, version 1. A small binary format of our own rather than
+// Spool file format, version 2. A small binary format of our own rather than
 // gob or JSON: it is deterministic (golden-testable), compact for visitor
 // hashes, and its decoder checks every length against the bytes that remain,
 // so a damaged file yields an error, never a panic or a huge allocation.
+// It names its metrics and counts each table's dims, so a spool written
+// before a schema change (a new metric, a dimension appended to a table)
+// still replays after it: what the file lacks is zero or "".
 //
-//	file    = magic "CPSPOOL1" | crc32c(payload) u32le | len(payload) u64le | payload
-//	payload = str instance | uvarint version | uvarint ntables | table*
-//	table   = str name | uvarint nrows | row*
-//	row     = str site | varint hour (unix s) | str dim * len(Table.Dims)
-//	          | varint hits pageviews events visits bounces duration_ms
+//	file    = magic "CPSPOOL2" | crc32c(payload) u32le | len(payload) u64le | payload
+//	payload = str instance | uvarint version | uvarint nmetrics | str metric * nmetrics
+//	          | uvarint ntables | table*
+//	table   = str name | uvarint ndims | uvarint nrows | row*
+//	row     = str site | varint hour (unix s) | str dim * ndims | varint metric * nmetrics
 //	          | (only when Table.Visitors) uvarint n | n × u64le visitor hash
 //	str     = uvarint len | bytes
-const spoolMagic = "CPSPOOL1"
+//
+// Version 1 ("CPSPOOL1", written before migration 003) had neither count:
+// six fixed metrics and each table's dims as they were then (spoolV1).
+const (
+	spoolMagic   = "CPSPOOL2"
+	spoolMagicV1 = "CPSPOOL1"
+)
+
+// spoolV1 is version 1's fixed layout.
+var spoolV1 = struct {
+	metrics []string
+	dims    map[string]int
+}{
+	metrics: []string{"hits", "pageviews", "events", "visits", "bounces", "duration_ms"},
+	dims: map[string]int{"totals": 0, "pages": 1, "entry_pages": 1, "events": 1, "sources": 5, "devices": 5,
+		"countries": 1, "languages": 1, "outcomes": 1, "consent_choices": 2},
+}
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -30,9 +49,14 @@ func encodeBatch(b *consentproxy.Batch) []byte {
 	p := make([]byte, 0, 256+b.Len()*64)
 	p = appendStr(p, b.Instance)
 	p = binary.AppendUvarint(p, b.Version)
+	p = binary.AppendUvarint(p, uint64(len(consentproxy.MetricColumns)))
+	for _, c := range consentproxy.MetricColumns {
+		p = appendStr(p, c.Name)
+	}
 	p = binary.AppendUvarint(p, uint64(len(b.Tables)))
 	for _, t := range b.Tables {
 		p = appendStr(p, t.Table.Name)
+		p = binary.AppendUvarint(p, uint64(len(t.Table.Dims)))
 		p = binary.AppendUvarint(p, uint64(len(t.Rows)))
 		for i := range t.Rows {
 			r := &t.Rows[i]
@@ -45,9 +69,8 @@ func encodeBatch(b *consentproxy.Batch) []byte {
 				}
 				p = appendStr(p, v)
 			}
-			m := &r.Metrics
-			for _, v := range [...]int64{m.Hits, m.Pageviews, m.Events, m.Visits, m.Bounces, m.DurationMS} {
-				p = binary.AppendVarint(p, v)
+			for _, c := range consentproxy.MetricColumns {
+				p = binary.AppendVarint(p, *c.Field(&r.Metrics))
 			}
 			if t.Table.Visitors {
 				p = binary.AppendUvarint(p, uint64(len(r.Visitors)))
@@ -74,7 +97,15 @@ var errSpoolCorrupt = errors.New("corrupt spool file")
 func decodeBatch(data []byte) (consentproxy.Batch, error) {
 	var b consentproxy.Batch
 	hdr := len(spoolMagic) + 12
-	if len(data) < hdr || string(data[:len(spoolMagic)]) != spoolMagic {
+	if len(data) < hdr {
+		return b, fmt.Errorf("%w: bad header", errSpoolCorrupt)
+	}
+	v1 := false
+	switch string(data[:len(spoolMagic)]) {
+	case spoolMagic:
+	case spoolMagicV1:
+		v1 = true
+	default:
 		return b, fmt.Errorf("%w: bad header", errSpoolCorrupt)
 	}
 	sum := binary.LittleEndian.Uint32(data[len(spoolMagic):])
@@ -89,6 +120,25 @@ func decodeBatch(data []byte) (consentproxy.Batch, error) {
 	d := decoder{p: p}
 	b.Instance = d.str()
 	b.Version = d.uvarint()
+	// Where each of the file's metrics goes in Metrics.
+	names := spoolV1.metrics
+	if !v1 {
+		names = make([]string, d.count(1))
+		for i := range names {
+			names[i] = d.str()
+		}
+	}
+	fields := make([]func(*consentproxy.Metrics) *int64, len(names))
+	for i, name := range names {
+		for _, c := range consentproxy.MetricColumns {
+			if c.Name == name {
+				fields[i] = c.Field
+			}
+		}
+		if fields[i] == nil && d.err == nil {
+			return consentproxy.Batch{}, fmt.Errorf("%w: unknown metric %q (a spool of a newer version?)", errSpoolCorrupt, name)
+		}
+	}
 	nt := d.count(1)
 	for range nt {
 		name := d.str()
@@ -99,8 +149,15 @@ func decodeBatch(data []byte) (consentproxy.Batch, error) {
 		if !ok {
 			return consentproxy.Batch{}, fmt.Errorf("%w: unknown table %q", errSpoolCorrupt, name)
 		}
+		nd := spoolV1.dims[name]
+		if !v1 {
+			nd = int(d.uvarint())
+		}
+		if nd > len(t.Dims) {
+			return consentproxy.Batch{}, fmt.Errorf("%w: table %s with %d dims, want at most %d", errSpoolCorrupt, name, nd, len(t.Dims))
+		}
 		tr := consentproxy.TableRows{Table: t}
-		nr := d.count(2 + len(t.Dims) + 6)
+		nr := d.count(2 + nd + len(names))
 		if nr > 0 {
 			tr.Rows = make([]consentproxy.Row, 0, nr)
 		}
@@ -108,13 +165,12 @@ func decodeBatch(data []byte) (consentproxy.Batch, error) {
 			var r consentproxy.Row
 			r.Site = d.str()
 			r.Hour = time.Unix(d.varint(), 0).UTC()
-			r.Dims = make([]string, len(t.Dims))
-			for i := range r.Dims {
+			r.Dims = make([]string, len(t.Dims)) // dims appended since the file was written stay ""
+			for i := range nd {
 				r.Dims[i] = d.str()
 			}
-			m := &r.Metrics
-			for _, v := range [...]*int64{&m.Hits, &m.Pageviews, &m.Events, &m.Visits, &m.Bounces, &m.DurationMS} {
-				*v = d.varint()
+			for _, f := range fields {
+				*f(&r.Metrics) = d.varint()
 			}
 			if t.Visitors {
 				nv := d.count(8)

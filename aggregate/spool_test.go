@@ -19,7 +19,17 @@ var update = flag.Bool("update", false, "rewrite testdata golden files")
 
 // goldenBatch covers every table shape: no dims, one, five, with and
 // without visitors, negative metrics (bounce corrections), empty strings.
+// Its totals row has an engagement time, which version 1 could not hold:
+// v1Batch is the same batch without it.
 func goldenBatch() consentproxy.Batch {
+	b := v1Batch()
+	b.Tables[0].Rows[0].Metrics.EngagementMS = 41500
+	return b
+}
+
+// v1Batch is what testdata/spool-v1.golden holds, a spool written before
+// migration 003 (version 1 of the format).
+func v1Batch() consentproxy.Batch {
 	h := time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)
 	return consentproxy.Batch{
 		Instance: "0123456789abcdef",
@@ -39,7 +49,22 @@ func goldenBatch() consentproxy.Batch {
 	}
 }
 
-const goldenPath = "testdata/spool-v1.golden"
+const goldenPath = "testdata/spool-v2.golden"
+
+// TestSpoolReadsV1: a spool the previous version wrote replays.
+func TestSpoolReadsV1(t *testing.T) {
+	old, err := os.ReadFile("testdata/spool-v1.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeBatch(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := v1Batch(); !reflect.DeepEqual(got, want) {
+		t.Errorf("decoded\n%+v\nwant\n%+v", got, want)
+	}
+}
 
 func TestSpoolGolden(t *testing.T) {
 	b := goldenBatch()
@@ -54,7 +79,7 @@ func TestSpoolGolden(t *testing.T) {
 		t.Fatalf("%v (run go test -run SpoolGolden -update)", err)
 	}
 	if !bytes.Equal(enc, golden) {
-		t.Errorf("encoding changed: a new format needs a new magic and a decoder for the old one")
+		t.Errorf("encoding changed: a new format needs a new magic and a decoder for the old one (keep the old golden file)")
 	}
 	got, err := decodeBatch(golden)
 	if err != nil {
@@ -83,11 +108,25 @@ func TestSpoolRejectsDamage(t *testing.T) {
 		}
 	}
 	// A valid frame around a lying payload.
-	head := append(appendStr(nil, "i"), 1, 1) // instance, version, one table
-	totalsRow := append(appendStr(append(appendStr(head, "totals"), 1), ""), 0, 0, 0, 0, 0, 0, 0)
+	metricsHeader := func(names ...string) []byte {
+		p := append(appendStr(nil, "i"), 1, byte(len(names))) // instance, version, metrics
+		for _, n := range names {
+			p = appendStr(p, n)
+		}
+		return append(p, 1) // one table
+	}
+	var all []string
+	for _, c := range consentproxy.MetricColumns {
+		all = append(all, c.Name)
+	}
+	head := metricsHeader(all...)
+	totalsRow := append(appendStr(append(appendStr(head, "totals"), 0, 1), ""), 0) // no dims, one row, site, hour
+	totalsRow = append(totalsRow, make([]byte, len(all))...)
 	for name, payload := range map[string][]byte{
 		"unknown table":  appendStr(bytes.Clone(head), "users"),
-		"huge row count": binary.AppendUvarint(appendStr(bytes.Clone(head), "totals"), 1<<40),
+		"unknown metric": appendStr(metricsHeader("hits", "refunds"), "totals"),
+		"too many dims":  append(appendStr(bytes.Clone(head), "pages"), 2, 0),
+		"huge row count": binary.AppendUvarint(append(appendStr(bytes.Clone(head), "totals"), 0), 1<<40),
 		"huge visitors":  binary.AppendUvarint(bytes.Clone(totalsRow), 1<<40),
 		"short visitors": append(binary.AppendUvarint(bytes.Clone(totalsRow), 2), make([]byte, 9)...),
 		"missing tables": appendStr(nil, "i"),

@@ -209,7 +209,10 @@ func (p *Proxy) observe(h *Hit, i int, reason consentproxy.Reason, now time.Time
 	}
 	if et, ok := h.Get(i, "_et"); ok {
 		if n, err := strconv.ParseInt(b2s(et), 10, 64); err == nil && n > 0 {
-			o.EngagementMS = n
+			// The client reports _et, so one hit must not be able to
+			// claim a day: no visible page accrues more than a session's
+			// idle limit between two hits.
+			o.EngagementMS = min(n, consentproxy.MaxEngagementMS)
 		}
 	}
 	return o

@@ -193,7 +193,7 @@ func TestForwardedHitIsACopy(t *testing.T) {
 func TestObservations(t *testing.T) {
 	h := newHarness(t)
 	h.do("POST", "/g/collect?v=2&tid=G-TEST123&cid=1.2", h.browser(map[string]string{"CF-IPCountry": "DE"}),
-		"en=page_view&dl=https%3A%2F%2Fsite.example%2Fa&_et=1200\nen=scroll&dl=https%3A%2F%2Fsite.example%2Fa")
+		"en=page_view&dl=https%3A%2F%2Fsite.example%2Fa&_et=1200\nen=scroll&dl=https%3A%2F%2Fsite.example%2Fa&_et=999999999")
 	h.do("GET", okQuery, h.browser(map[string]string{"Sec-GPC": "1"}), "")
 	h.rec.mu.Lock()
 	defer h.rec.mu.Unlock()
@@ -206,8 +206,8 @@ func TestObservations(t *testing.T) {
 		a.Country != "DE" || a.IP.String() != "203.0.113.77" || a.Agent.Browser == "" {
 		t.Fatalf("first observation: %+v", a)
 	}
-	if b.Event != "scroll" || b.Reason != consentproxy.ReasonForwarded {
-		t.Fatalf("second observation: %+v", b)
+	if b.Event != "scroll" || b.Reason != consentproxy.ReasonForwarded || b.EngagementMS != consentproxy.MaxEngagementMS {
+		t.Fatalf("second observation (its _et clamped to %d): %+v", consentproxy.MaxEngagementMS, b)
 	}
 	if g.Reason != consentproxy.ReasonGPC || g.Site != "G-TEST123" || g.UserAgent != "" || g.IP.IsValid() ||
 		g.Location != "" || g.Agent != (consentproxy.Agent{}) || g.Country != "" {

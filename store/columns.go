@@ -8,28 +8,55 @@ import (
 	"github.com/consentproxy/consentproxy"
 )
 
-// InsertColumns is the column list of table t's insert table (T_in), in the
-// order RowValues fills it. Inserts always name these columns: clickhouse-go
-// against 18.16 cannot build a batch from the server's (empty) header.
-func InsertColumns(t consentproxy.Table) []string {
+// InsertColumns is the column list of table t's insert table (T_in) in a
+// schema pinned at upTo (0: the newest), in the order RowValues fills it.
+// Inserts always name these columns: clickhouse-go against 18.16 cannot
+// build a batch from the server's (empty) header, and an old proxy's
+// inserts keep working on a newer schema whose new columns have defaults.
+func InsertColumns(t consentproxy.Table, upTo uint32) []string {
 	cols := make([]string, 0, 10+len(t.Dims))
 	cols = append(cols, "site", "hour")
 	cols = append(cols, t.Dims...)
 	cols = append(cols, "instance", "version")
-	cols = append(cols, metricColumns...)
+	for _, c := range MetricColumns(upTo) {
+		cols = append(cols, c.Name)
+	}
 	if t.Visitors {
 		cols = append(cols, "visitor_hashes")
 	}
 	return cols
 }
 
-var metricColumns = []string{"hits", "pageviews", "events", "visits", "bounces", "duration_ms"}
+// MetricColumns are the metric columns a schema pinned at upTo (0: the
+// newest) has: a prefix of consentproxy.MetricColumns, which is ordered by
+// Since, so this allocates nothing.
+func MetricColumns(upTo uint32) []consentproxy.MetricColumn {
+	all := consentproxy.MetricColumns
+	if upTo == 0 {
+		return all
+	}
+	n := 0
+	for n < len(all) && all[n].Since <= upTo {
+		n++
+	}
+	return all[:n]
+}
 
-// RowValues are the values for InsertColumns(t): site string, hour time.Time
-// (UTC), one string per dim, instance string, version uint64, six int64
-// metrics and, for visitor tables, the []uint64 hashes (never nil). Missing
-// dims are sent as ""; call CheckBatch first to reject such rows instead.
-func RowValues(t consentproxy.Table, instance string, version uint64, r consentproxy.Row) []any {
+func metricNames(upTo uint32) []string {
+	cols := MetricColumns(upTo)
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.Name
+	}
+	return out
+}
+
+// RowValues are the values for InsertColumns(t, upTo): site string, hour
+// time.Time (UTC), one string per dim, instance string, version uint64, the
+// int64 metrics of MetricColumns(upTo) and, for visitor tables, the
+// []uint64 hashes (never nil). Missing dims are sent as ""; call CheckBatch
+// first to reject such rows instead.
+func RowValues(t consentproxy.Table, upTo uint32, instance string, version uint64, r consentproxy.Row) []any {
 	vals := make([]any, 0, 10+len(t.Dims))
 	vals = append(vals, r.Site, r.Hour.UTC())
 	for i := range t.Dims {
@@ -39,8 +66,11 @@ func RowValues(t consentproxy.Table, instance string, version uint64, r consentp
 		}
 		vals = append(vals, d)
 	}
+	vals = append(vals, instance, version)
 	m := r.Metrics
-	vals = append(vals, instance, version, m.Hits, m.Pageviews, m.Events, m.Visits, m.Bounces, m.DurationMS)
+	for _, c := range MetricColumns(upTo) {
+		vals = append(vals, *c.Field(&m))
+	}
 	if t.Visitors {
 		v := r.Visitors
 		if v == nil {

@@ -13,7 +13,8 @@
 //	T_in   ENGINE = Null: receives inserts, always with an explicit column list
 //	       (clickhouse-go cannot build a batch from 18.16's empty insert header).
 //	T_mv   MATERIALIZED VIEW T_in → T: the only place visitor hashes exist in the
-//	       engine; it folds them into uniqArrayState(visitor_hashes).
+//	       engine; it folds them into uniqArrayState(visitor_hashes). A
+//	       migration that adds a column replaces it (T_mv003 today).
 //	T      ReplacingMergeTree(version) PARTITION BY toYYYYMM(hour)
 //	       ORDER BY (site, hour, dims…, instance): what queries read.
 //
@@ -46,16 +47,52 @@
 // "how many distinct visitors" and nothing else. uniq is ClickHouse's adaptive
 // estimator: exact in practice for small sets, within about 1% at scale.
 //
-// # Migrations and the lock
+// # Migrations: frozen history
 //
 // Migrations are embedded templates (migrations/NNN_name.sql.tmpl) rendered
 // per Features and Options; schema_migrations records the applied versions.
+// A migration spells out its tables: it never ranges over today's
+// consentproxy.Tables or MetricColumns, because an installation that
+// applied it never runs it again, so what it did must not change with the
+// code. TestMigrationsFrozen holds every released migration to its rendered
+// SQL per DDL variant (testdata/migrations/<variant>/); a new one is
+// recorded once with go test ./store -run TestMigrationsFrozen -record-new.
+//
+// Adding a column (migration 003 is the example):
+//
+//   - ALTER TABLE … ADD COLUMN … DEFAULT … on T_in, T and the rollups (and,
+//     on a cluster, their Distributed tables), each preceded by a
+//     "-- @unless-column <table> <column>" guard: 18.16 has no ADD COLUMN IF
+//     NOT EXISTS, and Migrate skips a guarded statement whose column exists,
+//     so an interrupted migration runs again cleanly. The DEFAULT is what
+//     keeps a previous release's inserts, which name their own columns,
+//     working during a rolling upgrade.
+//   - A new view T_mvNNN selecting the column, created right after T's
+//     ALTER, then DROP of the old view: 18.16 fails an insert pushed to a
+//     view that leaves a column of its target unfilled, so the window
+//     between the two is kept to a statement or two (the writer retries).
+//   - With Replicated storage, 18.16 refuses ALTER … ON CLUSTER of a table
+//     that does not replicate: the Null and Distributed tables, which hold
+//     no rows, are dropped and created again instead, under the same guard.
+//   - The column in consentproxy.MetricColumns with Since = NNN: writers
+//     pinned to an older schema (Options.UpTo) leave it out.
+//
+// A dimension joins its table's sort key in the ALTER that adds it (ADD
+// COLUMN d …, MODIFY ORDER BY (…, d): a new column may extend a key, on
+// 18.16 too). Any other key change (reorder, remove) is a new table filled
+// by INSERT … SELECT and swapped in with RENAME, in a migration of its own. Migrate refuses a database that records a migration this
+// binary does not know (ErrSchemaNewer); Pending lists what it would apply
+// without applying it. storetest.Upgrade replays an installation of the
+// previous release through the upgrade on every engine.
+//
+// # The lock
+//
 // ClickHouse has no advisory locks, but CREATE TABLE without IF NOT EXISTS
 // succeeds for exactly one caller, so the existence of table schema_lock is
 // the mutex. Its owner and creation time are column defaults, atomic with the
 // table; a lock older than Options.LockStale is taken to belong to a dead
-// starter and is dropped. Every statement is IF NOT EXISTS, so a migration
-// interrupted half-way is simply run again. Changing Options.Retention later
+// starter and is dropped. Every statement is IF [NOT] EXISTS or guarded,
+// so a migration interrupted half-way is simply run again. Changing Options.Retention later
 // does not rewrite an existing TTL; DropBefore, which the application runs
 // with the configured retention, stays the authoritative mechanism.
 //

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -20,8 +21,28 @@ var migrationFS embed.FS
 // Migration is one numbered schema step, rendered for an engine.
 type Migration struct {
 	Version    uint32
-	Name       string   // file name without extension, e.g. "001_aggregate_tables"
-	Statements []string // run in order; each is idempotent (IF NOT EXISTS)
+	Name       string      // file name without extension, e.g. "001_aggregate_tables"
+	Statements []Statement // run in order; each is idempotent
+}
+
+// Statement is one statement of a migration. Most are idempotent by
+// themselves (IF NOT EXISTS, IF EXISTS); one that is not says when it has
+// already run: a line "-- @unless-column <table> <column>" before it skips
+// it where the table has the column (ClickHouse 18.16 has no ADD COLUMN IF
+// NOT EXISTS), so a migration interrupted half-way can always run again.
+type Statement struct {
+	SQL string
+	// UnlessTable and UnlessColumn: skip the statement when the table of the
+	// migrated database already has the column.
+	UnlessTable, UnlessColumn string
+}
+
+// String is the statement as a dry run prints it.
+func (s Statement) String() string {
+	if s.UnlessTable != "" {
+		return "-- @unless-column " + s.UnlessTable + " " + s.UnlessColumn + "\n" + s.SQL
+	}
+	return s.SQL
 }
 
 // Migrations renders every embedded migration for the given features and
@@ -63,35 +84,59 @@ func Migrations(f Features, o Options) ([]Migration, error) {
 		if err := tmpl.Execute(&buf, data); err != nil {
 			return nil, fmt.Errorf("migrations: %s: %w", base, err)
 		}
-		out = append(out, Migration{Version: uint32(v), Name: base, Statements: splitStatements(buf.String())})
+		stmts, err := splitStatements(buf.String())
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: %w", base, err)
+		}
+		out = append(out, Migration{Version: uint32(v), Name: base, Statements: stmts})
 	}
 	return out, nil
 }
 
 // splitStatements cuts a rendered script at the ";" that ends a line and drops
-// "--" comment lines. Our templates never put ";" inside literals, so this
+// "--" comment lines, but for "-- @unless-column" guards, which attach to the
+// statement after them. Our templates never put ";" inside literals, so this
 // simple rule is exact for them.
-func splitStatements(script string) []string {
-	var out []string
+func splitStatements(script string) ([]Statement, error) {
+	var out []Statement
 	var cur strings.Builder
-	for _, line := range strings.Split(script, "\n") {
+	var guard Statement
+	for n, line := range strings.Split(script, "\n") {
 		t := strings.TrimSpace(line)
+		if g, ok := strings.CutPrefix(t, "-- @unless-column"); ok {
+			// A guard that does not parse would leave its statement
+			// unguarded, and an ALTER that runs twice fails: refuse it.
+			f := strings.Fields(g)
+			if len(f) != 2 || guard.UnlessTable != "" || cur.Len() > 0 {
+				return nil, fmt.Errorf("line %d: want one \"-- @unless-column <table> <column>\" before a statement", n+1)
+			}
+			guard.UnlessTable, guard.UnlessColumn = f[0], f[1]
+			continue
+		}
 		if strings.HasPrefix(t, "--") || t == "" {
 			continue
 		}
 		if strings.HasSuffix(t, ";") {
 			cur.WriteString(strings.TrimSuffix(line, ";"))
-			out = append(out, strings.TrimSpace(cur.String()))
+			if guard.SQL = strings.TrimSpace(cur.String()); guard.SQL != "" {
+				out = append(out, guard)
+			} else if guard.UnlessTable != "" {
+				return nil, fmt.Errorf("line %d: a guard without a statement", n+1)
+			}
 			cur.Reset()
+			guard = Statement{}
 			continue
 		}
 		cur.WriteString(line)
 		cur.WriteByte('\n')
 	}
 	if s := strings.TrimSpace(cur.String()); s != "" {
-		out = append(out, s)
+		guard.SQL = s
+		out = append(out, guard)
+	} else if guard.UnlessTable != "" {
+		return nil, errors.New("a guard at the end, without a statement")
 	}
-	return out
+	return out, nil
 }
 
 // templateData is all a migration template may ask: the deployment's
@@ -111,13 +156,15 @@ type templateData struct {
 	RetentionDays int64
 	// Dim, Metric and UMetric are the column types of dimensions, signed
 	// metrics and unsigned counts: LowCardinality and codecs where the
-	// engine has them.
+	// engine has them. MetricType and Codec are Metric's two parts, for
+	// ADD COLUMN … DEFAULT 0, which goes between them.
 	Dim, Metric, UMetric string
+	MetricType, Codec    string
 }
 
 func newTemplateData(f Features, o Options) templateData {
 	d := templateData{DB: o.Database, Cluster: o.Cluster, OnCluster: onCluster(o), Replicated: o.Replicated,
-		TTL: f.TTL, RetentionDays: o.RetentionDays(), Dim: "String", Metric: "Int64", UMetric: "UInt64"}
+		TTL: f.TTL, RetentionDays: o.RetentionDays(), Dim: "String", Metric: "Int64", UMetric: "UInt64", MetricType: "Int64"}
 	if o.Cluster != "" {
 		d.L = "_local"
 	}
@@ -125,7 +172,8 @@ func newTemplateData(f Features, o Options) templateData {
 		d.Dim = "LowCardinality(String)"
 	}
 	if f.Codecs {
-		d.Metric, d.UMetric = "Int64 CODEC(T64, LZ4)", "UInt64 CODEC(T64, LZ4)"
+		d.Codec = " CODEC(T64, LZ4)"
+		d.Metric, d.UMetric = "Int64"+d.Codec, "UInt64"+d.Codec
 	}
 	return d
 }
@@ -157,5 +205,5 @@ func InsertStatement(t consentproxy.Table, o Options) string {
 	if o.Database == "" {
 		o.Database = "consentproxy"
 	}
-	return fmt.Sprintf("INSERT INTO %s.%s (%s)", o.Database, t.Name+"_in", strings.Join(InsertColumns(t), ", "))
+	return fmt.Sprintf("INSERT INTO %s.%s (%s)", o.Database, t.Name+"_in", strings.Join(InsertColumns(t, o.UpTo), ", "))
 }

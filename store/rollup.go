@@ -114,10 +114,11 @@ func compact(ctx context.Context, e Engine, o Options, t consentproxy.Table, m0,
 func rollupInsert(t consentproxy.Table, o Options, g Grain, period, src string, version uint64) string {
 	cols := append([]string{"site", "start"}, t.Dims...)
 	cols = append(cols, "version")
-	cols = append(cols, metricColumns...)
+	metrics := metricNames(o.UpTo)
+	cols = append(cols, metrics...)
 	sel := append([]string{"site", period + " AS p_start"}, t.Dims...)
 	sel = append(sel, strconv.FormatUint(version, 10))
-	for _, m := range metricColumns {
+	for _, m := range metrics {
 		sel = append(sel, "sum("+m+")")
 	}
 	if t.Visitors {
@@ -147,7 +148,7 @@ func StaleDays(ctx context.Context, e Engine, o Options, from, to time.Time) ([]
 	}
 	from, to = from.UTC(), to.UTC()
 	d0, d1 := from.Format(DateLayout), to.Format(DateLayout)
-	sums := strings.Join(sumsOf(metricColumns), ", ")
+	sums := strings.Join(sumsOf(metricNames(o.UpTo)), ", ")
 	stale := map[string]bool{}
 	for _, t := range consentproxy.Tables() {
 		// sums per period p of one table; args bind the range.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strconv"
 	"strings"
@@ -85,6 +86,11 @@ type Options struct {
 	// LockWait bounds how long Migrate waits for another starter's lock.
 	// Default 2 minutes (the context may cut it shorter).
 	LockWait time.Duration
+	// UpTo stops Migrate after this version. Default 0: every migration.
+	// Upgrade tests use it to build the schema an older release left.
+	UpTo uint32
+	// Logger receives one line per migration applied. Default: none.
+	Logger *slog.Logger
 }
 
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)

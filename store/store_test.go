@@ -12,7 +12,6 @@ import (
 	"github.com/consentproxy/consentproxy"
 )
 
-
 func TestFeaturesFor(t *testing.T) {
 	all := Features{LowCardinality: true, TTL: true, Codecs: true}
 	cases := map[string]Features{
@@ -64,9 +63,18 @@ func TestOptionsDefaults(t *testing.T) {
 func TestInsertColumnsMatchRowValues(t *testing.T) {
 	h := time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)
 	for _, tb := range consentproxy.Tables() {
-		cols := InsertColumns(tb)
-		r := consentproxy.Row{Site: "s", Hour: h, Dims: make([]string, len(tb.Dims)), Metrics: consentproxy.Metrics{Hits: 1, DurationMS: 6}}
-		vals := RowValues(tb, "inst", 9, r)
+		cols := InsertColumns(tb, 0)
+		r := consentproxy.Row{Site: "s", Hour: h, Dims: make([]string, len(tb.Dims)), Metrics: consentproxy.Metrics{Hits: 1, DurationMS: 6, EngagementMS: 7}}
+		vals := RowValues(tb, 0, "inst", 9, r)
+		// Pinned at migration 2, the columns are those the release that
+		// shipped 002 inserted: no engagement_ms.
+		old, oldVals := InsertColumns(tb, 2), RowValues(tb, 2, "inst", 9, r)
+		if slices.Contains(old, "engagement_ms") || len(old) != len(cols)-1 || len(oldVals) != len(old) {
+			t.Errorf("%s at schema 2: columns %v, %d values", tb.Name, old, len(oldVals))
+		}
+		if !slices.Contains(cols, "engagement_ms") || vals[slices.Index(cols, "engagement_ms")] != int64(7) {
+			t.Errorf("%s: engagement_ms missing or misplaced: %v %v", tb.Name, cols, vals)
+		}
 		if len(cols) != len(vals) {
 			t.Fatalf("%s: %d columns, %d values", tb.Name, len(cols), len(vals))
 		}
@@ -88,6 +96,29 @@ func TestInsertColumnsMatchRowValues(t *testing.T) {
 		if !slices.Equal(cols[2:2+len(tb.Dims)], tb.Dims) {
 			t.Errorf("%s: dims %v not in key order %v", tb.Name, cols, tb.Dims)
 		}
+	}
+}
+
+// MetricColumns(upTo) must be a prefix of the domain's list, so Since has to
+// ascend; and every migration a column names must exist.
+func TestMetricColumnsSince(t *testing.T) {
+	migs, err := Migrations(Features{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := migs[len(migs)-1].Version
+	prev := uint32(1)
+	for _, c := range consentproxy.MetricColumns {
+		if c.Since < prev || c.Since > last {
+			t.Errorf("%s: Since %d after %d, or beyond the last migration %d", c.Name, c.Since, prev, last)
+		}
+		prev = c.Since
+	}
+	if n := len(MetricColumns(0)); n != len(consentproxy.MetricColumns) {
+		t.Errorf("MetricColumns(0) has %d columns", n)
+	}
+	if n := len(MetricColumns(1)); n != 6 {
+		t.Errorf("MetricColumns(1) has %d columns, want the first schema's 6", n)
 	}
 }
 
@@ -164,11 +195,57 @@ func TestRenderValue(t *testing.T) {
 }
 
 func TestSplitStatements(t *testing.T) {
-	got := splitStatements("-- c\nCREATE a (\n x\n);\n\nDROP b;\nSELECT 1")
-	want := []string{"CREATE a (\n x\n)", "DROP b", "SELECT 1"}
-	if !slices.Equal(got, want) {
-		t.Errorf("got %q, want %q", got, want)
+	got, err := splitStatements("-- c\nCREATE a (\n x\n);\n\n-- @unless-column b_in y\nALTER b;\nSELECT 1")
+	want := []Statement{{SQL: "CREATE a (\n x\n)"}, {SQL: "ALTER b", UnlessTable: "b_in", UnlessColumn: "y"}, {SQL: "SELECT 1"}}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("got %q, %v; want %q", got, err, want)
 	}
+	// A guard that would leave its statement unguarded is refused.
+	for _, bad := range []string{
+		"-- @unless-column b_in\nALTER b;",
+		"-- @unless-column b_in y z\nALTER b;",
+		"-- @unless-column a x\n-- @unless-column b y\nALTER b;",
+		"ALTER a\n-- @unless-column b y\n;",
+		"-- @unless-column b y\n;",
+		"SELECT 1;\n-- @unless-column b y",
+	} {
+		if got, err := splitStatements(bad); err == nil {
+			t.Errorf("splitStatements(%q) = %q, want an error", bad, got)
+		}
+	}
+}
+
+// FuzzSplitStatements: any script splits without a panic, into non-empty
+// statements whose guards name a table and a column, and printing them
+// (as a dry run does) and splitting again gives the same statements.
+func FuzzSplitStatements(f *testing.F) {
+	f.Add("-- c\nCREATE a (\n x\n);\n\n-- @unless-column b_in y\nALTER b;\nSELECT 1")
+	f.Add("-- @unless-column t c\n;")
+	f.Add(";;\n--\n-- @unless-column\n")
+	f.Fuzz(func(t *testing.T, script string) {
+		stmts, err := splitStatements(script)
+		if err != nil {
+			return
+		}
+		var printed strings.Builder
+		for _, s := range stmts {
+			if s.SQL == "" || (s.UnlessTable == "") != (s.UnlessColumn == "") {
+				t.Fatalf("statement %+v from %q", s, script)
+			}
+			printed.WriteString(s.String() + ";\n\n")
+		}
+		again, err := splitStatements(printed.String())
+		if err != nil || !slices.Equal(again, stmts) {
+			// Only SQL that itself holds guard lines, comments or ";"
+			// line ends may print ambiguously; templates have none.
+			for _, s := range stmts {
+				if strings.Contains(s.SQL, "--") || strings.Contains(s.SQL, ";") {
+					return
+				}
+			}
+			t.Fatalf("split %q: %q; printed and split again: %q, %v", script, stmts, again, err)
+		}
+	})
 }
 
 var recordNew = flag.Bool("record-new", false, "record the rendered SQL of migrations not yet released (never rewrites a released one)")
@@ -205,7 +282,7 @@ func TestMigrationsFrozen(t *testing.T) {
 			known[m.Name+".sql"] = true
 			var b strings.Builder
 			for _, s := range m.Statements {
-				b.WriteString(s + ";\n\n")
+				b.WriteString(s.String() + ";\n\n")
 			}
 			path := filepath.Join(dir, m.Name+".sql")
 			want, err := os.ReadFile(path)
@@ -246,7 +323,11 @@ func TestMigrationsShape(t *testing.T) {
 	if len(migs) == 0 || migs[0].Version != 1 {
 		t.Fatalf("migrations: %+v", migs)
 	}
-	all := strings.Join(migs[0].Statements, "\n")
+	var sqls []string
+	for _, s := range migs[0].Statements {
+		sqls = append(sqls, s.SQL)
+	}
+	all := strings.Join(sqls, "\n")
 	for _, tb := range consentproxy.Tables() {
 		for _, obj := range []string{tb.Name + "_in ", tb.Name + " (", tb.Name + "_mv "} {
 			if !strings.Contains(all, "consentproxy."+obj) {
@@ -254,9 +335,11 @@ func TestMigrationsShape(t *testing.T) {
 			}
 		}
 	}
-	for _, s := range migs[0].Statements {
-		if !strings.Contains(s, "IF NOT EXISTS") {
-			t.Errorf("statement is not idempotent: %.80s", s)
+	for _, m := range migs {
+		for _, s := range m.Statements {
+			if !strings.Contains(s.SQL, "IF NOT EXISTS") && !strings.Contains(s.SQL, "IF EXISTS") && s.UnlessTable == "" {
+				t.Errorf("%s: statement is not idempotent (IF [NOT] EXISTS, or an @unless-column guard): %.80s", m.Name, s.SQL)
+			}
 		}
 	}
 	if strings.Contains(all, "LowCardinality") || strings.Contains(all, "TTL") || strings.Contains(all, "CODEC") {

@@ -40,7 +40,7 @@ func TestInsertWireFormat(t *testing.T) {
 	h := time.Date(2026, 3, 4, 5, 0, 0, 0, time.FixedZone("X", 3600))
 	tr := consentproxy.TableRows{Table: consentproxy.TablePages, Rows: []consentproxy.Row{
 		{Site: "G-1", Hour: h, Dims: []string{"/a\tb\nc\\d\x00e\x01f\x7f'\"`"}, Metrics: consentproxy.Metrics{
-			Hits: 1, Pageviews: 2, Events: 3, Visits: 4, Bounces: -1, DurationMS: 9223372036854775807},
+			Hits: 1, Pageviews: 2, Events: 3, Visits: 4, Bounces: -1, DurationMS: 9223372036854775807, EngagementMS: 5},
 			Visitors: []uint64{0, 18446744073709551615}},
 		{Site: "G-1", Hour: h, Dims: []string{"ünï \xff\xfe 🍪 \u2028"}},
 	}}
@@ -55,6 +55,16 @@ func TestInsertWireFormat(t *testing.T) {
 		t.Error("statement is not valid UTF-8: a raw byte escaped the encoder")
 	}
 	golden(t, "insert_pages.golden", []byte(stmts[0].sql))
+
+	// Pinned at migration 2 the statement is the one the release that
+	// shipped 002 sent (insert_pages_schema2.golden is that release's
+	// insert_pages.golden, unchanged): how an old proxy keeps writing
+	// during a rolling upgrade.
+	old, err := insertStatements(store.Options{Database: "cp", UpTo: 2}, "inst\t1", 42, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "insert_pages_schema2.golden", []byte(old[0].sql))
 }
 
 // renderResult prints a Result one quoted value per line, so golden files

@@ -319,7 +319,7 @@ func insertStatements(o store.Options, instance string, version uint64, tr conse
 		n := 0
 		for start+n < len(tr.Rows) && (n == 0 || n < maxRowsPerInsert && len(buf) < maxBytesPerInsert) {
 			var err error
-			buf, err = appendTSVRow(buf, store.RowValues(t, instance, version, tr.Rows[start+n]))
+			buf, err = appendTSVRow(buf, store.RowValues(t, o.UpTo, instance, version, tr.Rows[start+n]))
 			if err != nil {
 				return nil, fmt.Errorf("%s row %d: %w", t.Name, start+n, err)
 			}

@@ -316,3 +316,33 @@ func TestQueryRefusesSideDoors(t *testing.T) {
 		t.Errorf("INTO OUTFILE wrote %s", out)
 	}
 }
+
+// TestUpgrade: an installation the previous release made upgrades exactly.
+func TestUpgrade(t *testing.T) {
+	requireLib(t)
+	storetest.Upgrade(t, openAt)
+}
+
+// TestPending: what migrate --dry-run would apply, read without applying.
+func TestPending(t *testing.T) {
+	requireLib(t)
+	storetest.Pending(t, func(o store.Options) ([]store.Migration, error) {
+		return Pending(context.Background(), Scheme+storageDir(t), o)
+	}, openAt)
+}
+
+// openAt is a storetest.Opener: o.Database in the shared directory,
+// dropped at clean-up.
+func openAt(t *testing.T, o store.Options) (consentproxy.Store, store.Engine, error) {
+	s, err := Open(context.Background(), Scheme+storageDir(t), o)
+	if err != nil {
+		return nil, nil, err
+	}
+	t.Cleanup(func() {
+		_ = s.Exec(context.Background(), "DROP DATABASE IF EXISTS "+o.Database)
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s, s, nil
+}

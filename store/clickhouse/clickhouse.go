@@ -84,32 +84,44 @@ func Open(ctx context.Context, dsn string, o store.Options) (*Store, error) {
 	return &Store{conn: conn, cfg: cfg, opts: o, version: version, features: store.FeaturesFor(version)}, nil
 }
 
-// migrateNode connects to addrs without a default database, reads the
-// server version and applies the migrations. It returns the version.
+// migrateNode applies the migrations on the node(s) addrs and returns the
+// server version.
 func migrateNode(ctx context.Context, cfg Config, addrs []string, o store.Options) (string, error) {
+	e, version, err := bootstrapConn(ctx, cfg, addrs)
+	if err != nil {
+		return "", err
+	}
+	defer e.conn.Close()
+	if err := store.Migrate(ctx, e, store.FeaturesFor(version), o); err != nil {
+		return "", fmt.Errorf("%s: %w", strings.Join(addrs, ","), err)
+	}
+	return version, nil
+}
+
+// bootstrapConn connects to addrs with one connection and no default
+// database (it may not exist yet), and reads the server version. The
+// caller closes e.conn.
+func bootstrapConn(ctx context.Context, cfg Config, addrs []string) (e engine, version string, err error) {
 	drv := *cfg.Driver
 	drv.Addr = addrs
 	drv.Auth.Database = ""
 	drv.MaxOpenConns, drv.MaxIdleConns = 1, 1
 	conn, err := ch.Open(&drv)
 	if err != nil {
-		return "", err
+		return e, "", err
 	}
-	defer conn.Close()
 	where := strings.Join(addrs, ",")
 	if err := conn.Ping(ctx); err != nil {
-		return "", fmt.Errorf("ping %s: %w", where, err)
+		conn.Close()
+		return e, "", fmt.Errorf("ping %s: %w", where, err)
 	}
-	e := engine{conn: conn}
+	e = engine{conn: conn}
 	res, err := e.Query(ctx, "SELECT version()")
 	if err != nil || len(res.Rows) != 1 || len(res.Rows[0]) != 1 {
-		return "", fmt.Errorf("%s: read server version: %v", where, err)
+		conn.Close()
+		return e, "", fmt.Errorf("%s: read server version: %v", where, err)
 	}
-	version := res.Rows[0][0]
-	if err := store.Migrate(ctx, e, store.FeaturesFor(version), o); err != nil {
-		return "", fmt.Errorf("%s: %w", where, err)
-	}
-	return version, nil
+	return e, res.Rows[0][0], nil
 }
 
 // Version is the server's version string; Features what the schema uses of it.
@@ -153,7 +165,7 @@ func (s *Store) writeTable(ctx context.Context, t consentproxy.Table, b consentp
 		return err
 	}
 	for _, r := range rows {
-		if err := batch.Append(store.RowValues(t, b.Instance, b.Version, r)...); err != nil {
+		if err := batch.Append(store.RowValues(t, s.opts.UpTo, b.Instance, b.Version, r)...); err != nil {
 			_ = batch.Abort()
 			return err
 		}

@@ -195,3 +195,46 @@ func TestOpenErrors(t *testing.T) {
 		t.Errorf("invalid database name accepted")
 	}
 }
+
+// TestUpgrade: an installation the previous release made upgrades exactly.
+func TestUpgrade(t *testing.T) {
+	dsn := serverDSN(t)
+	storetest.Upgrade(t, func(t *testing.T, o store.Options) (consentproxy.Store, store.Engine, error) {
+		return openUpgrade(t, dsn, o, nil)
+	})
+}
+
+// openUpgrade opens o.Database without failing the test, for
+// storetest.Upgrade, and drops it (on every node in hosts) at clean-up.
+func openUpgrade(t *testing.T, dsn string, o store.Options, hosts []string) (consentproxy.Store, store.Engine, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s, err := clickhouse.Open(ctx, dsn, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = s.Engine().Exec(ctx, "DROP DATABASE IF EXISTS "+o.Database+clusterClause(o))
+		for _, h := range hosts {
+			_ = openNode(t, dsn, h).Exec(ctx, "DROP DATABASE IF EXISTS "+o.Database)
+		}
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s, s.Engine(), nil
+}
+
+// TestPending: what migrate --dry-run would apply, read without applying.
+func TestPending(t *testing.T) {
+	dsn := serverDSN(t)
+	storetest.Pending(t, func(o store.Options) ([]store.Migration, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		return clickhouse.Pending(ctx, dsn, o)
+	}, func(t *testing.T, o store.Options) (consentproxy.Store, store.Engine, error) {
+		return openUpgrade(t, dsn, o, nil)
+	})
+}

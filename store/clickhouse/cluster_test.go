@@ -166,3 +166,13 @@ func (n node) Query(ctx context.Context, sql string) (consentproxy.Result, error
 	}
 	return res, rows.Err()
 }
+
+// TestClusterUpgrade: the upgrade on the two-shard cluster, every node
+// migrated on its own.
+func TestClusterUpgrade(t *testing.T) {
+	name, dsn := clusterEnv(t)
+	storetest.Upgrade(t, func(t *testing.T, o store.Options) (consentproxy.Store, store.Engine, error) {
+		o.Cluster, o.LocalDDL = name, true
+		return openUpgrade(t, dsn, o, hostsOf(t, dsn)[1:])
+	})
+}

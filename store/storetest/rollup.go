@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,18 +63,22 @@ func testRollups(t *testing.T, s consentproxy.Store) {
 			// as a merge of the day's states (days are disjoint: the salt
 			// is daily); then per day or month.
 			keys := keyList(tb)
-			day := "SELECT " + keys + ", toDate(hour) AS d, sum(hits) AS x1, sum(pageviews) AS x2, sum(events) AS x3, sum(visits) AS x4, sum(bounces) AS x5, sum(duration_ms) AS x6"
-			sums := "sum(x1), sum(x2), sum(x3), sum(x4), sum(x5), sum(x6)"
-			rolled := "sum(hits), sum(pageviews), sum(events), sum(visits), sum(bounces), sum(duration_ms)"
+			day := "SELECT " + keys + ", toDate(hour) AS d"
+			var sums, rolled []string
+			for i, c := range consentproxy.MetricColumns {
+				day += fmt.Sprintf(", sum(%s) AS x%d", c.Name, i)
+				sums = append(sums, fmt.Sprintf("sum(x%d)", i))
+				rolled = append(rolled, "sum("+c.Name+")")
+			}
 			if tb.Visitors {
-				day += ", uniqArrayMerge(visitors) AS x7"
-				sums += ", sum(x7)"
-				rolled += ", sum(visitors)"
+				day += ", uniqArrayMerge(visitors) AS xv"
+				sums = append(sums, "sum(xv)")
+				rolled = append(rolled, "sum(visitors)")
 			}
 			day += " FROM " + tb.Name + " FINAL WHERE site = ? GROUP BY " + keys + ", d"
 			for grain, period := range map[string]string{"daily": "d", "monthly": "toStartOfMonth(d)"} {
-				hourly := query(t, s, "SELECT "+keys+", "+period+" AS p, "+sums+" FROM ("+day+") GROUP BY "+keys+", p ORDER BY "+keys+", p", "G-ROLL")
-				got := query(t, s, "SELECT "+keys+", start, "+rolled+" FROM "+tb.Name+"_"+grain+" FINAL WHERE site = ? GROUP BY "+keys+", start ORDER BY "+keys+", start", "G-ROLL")
+				hourly := query(t, s, "SELECT "+keys+", "+period+" AS p, "+strings.Join(sums, ", ")+" FROM ("+day+") GROUP BY "+keys+", p ORDER BY "+keys+", p", "G-ROLL")
+				got := query(t, s, "SELECT "+keys+", start, "+strings.Join(rolled, ", ")+" FROM "+tb.Name+"_"+grain+" FINAL WHERE site = ? GROUP BY "+keys+", start ORDER BY "+keys+", start", "G-ROLL")
 				if len(hourly.Rows) == 0 {
 					t.Fatalf("%s: %s has no rows", what, tb.Name)
 				}

@@ -20,6 +20,7 @@ import (
 // of its own (and arrange its clean-up with t.Cleanup); it is called once per
 // subtest.
 func Run(t *testing.T, open func(t *testing.T) consentproxy.Store) {
+	t.Run("SchemaMatchesDomain", func(t *testing.T) { testSchemaMatchesDomain(t, open(t)) })
 	t.Run("RoundTripEveryTable", func(t *testing.T) { testRoundTrip(t, open(t)) })
 	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, open(t)) })
 	t.Run("InstancesAddUp", func(t *testing.T) { testInstances(t, open(t)) })
@@ -86,7 +87,11 @@ func wantRows(t *testing.T, what string, got consentproxy.Result, want ...string
 
 // totalsQuery sums every metric (and merges visitors) of table tb for a site.
 func totalsQuery(tb consentproxy.Table) string {
-	q := "SELECT sum(hits), sum(pageviews), sum(events), sum(visits), sum(bounces), sum(duration_ms)"
+	var sums []string
+	for _, c := range consentproxy.MetricColumns {
+		sums = append(sums, "sum("+c.Name+")")
+	}
+	q := "SELECT " + strings.Join(sums, ", ")
 	if tb.Visitors {
 		q += ", uniqArrayMerge(visitors)"
 	}
@@ -94,7 +99,11 @@ func totalsQuery(tb consentproxy.Table) string {
 }
 
 func totalsLine(tb consentproxy.Table, m consentproxy.Metrics, visitors int) string {
-	s := fmt.Sprintf("%d\t%d\t%d\t%d\t%d\t%d", m.Hits, m.Pageviews, m.Events, m.Visits, m.Bounces, m.DurationMS)
+	var vals []string
+	for _, c := range consentproxy.MetricColumns {
+		vals = append(vals, strconv.FormatInt(*c.Field(&m), 10))
+	}
+	s := strings.Join(vals, "\t")
 	if tb.Visitors {
 		s += "\t" + strconv.Itoa(visitors)
 	}
@@ -105,7 +114,7 @@ func totalsLine(tb consentproxy.Table, m consentproxy.Metrics, visitors int) str
 // column or a lost row changes the totals.
 func metricsFor(seed int64) consentproxy.Metrics {
 	return consentproxy.Metrics{Hits: seed*7 + 1, Pageviews: seed*3 + 2, Events: seed*11 + 3,
-		Visits: seed + 4, Bounces: seed%3 - 1, DurationMS: seed*1000 + 5}
+		Visits: seed + 4, Bounces: seed%3 - 1, DurationMS: seed*1000 + 5, EngagementMS: seed*700 + 6}
 }
 
 func dimsFor(tb consentproxy.Table, k int) []string {
