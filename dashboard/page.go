@@ -17,7 +17,7 @@ type table struct {
 }
 
 var tables = []table{
-	{"pages", "Top pages", "page", "Page", []string{"visitors", "pageviews"}},
+	{"pages", "Top pages", "page", "Page", []string{"visitors", "pageviews", "engagement_time"}},
 	{"entry-pages", "Entry pages", "entry_page", "Entry page", []string{"visitors", "visits", "bounce_rate"}},
 	{"sources", "Sources", "source", "Source", []string{"visitors", "visits"}},
 	{"channels", "Channels", "channel", "Channel", []string{"visitors", "visits"}},
@@ -33,7 +33,7 @@ var tables = []table{
 
 var metricLabels = map[string]string{
 	"visitors": "Visitors", "pageviews": "Pageviews", "visits": "Visits", "events": "Events",
-	"bounce_rate": "Bounce rate", "visit_duration": "Visit duration", "choices": "Choices",
+	"bounce_rate": "Bounce rate", "visit_duration": "Visit duration", "engagement_time": "Engaged", "choices": "Choices",
 	"suppressed": "Hits",
 }
 
@@ -105,6 +105,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 <div><dt>Visits</dt><dd data-metric="visits">–</dd></div>
 <div><dt>Bounce rate</dt><dd data-metric="bounce_rate">–</dd></div>
 <div><dt>Visit duration</dt><dd data-metric="visit_duration">–</dd></div>
+<div><dt>Engagement time</dt><dd data-metric="engagement_time" title="per visitor, while the page was visible">–</dd></div>
 <div><dt>Consent rate</dt><dd data-metric="consent_rate">–</dd></div>
 </dl>
 </section>

@@ -141,6 +141,15 @@ func TestQueryEngines(t *testing.T) {
 					`[{"dimensions":["2026-03-09"],"metrics":[41]}]`, 0, false},
 				{"7d", `{"site":"G-STATS","date_range":"7d","metrics":["visitors","suppressed"]}`,
 					`[{"dimensions":[],"metrics":[41,7]}]`, 0, false},
+				// Engagement seconds per visitor: (300+80+43) s / 41 visitors
+				// in totals, (200+80) s / 28 on "/", (54+9) s / 9 on /pricing;
+				// the superseded version 1 must not count.
+				{"engagement", day10(`"metrics":["visitors","engagement_time"]`),
+					`[{"dimensions":[],"metrics":[41,10.3]}]`, 0, false},
+				{"engagement by page", day10(`"metrics":["visitors","engagement_time"],"dimensions":["page"]`),
+					`[{"dimensions":["/"],"metrics":[28,10]},{"dimensions":["/pricing"],"metrics":[9,7]},{"dimensions":["=1+1"],"metrics":[5,0]},{"dimensions":["(other)"],"metrics":[8,0]}]`, 3, false},
+				{"engagement by country", day10(`"metrics":["visitors","engagement_time"],"dimensions":["country"]`),
+					`[{"dimensions":["DE"],"metrics":[20,5]},{"dimensions":["FR"],"metrics":[6,5.5]}]`, 1, true},
 				{"channel", day10(`"metrics":["visitors","visits","bounce_rate","visit_duration"],"dimensions":["channel"]`),
 					`[{"dimensions":["organic_search"],"metrics":[12,12,50,10]},{"dimensions":["direct"],"metrics":[8,8,25,10]},{"dimensions":["email"],"metrics":[5,5,40,10]}]`, 0, false},
 				{"campaign", day10(`"metrics":["visitors"],"dimensions":["utm_campaign"]`),

@@ -9,13 +9,13 @@
 // visitor's page to their country. A query may therefore use the dimensions
 // and filters of one family, plus at most one time dimension:
 //
-//	page                 → pages.path          visitors, pageviews, events
-//	entry_page           → entry_pages.path    visitors, visits, bounce_rate, visit_duration
+//	page                 → pages.path          visitors, pageviews, events, engagement_time
+//	entry_page           → entry_pages.path    visitors, visits, bounce_rate, visit_duration, engagement_time
 //	source (referrer host), channel, utm_source, utm_medium, utm_campaign
-//	                     → sources             visitors, visits, bounce_rate, visit_duration
-//	country              → countries           visitors, visits, bounce_rate
-//	browser, os, device  → devices             visitors, visits, bounce_rate
-//	language             → languages           visitors, visits, bounce_rate
+//	                     → sources             visitors, visits, bounce_rate, visit_duration, engagement_time
+//	country              → countries           visitors, visits, bounce_rate, engagement_time
+//	browser, os, device  → devices             visitors, visits, bounce_rate, engagement_time
+//	language             → languages           visitors, visits, bounce_rate, engagement_time
 //	event                → events.name         visitors, events
 //	consent_outcome      → consent_choices.outcome   choices
 //	suppression_reason   → outcomes.reason           suppressed (opt_out, gpc, dnt only)
@@ -29,7 +29,7 @@
 // the aggregate-only schema and lists what is compatible. Never a wrong number.
 //
 // Without a family dimension, metrics come from totals (visitors,
-// pageviews, events, visits, bounce_rate, visit_duration), consent_choices
+// pageviews, events, visits, bounce_rate, visit_duration, engagement_time), consent_choices
 // (consent_rate, choices) and outcomes (suppressed), one read per table,
 // merged per time bucket.
 //
@@ -46,6 +46,12 @@
 //   - bounce_rate: 100 × sum(bounces) / sum(visits), one decimal; null when
 //     there are no visits. visit_duration: sum(duration_ms) / sum(visits) /
 //     1000, seconds, one decimal.
+//   - engagement_time: sum(engagement_ms) / visitors / 1000, seconds, one
+//     decimal: gtag's engagement time (_et, the page visible and focused)
+//     per visitor, as GA4's "average engagement time per active user".
+//     Each hit's _et is capped at 30 minutes. Hours written before
+//     migration 003 count zero engagement, so a period crossing the upgrade
+//     under-reports it.
 //   - consent_rate: 100 × accept_all decisions / all recorded decisions
 //     (accept_all + reject_all + custom + withdraw). custom does not count as
 //     consent: the table does not say which purposes it allowed.

@@ -44,25 +44,25 @@ func writeFixture(t testing.TB, s consentproxy.Store) {
 	t.Helper()
 	v1 := consentproxy.Batch{Instance: "inst-a", Version: 1, Tables: []consentproxy.TableRows{
 		{Table: consentproxy.TablePages, Rows: []consentproxy.Row{
-			r(h10, d("/"), mt{Pageviews: 20, Events: 25}, ids(1, 10)),
+			r(h10, d("/"), mt{Pageviews: 20, Events: 25, EngagementMS: 999999}, ids(1, 10)),
 		}},
 		{Table: consentproxy.TableTotals, Rows: []consentproxy.Row{
-			r(h10, nil, mt{Pageviews: 40, Events: 50, Visits: 15, Bounces: 5, DurationMS: 100000}, ids(1, 15)),
+			r(h10, nil, mt{Pageviews: 40, Events: 50, Visits: 15, Bounces: 5, DurationMS: 100000, EngagementMS: 777777}, ids(1, 15)),
 		}},
 	}}
 	v2 := consentproxy.Batch{Instance: "inst-a", Version: 2, Tables: []consentproxy.TableRows{
 		{Table: consentproxy.TablePages, Rows: []consentproxy.Row{
-			r(h10, d("/"), mt{Pageviews: 30, Events: 40}, ids(1, 20)),
-			r(h23, d("/"), mt{Pageviews: 10, Events: 12}, ids(101, 8)),
-			r(h10, d("/pricing"), mt{Pageviews: 9, Events: 9}, ids(201, 6)),
+			r(h10, d("/"), mt{Pageviews: 30, Events: 40, EngagementMS: 200000}, ids(1, 20)),
+			r(h23, d("/"), mt{Pageviews: 10, Events: 12, EngagementMS: 80000}, ids(101, 8)),
+			r(h10, d("/pricing"), mt{Pageviews: 9, Events: 9, EngagementMS: 54000}, ids(201, 6)),
 			r(h10, d("/rare"), mt{Pageviews: 3, Events: 3}, ids(301, 2)),
 			r(h10, d("/a"), mt{Pageviews: 5, Events: 5}, ids(311, 3)),
 			r(h10, d("/b"), mt{Pageviews: 4, Events: 4}, ids(321, 3)),
 			r(h10, d("=1+1"), mt{Pageviews: 5, Events: 5}, ids(501, 5)),
 		}},
 		{Table: consentproxy.TableTotals, Rows: []consentproxy.Row{
-			r(h10, nil, mt{Pageviews: 60, Events: 70, Visits: 25, Bounces: 10, DurationMS: 250000}, ids(1, 30)),
-			r(h23, nil, mt{Pageviews: 10, Events: 12, Visits: 8, Bounces: 4, DurationMS: 40000}, ids(101, 8)),
+			r(h10, nil, mt{Pageviews: 60, Events: 70, Visits: 25, Bounces: 10, DurationMS: 250000, EngagementMS: 300000}, ids(1, 30)),
+			r(h23, nil, mt{Pageviews: 10, Events: 12, Visits: 8, Bounces: 4, DurationMS: 40000, EngagementMS: 80000}, ids(101, 8)),
 		}},
 		{Table: consentproxy.TableSources, Rows: []consentproxy.Row{
 			r(h10, d("google.com", "organic_search", "", "", ""), mt{Visits: 12, Bounces: 6, DurationMS: 120000}, ids(1, 12)),
@@ -70,8 +70,8 @@ func writeFixture(t testing.TB, s consentproxy.Store) {
 			r(h10, d("newsletter.example", "email", "news", "email", "spring"), mt{Visits: 5, Bounces: 2, DurationMS: 50000}, ids(21, 5)),
 		}},
 		{Table: consentproxy.TableCountries, Rows: []consentproxy.Row{
-			r(h10, d("DE"), mt{Visits: 20, Bounces: 5}, ids(1, 20)),
-			r(h10, d("FR"), mt{Visits: 6, Bounces: 3}, ids(21, 6)),
+			r(h10, d("DE"), mt{Visits: 20, Bounces: 5, EngagementMS: 100000}, ids(1, 20)),
+			r(h10, d("FR"), mt{Visits: 6, Bounces: 3, EngagementMS: 33000}, ids(21, 6)),
 			r(h10, d("LU"), mt{Visits: 2, Bounces: 2}, ids(27, 2)),
 		}},
 		{Table: consentproxy.TableDevices, Rows: []consentproxy.Row{
@@ -106,11 +106,11 @@ func writeFixture(t testing.TB, s consentproxy.Store) {
 	}}
 	other := consentproxy.Batch{Instance: "inst-b", Version: 1, Tables: []consentproxy.TableRows{
 		{Table: consentproxy.TablePages, Rows: []consentproxy.Row{
-			r(h22, d("/pricing"), mt{Pageviews: 4, Events: 4}, ids(401, 3)),
+			r(h22, d("/pricing"), mt{Pageviews: 4, Events: 4, EngagementMS: 9000}, ids(401, 3)),
 			{Site: "G-OTHER", Hour: h10, Dims: d("/"), Metrics: mt{Pageviews: 1000}, Visitors: ids(900, 50)},
 		}},
 		{Table: consentproxy.TableTotals, Rows: []consentproxy.Row{
-			r(h22, nil, mt{Pageviews: 4, Events: 4, Visits: 3, Bounces: 3}, ids(401, 3)),
+			r(h22, nil, mt{Pageviews: 4, Events: 4, Visits: 3, Bounces: 3, EngagementMS: 43000}, ids(401, 3)),
 		}},
 	}}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

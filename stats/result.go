@@ -113,7 +113,8 @@ func ratio(num, den int64, scale float64) any {
 }
 
 // metricValue derives a metric from a row's components. Rates are percents
-// with one decimal; visit_duration is seconds with one decimal.
+// with one decimal; visit_duration (per visit) and engagement_time (per
+// visitor) are seconds with one decimal.
 func metricValue(name string, m raw) any {
 	switch name {
 	case "visitors":
@@ -128,6 +129,8 @@ func metricValue(name string, m raw) any {
 		return ratio(m.bounces, m.visits, 100)
 	case "visit_duration":
 		return ratio(m.durationMS, m.visits, 0.001)
+	case "engagement_time":
+		return ratio(m.engagementMS, m.visitors, 0.001)
 	case "consent_rate":
 		return ratio(m.accepted, m.choices, 100)
 	case "choices":

@@ -5,7 +5,7 @@ import "github.com/consentproxy/consentproxy"
 // Metric names accepted in Query.Metrics, in the order the OpenAPI document
 // lists them.
 var Metrics = []string{"visitors", "pageviews", "events", "visits", "bounce_rate",
-	"visit_duration", "consent_rate", "choices", "suppressed"}
+	"visit_duration", "engagement_time", "consent_rate", "choices", "suppressed"}
 
 // Dimensions are the accepted non-time dimensions; TimeDimensions the time
 // buckets. Both lists are checked against the OpenAPI document by a test.
@@ -30,18 +30,18 @@ type family struct {
 // attributes across families: "page × country" has no correct answer here.
 var families = []*family{
 	{name: "pages", table: consentproxy.TablePages, columns: map[string]string{"page": "path"},
-		metrics: []string{"visitors", "pageviews", "events"}},
+		metrics: []string{"visitors", "pageviews", "events", "engagement_time"}},
 	{name: "entry pages", table: consentproxy.TableEntryPages, columns: map[string]string{"entry_page": "path"},
-		metrics: []string{"visitors", "visits", "bounce_rate", "visit_duration"}},
+		metrics: []string{"visitors", "visits", "bounce_rate", "visit_duration", "engagement_time"}},
 	{name: "sources", table: consentproxy.TableSources, columns: map[string]string{"source": "referrer",
 		"channel": "channel", "utm_source": "utm_source", "utm_medium": "utm_medium", "utm_campaign": "utm_campaign"},
-		metrics: []string{"visitors", "visits", "bounce_rate", "visit_duration"}},
+		metrics: []string{"visitors", "visits", "bounce_rate", "visit_duration", "engagement_time"}},
 	{name: "countries", table: consentproxy.TableCountries, columns: map[string]string{"country": "country"},
-		metrics: []string{"visitors", "visits", "bounce_rate"}},
+		metrics: []string{"visitors", "visits", "bounce_rate", "engagement_time"}},
 	{name: "devices", table: consentproxy.TableDevices, columns: map[string]string{"browser": "browser", "os": "os", "device": "device"},
-		metrics: []string{"visitors", "visits", "bounce_rate"}},
+		metrics: []string{"visitors", "visits", "bounce_rate", "engagement_time"}},
 	{name: "languages", table: consentproxy.TableLanguages, columns: map[string]string{"language": "language"},
-		metrics: []string{"visitors", "visits", "bounce_rate"}},
+		metrics: []string{"visitors", "visits", "bounce_rate", "engagement_time"}},
 	{name: "events", table: consentproxy.TableEvents, columns: map[string]string{"event": "name"},
 		metrics: []string{"visitors", "events"}},
 	{name: "consent choices", table: consentproxy.TableConsentChoices, columns: map[string]string{"consent_outcome": "outcome"},
@@ -55,14 +55,23 @@ var families = []*family{
 // Without a family dimension, metrics come from these tables, merged per
 // time bucket: site totals, banner decisions and suppressed hits.
 var (
-	totalsMetrics  = []string{"visitors", "pageviews", "events", "visits", "bounce_rate", "visit_duration"}
+	totalsMetrics  = []string{"visitors", "pageviews", "events", "visits", "bounce_rate", "visit_duration", "engagement_time"}
 	choicesMetrics = []string{"consent_rate", "choices"}
 	outcomeMetrics = []string{"suppressed"}
 )
 
 // suppressedReasons are the outcome reasons counted by the suppressed metric:
-// a visitor's own refusal to be measured (not bots or invalid hits).
-var suppressedReasons = []string{"opt_out", "gpc", "dnt"}
+// a visitor's own refusal to be measured (not bots or invalid hits). They
+// come from the domain's Reason.Suppressed, so a new reason needs no edit here.
+var suppressedReasons = func() []string {
+	var out []string
+	for _, r := range consentproxy.Reasons() {
+		if r.Suppressed() {
+			out = append(out, r.String())
+		}
+	}
+	return out
+}()
 
 // acceptedOutcome is the consent_choices outcome counted as consent.
 const acceptedOutcome = "accept_all"

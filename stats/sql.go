@@ -21,8 +21,8 @@ const maxGroups = 200_000
 // are computed from them only at the end, so that folding rows into
 // "(other)" sums components, never ratios.
 type raw struct {
-	visitors, pageviews, events, visits, bounces, durationMS int64
-	choices, accepted, suppressed                            int64
+	visitors, pageviews, events, visits, bounces, durationMS, engagementMS int64
+	choices, accepted, suppressed                                          int64
 }
 
 func (r *raw) add(o raw) {
@@ -32,6 +32,7 @@ func (r *raw) add(o raw) {
 	r.visits += o.visits
 	r.bounces += o.bounces
 	r.durationMS += o.durationMS
+	r.engagementMS += o.engagementMS
 	r.choices += o.choices
 	r.accepted += o.accepted
 	r.suppressed += o.suppressed
@@ -145,6 +146,7 @@ var visitComponents = []visitColumn{
 	{"visits", "visits", "sum(visits)", func(r *raw) *int64 { return &r.visits }, []string{"visits", "bounce_rate", "visit_duration"}},
 	{"bounces", "bounces", "sum(bounces)", func(r *raw) *int64 { return &r.bounces }, []string{"bounce_rate"}},
 	{"duration", "duration_ms", "sum(duration_ms)", func(r *raw) *int64 { return &r.durationMS }, []string{"visit_duration"}},
+	{"engagement", "engagement_ms", "sum(engagement_ms)", func(r *raw) *int64 { return &r.engagementMS }, []string{"engagement_time"}},
 }
 
 // visitColumns are the components this query's metrics need: reading

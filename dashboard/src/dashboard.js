@@ -44,7 +44,7 @@
   function fmt(metric, v) {
     if (v === null || v === undefined) return "–";
     if (metric === "bounce_rate" || metric === "consent_rate") return Number(v).toFixed(1).replace(/\.0$/, "") + "%"; // the API sends percents
-    if (metric === "visit_duration") {
+    if (metric === "visit_duration" || metric === "engagement_time") {
       var s = Math.round(Number(v)), m = Math.floor(s / 60);
       return m ? m + "m " + (s % 60) + "s" : s + "s";
     }
@@ -193,10 +193,10 @@
     setStatus("Loading…");
     root.setAttribute("aria-busy", "true");
     var jobs = [];
-    jobs.push(request(query({ metrics: ["visitors", "pageviews", "visits", "bounce_rate", "visit_duration"] })).then(function (res) {
+    jobs.push(request(query({ metrics: ["visitors", "pageviews", "visits", "bounce_rate", "visit_duration", "engagement_time"] })).then(function (res) {
       if (gen !== generation) return;
       var row = res.results[0] || { metrics: [] };
-      ["visitors", "pageviews", "visits", "bounce_rate", "visit_duration"].forEach(function (m, i) {
+      ["visitors", "pageviews", "visits", "bounce_rate", "visit_duration", "engagement_time"].forEach(function (m, i) {
         document.querySelector('#kpis [data-metric="' + m + '"]').textContent = fmt(m, row.metrics[i]);
       });
     }));
