@@ -23,9 +23,6 @@ import (
 	"github.com/consentproxy/consentproxy/rollup"
 	"github.com/consentproxy/consentproxy/static"
 	"github.com/consentproxy/consentproxy/stats"
-	"github.com/consentproxy/consentproxy/store"
-	"github.com/consentproxy/consentproxy/store/chdb"
-	"github.com/consentproxy/consentproxy/store/clickhouse"
 	"github.com/consentproxy/consentproxy/uaparse"
 	"github.com/consentproxy/consentproxy/web"
 )
@@ -315,34 +312,6 @@ func (m *Main) goBackground(f func()) {
 		defer m.background.Done()
 		f()
 	}()
-}
-
-// openStore opens the configured engine; nil for --store none. Opening
-// applies pending migrations under the schema lock.
-func (m *Main) openStore(ctx context.Context) (consentproxy.Store, error) {
-	cfg := m.Config
-	// --clickhouse-replicated defaults to true but only means something
-	// with a cluster; the stores refuse Replicated without one.
-	opts := store.Options{Database: cfg.storeDatabase, Cluster: cfg.ClickHouseCluster,
-		Replicated: cfg.ClickHouseCluster != "" && cfg.ClickHouseReplicate,
-		LocalDDL:   cfg.ClickHouseCluster != "" && cfg.ClickHouseLocalDDL, Retention: cfg.Retention}
-	switch m.StoreKind() {
-	case "none":
-		return nil, nil
-	case "chdb":
-		s, err := chdb.Open(ctx, cfg.Store, opts)
-		if err != nil {
-			return nil, fmt.Errorf("open embedded clickhouse: %w", err)
-		}
-		return s, nil
-	case "clickhouse":
-		s, err := clickhouse.Open(ctx, cfg.Store, opts)
-		if err != nil {
-			return nil, fmt.Errorf("open clickhouse: %w", err)
-		}
-		return s, nil
-	}
-	return nil, errors.New("unknown store")
 }
 
 func (m *Main) checks() map[string]web.Check {

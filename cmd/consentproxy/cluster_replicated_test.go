@@ -13,8 +13,10 @@ import (
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
 
+	"github.com/consentproxy/consentproxy"
 	"github.com/consentproxy/consentproxy/store"
 	"github.com/consentproxy/consentproxy/store/clickhouse"
+	"github.com/consentproxy/consentproxy/store/storetest"
 )
 
 // zooKeeperJar is Debian's ZooKeeper; its manifest names every dependency.
@@ -186,6 +188,26 @@ func TestClusterReplicated(t *testing.T) {
 		"--secret=" + uniqueName(t, "replicated-secret-"),
 		"--measurement-ids=" + siteA + "," + siteB + "," + siteSplit,
 	}
+	// An installation of the previous release upgrades on Replicated
+	// storage too, where the Null and Distributed tables are made again.
+	t.Run("Upgrade", func(t *testing.T) {
+		storetest.Upgrade(t, func(t *testing.T, o store.Options) (consentproxy.Store, store.Engine, error) {
+			o.Cluster, o.Replicated = cl.name, true
+			ctx, cancel := testContext(2 * time.Minute)
+			defer cancel()
+			s, err := clickhouse.Open(ctx, cl.dsn, o)
+			if err != nil {
+				return nil, nil, err
+			}
+			t.Cleanup(func() {
+				ctx, cancel := testContext(time.Minute)
+				defer cancel()
+				_ = s.Engine().Exec(ctx, "DROP DATABASE IF EXISTS "+o.Database+" ON CLUSTER "+cl.name)
+				s.Close()
+			})
+			return s, s.Engine(), nil
+		})
+	})
 	m0 := runMain(t, args, nil) // migrates: DDL ON CLUSTER through ZooKeeper
 	t.Logf("ZooKeeper, 2 replicas and the first proxy (migrating) up in %v", time.Since(start).Round(time.Millisecond))
 	m1 := runMain(t, args, nil)

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 )
 
 func main() {
@@ -21,7 +20,7 @@ func main() {
 // run is main without os.Exit, so tests can drive every exit path.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "migrate" {
-		return runMigrate(args[1:], stderr)
+		return runMigrate(args[1:], stdout, stderr)
 	}
 	if len(args) > 0 && args[0] == "privacy-notice" {
 		return runPrivacyNotice(args[1:], stdout, stderr)
@@ -91,33 +90,14 @@ func (m *Main) ParseFlags(args []string, stdout, stderr io.Writer) (cfg Config, 
 		fmt.Fprintln(stderr, "consentproxy: warning: "+w)
 	}
 	if r.check {
+		m.Config = cfg
+		if !m.reportSchema(stdout, stderr) {
+			return cfg, 1, false
+		}
 		fmt.Fprintln(stdout, "configuration ok")
 		return cfg, 0, false
 	}
 	return cfg, 0, true
-}
-
-func runMigrate(args []string, stderr io.Writer) int {
-	m := NewMain()
-	cfg, code, ok := m.ParseFlags(args, stderr, stderr)
-	if !ok {
-		return code
-	}
-	m.Config = cfg
-	m.Logger = newLogger(stderr, cfg)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	// Opening a store applies pending migrations under the schema lock.
-	s, err := m.openStore(ctx)
-	if err != nil {
-		m.Logger.Error("migrate", "err", err)
-		return 1
-	}
-	if s != nil {
-		s.Close()
-	}
-	m.Logger.Info("migrations applied", "store", m.StoreKind())
-	return 0
 }
 
 func newLogger(w io.Writer, cfg Config) *slog.Logger {
