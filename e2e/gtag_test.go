@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -106,20 +105,5 @@ func eachGtag(t *testing.T, f func(t *testing.T, g *gtagCopy)) {
 		for _, g := range realGtags(t) {
 			t.Run(g.id, func(t *testing.T) { f(t, g) })
 		}
-	})
-}
-
-// hasParam reports whether a hit names key in its query or any body line.
-func hasParam(r webRequest, key string) bool {
-	if r.Query.Has(key) {
-		return true
-	}
-	return slices.ContainsFunc(strings.Split(r.Body, "\n"), func(line string) bool {
-		for _, kv := range strings.Split(line, "&") {
-			if k, _, _ := strings.Cut(kv, "="); k == key {
-				return true
-			}
-		}
-		return false
 	})
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -38,14 +36,7 @@ func TestRealGtagAdvancedAccept(t *testing.T) {
 // acceptIn opens one page in mode, accepts and leaves; it returns the
 // API's visitors, page views, visits and bounce rate for the day.
 func acceptIn(t *testing.T, g *gtagCopy, mode string) []float64 {
-	tokens := filepath.Join(t.TempDir(), "tokens.yaml")
-	if err := os.WriteFile(tokens, []byte("tokens:\n  - name: e2e\n    token: "+dashToken+"\n    sites: ["+g.id+"]\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	e := newEnv(t, options{gtag: g, proxyArgs: append([]string{
-		"--banner-mode", mode, "--store", "chdb://" + filepath.Join(t.TempDir(), "clickhouse"), "--flush-interval", "200ms",
-		"--api-tokens", "@" + tokens, "--min-count", "1",
-	}, sentinelArgs...)})
+	e := newEnv(t, options{gtag: g, proxyArgs: append([]string{"--banner-mode", mode}, apiArgs(t, g.id)...)})
 	e.openBanner(e.pageWith(nil))
 	if mode == "advanced" {
 		// The ping: gtag's page view with analytics denied, before any choice.

@@ -5,10 +5,14 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -82,7 +86,7 @@ func TestRealGtagJourney(t *testing.T) {
 }
 
 func journey(t *testing.T, g *gtagCopy, subdomains bool) {
-	e := newEnv(t, options{gtag: g, subdomains: subdomains, proxyArgs: sentinelArgs})
+	e := newEnv(t, options{gtag: g, subdomains: subdomains, proxyArgs: apiArgs(t, g.id)})
 	em := map[string]bool{}
 	for f := range emFeatures {
 		em[f] = hasEM(g, f)
@@ -221,6 +225,26 @@ func journey(t *testing.T, g *gtagCopy, subdomains bool) {
 	}
 	if lines == 0 {
 		t.Error("no batched POST reached Google: the batch shape was not kept")
+	}
+	// The engagement time gtag measured is what the API reports: every
+	// event of the journey is forwarded and counted, so the _et Google got
+	// sums to the stored engagement (the sentinel has none).
+	var engaged float64
+	for _, r := range sent {
+		for _, ev := range events(r) {
+			if ms, err := strconv.ParseFloat(ev.Get("_et"), 64); err == nil {
+				engaged += ms
+			}
+		}
+	}
+	e.waitStored("sentinel")
+	a := e.apiQuery(`{"site":%q,"metrics":["visitors","engagement_time"],"date_range":"today","timezone":"UTC"}`, e.id)
+	if len(a.Results) != 1 || engaged == 0 {
+		t.Errorf("engagement: Google got %v ms of _et; the API answered %+v", engaged, a)
+	} else if v := num(a.Results[0].Metrics[0]); num(a.Results[0].Metrics[1]) != math.Round(engaged/1000/v*10)/10 {
+		t.Errorf("engagement: Google got %v ms of _et over %v visitors; the API says %v s each", engaged, v, a.Results[0].Metrics[1])
+	} else {
+		t.Logf("engagement: gtag sent %v ms of _et; the API reports %v s per visitor", engaged, a.Results[0].Metrics[1])
 	}
 	for _, want := range []string{"page_view", "scroll", "click", "file_download", "form_start", "form_submit",
 		"view_search_results", "contact_click", "share", "note", "leave_shop"} {
@@ -385,6 +409,19 @@ func (e *env) quiesce() []seen {
 
 // sentinelArgs makes the proxy forward in order (see quiesce).
 var sentinelArgs = []string{"--forward-workers", "1"}
+
+// apiArgs are sentinelArgs plus what asking the query API needs: hits
+// stored in a chDB of the test's own, flushed every 200ms, and the API open
+// to dashToken for site, small counts shown.
+func apiArgs(t *testing.T, site string) []string {
+	t.Helper()
+	tokens := filepath.Join(t.TempDir(), "tokens.yaml")
+	if err := os.WriteFile(tokens, []byte("tokens:\n  - name: e2e\n    token: "+dashToken+"\n    sites: ["+site+"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return append([]string{"--store", "chdb://" + filepath.Join(t.TempDir(), "clickhouse"), "--flush-interval", "200ms",
+		"--api-tokens", "@" + tokens, "--min-count", "1"}, sentinelArgs...)
+}
 
 // allCookies returns every cookie the browser holds, with its domain.
 func (e *env) allCookies() []*network.Cookie {
