@@ -30,6 +30,8 @@ export CONSENTPROXY_CHDB_LIB=$PWD/.cache/chdb/libchdb.so
 export CONSENTPROXY_REAL_GTAG=${CONSENTPROXY_REAL_GTAG:-$(cd .. && pwd)/shared/testdata/gtag}
 
 go vet ./...
+# staticcheck, pinned; `go run` fetches it through the module proxy once.
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 unformatted=$(gofmt -l $(git ls-files '*.go'))
 if [[ -n $unformatted ]]; then
 	echo "gofmt needed:" >&2
