@@ -36,10 +36,15 @@ need_binaries() {
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 TAKEN=" "
+# Ports come from below the kernel's ephemeral range: a port there may be the
+# source port of some outgoing connection, which no connect test sees, and
+# the server's bind would then fail with "Address already in use".
+EPHEMERAL_LOW=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 free_port() {
-	local p i
+	local p i lo=10000 hi=$((EPHEMERAL_LOW - 1))
+	((hi > lo + 1000)) || { lo=20000; hi=32767; }
 	for i in $(seq 1 200); do
-		p=$((20000 + RANDOM % 30000))
+		p=$((lo + RANDOM % (hi - lo)))
 		[[ $TAKEN == *" $p "* ]] && continue
 		if ! port_in_use "$p"; then TAKEN+="$p "; echo "$p"; return 0; fi
 	done

@@ -86,10 +86,13 @@ type Options struct {
 	// LockWait bounds how long Migrate waits for another starter's lock.
 	// Default 2 minutes (the context may cut it shorter).
 	LockWait time.Duration
-	// UpTo stops Migrate after this version. Default 0: every migration.
-	// Upgrade tests use it to build the schema an older release left.
+	// UpTo pins the store to the schema of migration UpTo: Migrate stops
+	// there, and writes and rollups name only that schema's columns, as the
+	// release that shipped it did. Default 0: the newest schema. Upgrade
+	// tests use it to play the previous release.
 	UpTo uint32
-	// Logger receives one line per migration applied. Default: none.
+	// Logger receives a line as each migration starts and one when it is
+	// applied. Default nil: no lines.
 	Logger *slog.Logger
 }
 
