@@ -57,18 +57,12 @@ func Migrate(ctx context.Context, e Engine, f Features, o Options) error {
 		}
 		skipped := 0
 		for i, stmt := range m.Statements {
-			if stmt.UnlessTable != "" {
-				has, err := hasColumn(ctx, e, o.Database, stmt.UnlessTable, stmt.UnlessColumn)
-				if err != nil {
-					return fmt.Errorf("migrate: %s statement %d: %w", m.Name, i+1, err)
-				}
-				if has {
-					skipped++
-					continue // already ran
-				}
-			}
-			if err := e.Exec(ctx, stmt.SQL); err != nil {
+			ran, err := execStatement(ctx, e, o, stmt)
+			if err != nil {
 				return fmt.Errorf("migrate: %s statement %d: %w", m.Name, i+1, err)
+			}
+			if !ran {
+				skipped++ // already ran
 			}
 		}
 		// INSERT … SELECT rather than VALUES: a VALUES insert over
@@ -179,6 +173,46 @@ func AppliedMigrations(ctx context.Context, e Engine, o Options) (map[uint32]boo
 	}
 	return done, nil
 }
+
+// execStatement runs one migration statement unless its guard says it
+// already ran, on each shard for an "-- @each-shard" one, and reports
+// whether it ran anywhere.
+func execStatement(ctx context.Context, e Engine, o Options, stmt Statement) (bool, error) {
+	run := func(e Engine) (bool, error) {
+		if stmt.UnlessTable != "" {
+			has, err := hasColumn(ctx, e, o.Database, stmt.UnlessTable, stmt.UnlessColumn)
+			if err != nil || has {
+				return false, err
+			}
+		}
+		return true, e.Exec(ctx, stmt.SQL)
+	}
+	if !stmt.EachShard {
+		return run(e)
+	}
+	ran := false
+	err := onEachShard(ctx, e, o, func(se Engine) error {
+		r, err := run(se)
+		ran = ran || r
+		return err
+	})
+	return ran, err
+}
+
+// onEachShard calls f on one replica of each shard of o.Cluster (see
+// Sharded).
+func onEachShard(ctx context.Context, e Engine, o Options, f func(Engine) error) error {
+	s, ok := e.(Sharded)
+	if !ok {
+		return fmt.Errorf("engine %T cannot reach each shard of cluster %s, which a Replicated ALTER needs", e, o.Cluster)
+	}
+	return s.EachShard(ctx, o.Cluster, f)
+}
+
+// eachShardDDL says whether an ALTER of a storage table runs on each shard
+// without ON CLUSTER (Replicated engines, see Sharded) rather than ON
+// CLUSTER.
+func eachShardDDL(o Options) bool { return o.Replicated && onCluster(o) != "" }
 
 // onCluster is the ON CLUSTER clause every DDL statement carries, or "" on a
 // single node and with LocalDDL.

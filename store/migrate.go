@@ -35,14 +35,22 @@ type Statement struct {
 	// UnlessTable and UnlessColumn: skip the statement when the table of the
 	// migrated database already has the column.
 	UnlessTable, UnlessColumn string
+	// EachShard ("-- @each-shard") runs the statement, an ALTER of a
+	// Replicated table written without ON CLUSTER, on one replica of each
+	// shard (see Sharded), its guard checked on that replica.
+	EachShard bool
 }
 
 // String is the statement as a dry run prints it.
 func (s Statement) String() string {
+	out := s.SQL
 	if s.UnlessTable != "" {
-		return "-- @unless-column " + s.UnlessTable + " " + s.UnlessColumn + "\n" + s.SQL
+		out = "-- @unless-column " + s.UnlessTable + " " + s.UnlessColumn + "\n" + out
 	}
-	return s.SQL
+	if s.EachShard {
+		out = "-- @each-shard\n" + out
+	}
+	return out
 }
 
 // Migrations renders every embedded migration for the given features and
@@ -113,6 +121,13 @@ func splitStatements(script string) ([]Statement, error) {
 			guard.UnlessTable, guard.UnlessColumn = f[0], f[1]
 			continue
 		}
+		if t == "-- @each-shard" {
+			if guard.EachShard || cur.Len() > 0 {
+				return nil, fmt.Errorf("line %d: want one \"-- @each-shard\" before a statement", n+1)
+			}
+			guard.EachShard = true
+			continue
+		}
 		if strings.HasPrefix(t, "--") || t == "" {
 			continue
 		}
@@ -120,7 +135,7 @@ func splitStatements(script string) ([]Statement, error) {
 			cur.WriteString(strings.TrimSuffix(line, ";"))
 			if guard.SQL = strings.TrimSpace(cur.String()); guard.SQL != "" {
 				out = append(out, guard)
-			} else if guard.UnlessTable != "" {
+			} else if guard.UnlessTable != "" || guard.EachShard {
 				return nil, fmt.Errorf("line %d: a guard without a statement", n+1)
 			}
 			cur.Reset()
@@ -133,7 +148,7 @@ func splitStatements(script string) ([]Statement, error) {
 	if s := strings.TrimSpace(cur.String()); s != "" {
 		guard.SQL = s
 		out = append(out, guard)
-	} else if guard.UnlessTable != "" {
+	} else if guard.UnlessTable != "" || guard.EachShard {
 		return nil, errors.New("a guard at the end, without a statement")
 	}
 	return out, nil
@@ -150,6 +165,12 @@ type templateData struct {
 	L         string // "_local" on a cluster (storage and Null tables per shard), else ""
 	// Replicated selects Replicated engines (a cluster with Keeper).
 	Replicated bool
+	// StorageOnCluster and EachShard are how an ALTER of a storage table
+	// runs: ON CLUSTER like every DDL, but with Replicated engines without
+	// it, under an "-- @each-shard" line. 18.16 runs an ALTER … ON CLUSTER
+	// of a Replicated table on one replica per shard, chosen by a race that
+	// can crash the server (see Sharded).
+	StorageOnCluster, EachShard string
 	// TTL and RetentionDays: the engine has TTL (retention also runs as
 	// partition drops everywhere).
 	TTL           bool
@@ -167,6 +188,10 @@ func newTemplateData(f Features, o Options) templateData {
 		TTL: f.TTL, RetentionDays: o.RetentionDays(), Dim: "String", Metric: "Int64", UMetric: "UInt64", MetricType: "Int64"}
 	if o.Cluster != "" {
 		d.L = "_local"
+	}
+	d.StorageOnCluster = d.OnCluster
+	if eachShardDDL(o) {
+		d.StorageOnCluster, d.EachShard = "", "-- @each-shard"
 	}
 	if f.LowCardinality {
 		d.Dim = "LowCardinality(String)"

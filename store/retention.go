@@ -51,12 +51,21 @@ func DropBefore(ctx context.Context, e Engine, o Options, t time.Time) error {
 		if end.After(t) {
 			continue
 		}
-		stmt := fmt.Sprintf("ALTER TABLE %s.%s%s DROP PARTITION %s", o.Database, table, onCluster(o), part)
-		if err := e.Exec(ctx, stmt); err != nil {
+		if err := dropPartition(ctx, e, o, table, part); err != nil {
 			return fmt.Errorf("drop before: %s partition %s: %w", table, part, err)
 		}
 	}
 	return nil
+}
+
+// dropPartition drops one partition of a storage table: ON CLUSTER, or with
+// Replicated engines on each shard (see Sharded).
+func dropPartition(ctx context.Context, e Engine, o Options, table, part string) error {
+	if !eachShardDDL(o) {
+		return e.Exec(ctx, fmt.Sprintf("ALTER TABLE %s.%s%s DROP PARTITION %s", o.Database, table, onCluster(o), part))
+	}
+	stmt := fmt.Sprintf("ALTER TABLE %s.%s DROP PARTITION %s", o.Database, table, part)
+	return onEachShard(ctx, e, o, func(se Engine) error { return se.Exec(ctx, stmt) })
 }
 
 func clusterPartitions(ctx context.Context, e Engine, o Options, t time.Time) (consentproxy.Result, error) {

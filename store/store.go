@@ -22,6 +22,21 @@ type Engine interface {
 	Query(ctx context.Context, sql string, args ...any) (consentproxy.Result, error)
 }
 
+// Sharded is an Engine on a cluster that can reach each shard on its own.
+// ClickHouse 18.16 runs an ALTER … ON CLUSTER of a Replicated table once per
+// shard, on whichever replica wins a ZooKeeper lock; a replica that loses
+// the race by a hair runs it again and then dies on "Node exists …
+// /executed" (DDLWorker: Terminating), which a 2-replica upgrade hit in CI.
+// So with Replicated engines an ALTER of a storage table runs without ON
+// CLUSTER on one replica of each shard, and replication carries it to the
+// others, as ON CLUSTER would have, minus the race.
+type Sharded interface {
+	// EachShard calls f, one shard after another, with an Engine on one
+	// live replica of each shard of the cluster, which returns from an
+	// ALTER once every active replica of its shard has applied it.
+	EachShard(ctx context.Context, cluster string, f func(Engine) error) error
+}
+
 // Features are the optional ClickHouse features the schema uses when the
 // engine has them. The zero value is the common subset that 18.16 runs.
 type Features struct{ LowCardinality, TTL, Codecs bool }

@@ -195,8 +195,10 @@ func TestRenderValue(t *testing.T) {
 }
 
 func TestSplitStatements(t *testing.T) {
-	got, err := splitStatements("-- c\nCREATE a (\n x\n);\n\n-- @unless-column b_in y\nALTER b;\nSELECT 1")
-	want := []Statement{{SQL: "CREATE a (\n x\n)"}, {SQL: "ALTER b", UnlessTable: "b_in", UnlessColumn: "y"}, {SQL: "SELECT 1"}}
+	got, err := splitStatements("-- c\nCREATE a (\n x\n);\n\n-- @unless-column b_in y\nALTER b;\n-- @each-shard\n-- @unless-column c y\nALTER c;\n" +
+		"-- @each-shard\nALTER d;\nSELECT 1")
+	want := []Statement{{SQL: "CREATE a (\n x\n)"}, {SQL: "ALTER b", UnlessTable: "b_in", UnlessColumn: "y"},
+		{SQL: "ALTER c", UnlessTable: "c", UnlessColumn: "y", EachShard: true}, {SQL: "ALTER d", EachShard: true}, {SQL: "SELECT 1"}}
 	if err != nil || !slices.Equal(got, want) {
 		t.Errorf("got %q, %v; want %q", got, err, want)
 	}
@@ -208,6 +210,10 @@ func TestSplitStatements(t *testing.T) {
 		"ALTER a\n-- @unless-column b y\n;",
 		"-- @unless-column b y\n;",
 		"SELECT 1;\n-- @unless-column b y",
+		"-- @each-shard\n-- @each-shard\nALTER b;",
+		"ALTER a\n-- @each-shard\n;",
+		"SELECT 1;\n-- @each-shard",
+		"-- @each-shard\n;",
 	} {
 		if got, err := splitStatements(bad); err == nil {
 			t.Errorf("splitStatements(%q) = %q, want an error", bad, got)
@@ -221,6 +227,7 @@ func TestSplitStatements(t *testing.T) {
 func FuzzSplitStatements(f *testing.F) {
 	f.Add("-- c\nCREATE a (\n x\n);\n\n-- @unless-column b_in y\nALTER b;\nSELECT 1")
 	f.Add("-- @unless-column t c\n;")
+	f.Add("-- @each-shard\n-- @unless-column t c\nALTER t;\n-- @each-shard\nALTER u;")
 	f.Add(";;\n--\n-- @unless-column\n")
 	f.Fuzz(func(t *testing.T, script string) {
 		stmts, err := splitStatements(script)
@@ -347,5 +354,35 @@ func TestMigrationsShape(t *testing.T) {
 	}
 	if strings.Contains(all, "visitor_hashes Array(UInt64)\n) ENGINE = ReplacingMergeTree") {
 		t.Errorf("raw visitor hashes stored in a MergeTree")
+	}
+}
+
+// TestNoReplicatedAlterOnCluster: with Replicated engines no migration runs
+// an ALTER … ON CLUSTER (18.16 races replicas of a shard over it and one may
+// crash, see Sharded); an ALTER runs on each shard instead.
+func TestNoReplicatedAlterOnCluster(t *testing.T) {
+	for name, v := range migrationVariants {
+		if !v.o.Replicated {
+			continue
+		}
+		migs, err := Migrations(v.f, v.o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		alters := 0
+		for _, m := range migs {
+			for _, s := range m.Statements {
+				if !strings.HasPrefix(s.SQL, "ALTER ") {
+					continue
+				}
+				alters++
+				if strings.Contains(s.SQL, " ON CLUSTER ") || !s.EachShard {
+					t.Errorf("%s %s: %q (each shard: %v), want an ALTER without ON CLUSTER on each shard", name, m.Name, s.SQL, s.EachShard)
+				}
+			}
+		}
+		if alters == 0 {
+			t.Errorf("%s: no ALTER at all; the test checks nothing", name)
+		}
 	}
 }

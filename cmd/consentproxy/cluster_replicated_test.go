@@ -208,6 +208,24 @@ func TestClusterReplicated(t *testing.T) {
 			return s, s.Engine(), nil
 		})
 	})
+	// Retention drops partitions of Replicated tables on each shard (an
+	// ALTER … ON CLUSTER of one races between the replicas in 18.16).
+	t.Run("Retention", func(t *testing.T) {
+		o := store.Options{Database: uniqueName(t, "cpret_"), Cluster: cl.name, Replicated: true}
+		ctx, cancel := testContext(2 * time.Minute)
+		defer cancel()
+		s, err := clickhouse.Open(ctx, cl.dsn, o)
+		if err != nil {
+			t.Fatalf("open: %v", err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := testContext(time.Minute)
+			defer cancel()
+			_ = s.Engine().Exec(ctx, "DROP DATABASE IF EXISTS "+o.Database+" ON CLUSTER "+cl.name)
+			s.Close()
+		})
+		storetest.Retention(t, s)
+	})
 	m0 := runMain(t, args, nil) // migrates: DDL ON CLUSTER through ZooKeeper
 	t.Logf("ZooKeeper, 2 replicas and the first proxy (migrating) up in %v", time.Since(start).Round(time.Millisecond))
 	m1 := runMain(t, args, nil)

@@ -115,7 +115,7 @@ func bootstrapConn(ctx context.Context, cfg Config, addrs []string) (e engine, v
 		conn.Close()
 		return e, "", fmt.Errorf("ping %s: %w", where, err)
 	}
-	e = engine{conn: conn}
+	e = engine{conn: conn, cfg: &cfg}
 	res, err := e.Query(ctx, "SELECT version()")
 	if err != nil || len(res.Rows) != 1 || len(res.Rows[0]) != 1 {
 		conn.Close()
@@ -189,7 +189,7 @@ func (s *Store) Query(ctx context.Context, query string, args ...any) (consentpr
 // DropBefore drops every month of data that ends at or before t.
 func (s *Store) DropBefore(ctx context.Context, t time.Time) error {
 	if !s.opts.LocalDDL {
-		if err := store.DropBefore(ctx, engine{conn: s.conn}, s.opts, t); err != nil {
+		if err := store.DropBefore(ctx, s.engine(), s.opts, t); err != nil {
 			return fmt.Errorf("clickhouse: %w", err)
 		}
 		return nil
@@ -250,10 +250,16 @@ func (s *Store) Close() error { return s.conn.Close() }
 
 // Engine exposes the store's connection to the shared schema code (for the
 // `migrate` command and tests).
-func (s *Store) Engine() store.Engine { return engine{conn: s.conn} }
+func (s *Store) Engine() store.Engine { return s.engine() }
 
-// engine adapts a clickhouse-go connection to store.Engine.
-type engine struct{ conn driver.Conn }
+func (s *Store) engine() engine { return engine{conn: s.conn, cfg: &s.cfg} }
+
+// engine adapts a clickhouse-go connection to store.Engine. cfg, when set,
+// lets it reach each shard of a cluster (store.Sharded).
+type engine struct {
+	conn driver.Conn
+	cfg  *Config
+}
 
 func (e engine) Exec(ctx context.Context, sql string) error { return e.conn.Exec(ctx, sql) }
 

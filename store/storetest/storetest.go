@@ -41,6 +41,10 @@ func Run(t *testing.T, open func(t *testing.T) consentproxy.Store) {
 	})
 }
 
+// Retention is the suite's retention test on its own, for a store whose
+// fresh database is costly to make (a Replicated cluster): s must be empty.
+func Retention(t *testing.T, s consentproxy.Store) { testRetention(t, s) }
+
 func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)

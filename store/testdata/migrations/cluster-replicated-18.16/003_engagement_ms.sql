@@ -17,8 +17,9 @@ CREATE TABLE IF NOT EXISTS consentproxy.totals_in_local ON CLUSTER web (
     visitor_hashes Array(UInt64)
 ) ENGINE = Null;
 
+-- @each-shard
 -- @unless-column totals_local engagement_ms
-ALTER TABLE consentproxy.totals_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.totals_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.totals_mv003 ON CLUSTER web TO consentproxy.totals_local AS
 SELECT site, hour, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
@@ -27,11 +28,13 @@ GROUP BY site, hour, instance, version, hits, pageviews, events, visits, bounces
 
 DROP TABLE IF EXISTS consentproxy.totals_mv ON CLUSTER web;
 
+-- @each-shard
 -- @unless-column totals_daily_local engagement_ms
-ALTER TABLE consentproxy.totals_daily_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.totals_daily_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
+-- @each-shard
 -- @unless-column totals_monthly_local engagement_ms
-ALTER TABLE consentproxy.totals_monthly_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.totals_monthly_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 -- @unless-column totals_in engagement_ms
 DROP TABLE IF EXISTS consentproxy.totals_in ON CLUSTER web;
@@ -81,8 +84,9 @@ CREATE TABLE IF NOT EXISTS consentproxy.pages_in_local ON CLUSTER web (
     visitor_hashes Array(UInt64)
 ) ENGINE = Null;
 
+-- @each-shard
 -- @unless-column pages_local engagement_ms
-ALTER TABLE consentproxy.pages_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.pages_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.pages_mv003 ON CLUSTER web TO consentproxy.pages_local AS
 SELECT site, hour, path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
@@ -91,11 +95,13 @@ GROUP BY site, hour, path, instance, version, hits, pageviews, events, visits, b
 
 DROP TABLE IF EXISTS consentproxy.pages_mv ON CLUSTER web;
 
+-- @each-shard
 -- @unless-column pages_daily_local engagement_ms
-ALTER TABLE consentproxy.pages_daily_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.pages_daily_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
+-- @each-shard
 -- @unless-column pages_monthly_local engagement_ms
-ALTER TABLE consentproxy.pages_monthly_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.pages_monthly_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 -- @unless-column pages_in engagement_ms
 DROP TABLE IF EXISTS consentproxy.pages_in ON CLUSTER web;
@@ -145,8 +151,9 @@ CREATE TABLE IF NOT EXISTS consentproxy.entry_pages_in_local ON CLUSTER web (
     visitor_hashes Array(UInt64)
 ) ENGINE = Null;
 
+-- @each-shard
 -- @unless-column entry_pages_local engagement_ms
-ALTER TABLE consentproxy.entry_pages_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.entry_pages_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.entry_pages_mv003 ON CLUSTER web TO consentproxy.entry_pages_local AS
 SELECT site, hour, path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
@@ -155,11 +162,13 @@ GROUP BY site, hour, path, instance, version, hits, pageviews, events, visits, b
 
 DROP TABLE IF EXISTS consentproxy.entry_pages_mv ON CLUSTER web;
 
+-- @each-shard
 -- @unless-column entry_pages_daily_local engagement_ms
-ALTER TABLE consentproxy.entry_pages_daily_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.entry_pages_daily_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
+-- @each-shard
 -- @unless-column entry_pages_monthly_local engagement_ms
-ALTER TABLE consentproxy.entry_pages_monthly_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.entry_pages_monthly_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 -- @unless-column entry_pages_in engagement_ms
 DROP TABLE IF EXISTS consentproxy.entry_pages_in ON CLUSTER web;
@@ -209,8 +218,9 @@ CREATE TABLE IF NOT EXISTS consentproxy.events_in_local ON CLUSTER web (
     visitor_hashes Array(UInt64)
 ) ENGINE = Null;
 
+-- @each-shard
 -- @unless-column events_local engagement_ms
-ALTER TABLE consentproxy.events_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.events_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.events_mv003 ON CLUSTER web TO consentproxy.events_local AS
 SELECT site, hour, name, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
@@ -219,11 +229,13 @@ GROUP BY site, hour, name, instance, version, hits, pageviews, events, visits, b
 
 DROP TABLE IF EXISTS consentproxy.events_mv ON CLUSTER web;
 
+-- @each-shard
 -- @unless-column events_daily_local engagement_ms
-ALTER TABLE consentproxy.events_daily_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.events_daily_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
+-- @each-shard
 -- @unless-column events_monthly_local engagement_ms
-ALTER TABLE consentproxy.events_monthly_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.events_monthly_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 -- @unless-column events_in engagement_ms
 DROP TABLE IF EXISTS consentproxy.events_in ON CLUSTER web;
@@ -277,8 +289,9 @@ CREATE TABLE IF NOT EXISTS consentproxy.sources_in_local ON CLUSTER web (
     visitor_hashes Array(UInt64)
 ) ENGINE = Null;
 
+-- @each-shard
 -- @unless-column sources_local engagement_ms
-ALTER TABLE consentproxy.sources_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.sources_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.sources_mv003 ON CLUSTER web TO consentproxy.sources_local AS
 SELECT site, hour, referrer, channel, utm_source, utm_medium, utm_campaign, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
@@ -287,11 +300,13 @@ GROUP BY site, hour, referrer, channel, utm_source, utm_medium, utm_campaign, in
 
 DROP TABLE IF EXISTS consentproxy.sources_mv ON CLUSTER web;
 
+-- @each-shard
 -- @unless-column sources_daily_local engagement_ms
-ALTER TABLE consentproxy.sources_daily_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.sources_daily_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
+-- @each-shard
 -- @unless-column sources_monthly_local engagement_ms
-ALTER TABLE consentproxy.sources_monthly_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.sources_monthly_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 -- @unless-column sources_in engagement_ms
 DROP TABLE IF EXISTS consentproxy.sources_in ON CLUSTER web;
@@ -345,8 +360,9 @@ CREATE TABLE IF NOT EXISTS consentproxy.devices_in_local ON CLUSTER web (
     visitor_hashes Array(UInt64)
 ) ENGINE = Null;
 
+-- @each-shard
 -- @unless-column devices_local engagement_ms
-ALTER TABLE consentproxy.devices_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.devices_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.devices_mv003 ON CLUSTER web TO consentproxy.devices_local AS
 SELECT site, hour, browser, browser_version, os, os_version, device, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
@@ -355,11 +371,13 @@ GROUP BY site, hour, browser, browser_version, os, os_version, device, instance,
 
 DROP TABLE IF EXISTS consentproxy.devices_mv ON CLUSTER web;
 
+-- @each-shard
 -- @unless-column devices_daily_local engagement_ms
-ALTER TABLE consentproxy.devices_daily_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.devices_daily_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
+-- @each-shard
 -- @unless-column devices_monthly_local engagement_ms
-ALTER TABLE consentproxy.devices_monthly_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.devices_monthly_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 -- @unless-column devices_in engagement_ms
 DROP TABLE IF EXISTS consentproxy.devices_in ON CLUSTER web;
@@ -409,8 +427,9 @@ CREATE TABLE IF NOT EXISTS consentproxy.countries_in_local ON CLUSTER web (
     visitor_hashes Array(UInt64)
 ) ENGINE = Null;
 
+-- @each-shard
 -- @unless-column countries_local engagement_ms
-ALTER TABLE consentproxy.countries_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.countries_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.countries_mv003 ON CLUSTER web TO consentproxy.countries_local AS
 SELECT site, hour, country, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
@@ -419,11 +438,13 @@ GROUP BY site, hour, country, instance, version, hits, pageviews, events, visits
 
 DROP TABLE IF EXISTS consentproxy.countries_mv ON CLUSTER web;
 
+-- @each-shard
 -- @unless-column countries_daily_local engagement_ms
-ALTER TABLE consentproxy.countries_daily_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.countries_daily_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
+-- @each-shard
 -- @unless-column countries_monthly_local engagement_ms
-ALTER TABLE consentproxy.countries_monthly_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.countries_monthly_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 -- @unless-column countries_in engagement_ms
 DROP TABLE IF EXISTS consentproxy.countries_in ON CLUSTER web;
@@ -473,8 +494,9 @@ CREATE TABLE IF NOT EXISTS consentproxy.languages_in_local ON CLUSTER web (
     visitor_hashes Array(UInt64)
 ) ENGINE = Null;
 
+-- @each-shard
 -- @unless-column languages_local engagement_ms
-ALTER TABLE consentproxy.languages_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.languages_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.languages_mv003 ON CLUSTER web TO consentproxy.languages_local AS
 SELECT site, hour, language, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
@@ -483,11 +505,13 @@ GROUP BY site, hour, language, instance, version, hits, pageviews, events, visit
 
 DROP TABLE IF EXISTS consentproxy.languages_mv ON CLUSTER web;
 
+-- @each-shard
 -- @unless-column languages_daily_local engagement_ms
-ALTER TABLE consentproxy.languages_daily_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.languages_daily_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
+-- @each-shard
 -- @unless-column languages_monthly_local engagement_ms
-ALTER TABLE consentproxy.languages_monthly_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.languages_monthly_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 -- @unless-column languages_in engagement_ms
 DROP TABLE IF EXISTS consentproxy.languages_in ON CLUSTER web;
@@ -536,8 +560,9 @@ CREATE TABLE IF NOT EXISTS consentproxy.outcomes_in_local ON CLUSTER web (
     engagement_ms Int64
 ) ENGINE = Null;
 
+-- @each-shard
 -- @unless-column outcomes_local engagement_ms
-ALTER TABLE consentproxy.outcomes_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.outcomes_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.outcomes_mv003 ON CLUSTER web TO consentproxy.outcomes_local AS
 SELECT site, hour, reason, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms
@@ -545,11 +570,13 @@ FROM consentproxy.outcomes_in_local;
 
 DROP TABLE IF EXISTS consentproxy.outcomes_mv ON CLUSTER web;
 
+-- @each-shard
 -- @unless-column outcomes_daily_local engagement_ms
-ALTER TABLE consentproxy.outcomes_daily_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.outcomes_daily_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
+-- @each-shard
 -- @unless-column outcomes_monthly_local engagement_ms
-ALTER TABLE consentproxy.outcomes_monthly_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.outcomes_monthly_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 -- @unless-column outcomes_in engagement_ms
 DROP TABLE IF EXISTS consentproxy.outcomes_in ON CLUSTER web;
@@ -599,8 +626,9 @@ CREATE TABLE IF NOT EXISTS consentproxy.consent_choices_in_local ON CLUSTER web 
     engagement_ms Int64
 ) ENGINE = Null;
 
+-- @each-shard
 -- @unless-column consent_choices_local engagement_ms
-ALTER TABLE consentproxy.consent_choices_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.consent_choices_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.consent_choices_mv003 ON CLUSTER web TO consentproxy.consent_choices_local AS
 SELECT site, hour, revision, outcome, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms
@@ -608,11 +636,13 @@ FROM consentproxy.consent_choices_in_local;
 
 DROP TABLE IF EXISTS consentproxy.consent_choices_mv ON CLUSTER web;
 
+-- @each-shard
 -- @unless-column consent_choices_daily_local engagement_ms
-ALTER TABLE consentproxy.consent_choices_daily_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.consent_choices_daily_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
+-- @each-shard
 -- @unless-column consent_choices_monthly_local engagement_ms
-ALTER TABLE consentproxy.consent_choices_monthly_local ON CLUSTER web ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
+ALTER TABLE consentproxy.consent_choices_monthly_local ADD COLUMN engagement_ms Int64 DEFAULT 0 AFTER duration_ms;
 
 -- @unless-column consent_choices_in engagement_ms
 DROP TABLE IF EXISTS consentproxy.consent_choices_in ON CLUSTER web;
