@@ -73,7 +73,12 @@
 //     between the two is kept to a statement or two (the writer retries).
 //   - With Replicated storage, 18.16 refuses ALTER … ON CLUSTER of a table
 //     that does not replicate: the Null and Distributed tables, which hold
-//     no rows, are dropped and created again instead, under the same guard.
+//     no rows, are dropped and created again instead, under the same guard;
+//     and the Replicated tables' ALTER goes without ON CLUSTER under an
+//     "-- @each-shard" line ({{.EachShard}}, {{.StorageOnCluster}}): it runs
+//     on one replica of each shard (Sharded), guard checked there, because
+//     18.16's ALTER … ON CLUSTER of a Replicated table races the replicas
+//     of a shard and can crash one (TestNoReplicatedAlterOnCluster).
 //   - The column in consentproxy.MetricColumns with Since = NNN: writers
 //     pinned to an older schema (Options.UpTo) leave it out.
 //
