@@ -38,7 +38,11 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 	// Every event must name an allowlisted id, and so must the query when it
 	// names one at all: a proxy that forwards any id is an open relay into
 	// someone else's property. Get returns the value the Minimizer forwards
-	// (the last of a name), so what is checked is exactly what is sent.
+	// (the last of a name), so what is checked is exactly what is sent; a
+	// list that names two different ids is refused whole.
+	if h.IDConflict() {
+		return p.refuse(now, consentproxy.Errorf(consentproxy.EFORBIDDEN, "Measurement id named twice."))
+	}
 	if tid, ok := h.sharedValue("tid"); ok && !p.ids[b2s(tid)] {
 		return p.refuse(now, consentproxy.Errorf(consentproxy.EFORBIDDEN, "Measurement id not served here."))
 	}

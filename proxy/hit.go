@@ -62,6 +62,11 @@ type Hit struct {
 	sharedKnown [numKnown]int32
 	eventKnown  [][numKnown]int32
 
+	// idConflict: some list names tid twice with different values. Only the
+	// last is checked and forwarded, but a hit that names two properties is
+	// refused whole rather than guessed at (see collect).
+	idConflict bool
+
 	// badLines counts the body lines refused as malformed (their events are
 	// dropped, the others kept); lineErr is the first one's reason.
 	badLines int
@@ -126,6 +131,7 @@ func (h *Hit) Reset() {
 	h.sharedKnown = [numKnown]int32{}
 	h.eventKnown = h.eventKnown[:0]
 	h.badLines, h.lineErr = 0, nil
+	h.idConflict = false
 }
 
 // addEvent closes an event: its params are those appended to h.params since
@@ -192,6 +198,10 @@ func (h *Hit) Parse(query, body []byte, lim Limits) error {
 	return nil
 }
 
+// IDConflict reports whether a list of the hit names tid twice with
+// different values.
+func (h *Hit) IDConflict() bool { return h.idConflict }
+
 // BadLines is how many body lines Parse refused, and why the first was.
 func (h *Hit) BadLines() (int, error) { return h.badLines, h.lineErr }
 
@@ -228,6 +238,9 @@ func (h *Hit) parseArgs(dst []param, s []byte, lim Limits, known *[numKnown]int3
 			return dst, err
 		}
 		if k := knownKey(b2s(key)); k >= 0 {
+			if k == kTid && known[k] > 0 && !bytes.Equal(dst[known[k]-1].val, val) {
+				h.idConflict = true
+			}
 			known[k] = int32(len(dst) + 1)
 		}
 		dst = append(dst, param{key: key, val: val})

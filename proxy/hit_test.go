@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"errors"
 	"net/netip"
 	"strings"
@@ -92,6 +93,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("v=2&tid=G-TEST123&cid=1.2&en=page_view&dl=https%3A%2F%2Fsite.example%2F", "")
 	f.Add("v=2&tid=G-TEST123&cid=1.2&sid=1", "en=page_view&dl=https%3A%2F%2Fx%2F\nen=scroll&epn.percent_scrolled=90")
 	f.Add("en=%C3%A9&x=%zz", "a=b\r\n\r\nc")
+	f.Add("tid=G-A&t%69d=G-B&tid=G-A", "tid=G-B&en=x&tid=G-B")
 	f.Add("uafvl=Google%20Chrome;143.0.7499.194|Chromium;143.0.7499.194|Not%20A(Brand;24.0.0.0", "")
 	f.Fuzz(func(t *testing.T, query, body string) {
 		var h Hit
@@ -143,7 +145,60 @@ func FuzzParse(f *testing.F) {
 				}
 			}
 		}
+		// No relay: unless the hit is refused for naming two ids, every
+		// tid of a list is one value, and the minimizer forwards it once.
+		lists := [][]param{h.Shared()}
+		for i := 0; i < h.NumEvents(); i++ {
+			lists = append(lists, h.Event(i))
+		}
+		for _, ps := range lists {
+			var id []byte
+			n := 0
+			for _, p := range ps {
+				if string(p.key) == "tid" {
+					if n > 0 && !bytes.Equal(id, p.val) && !h.IDConflict() {
+						t.Fatalf("tid %q and %q in one list, and no conflict reported", id, p.val)
+					}
+					id, n = p.val, n+1
+				}
+			}
+			var out Hit
+			if err := out.Parse(m.AppendEvent(nil, ps, &d), nil, Limits{MaxParams: 1000}); err != nil {
+				t.Fatalf("minimized list does not parse: %v", err)
+			}
+			sent := 0
+			for _, p := range out.Shared() {
+				if string(p.key) == "tid" {
+					if sent++; !bytes.Equal(p.val, id) {
+						t.Fatalf("forwarded tid %q, the list's checked one is %q", p.val, id)
+					}
+				}
+			}
+			if sent != min(n, 1) {
+				t.Fatalf("tid forwarded %d times from a list that names it %d times", sent, n)
+			}
+		}
 	})
+}
+
+func TestIDConflict(t *testing.T) {
+	for q, want := range map[[2]string]bool{
+		{"tid=G-A&tid=G-B", ""}:              true,
+		{"tid=G-A&t%69d=G-B", ""}:            true,
+		{"tid=G-A&tid=G-A", ""}:              false,
+		{"tid=G-A", "tid=G-B&en=x"}:          false, // query against line: checked one by one
+		{"tid=G-A", "en=x\ntid=G-B&tid=G-A"}: true,
+		{"TID=G-B&tid=G-A", ""}:              false, // another name, dropped on the way
+	} {
+		var h Hit
+		body := q[1]
+		if err := h.Parse([]byte(q[0]), []byte(body), Limits{}); err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		if h.IDConflict() != want {
+			t.Errorf("%q: IDConflict %v, want %v", q, h.IDConflict(), want)
+		}
+	}
 }
 
 // appendRaw encodes params without any minimization.

@@ -73,9 +73,12 @@ var DefaultKeepURLParams = []string{"utm_*", "gclid"}
 // TruncateIP zeroes an address beyond /24 (IPv4) or /48 (IPv6). Addresses
 // that are not public (private, loopback, link-local, unspecified) become
 // invalid: sending them would only mislead Google's geolocation, and a proxy
-// that forwards 10.x addresses leaks internal topology.
+// that forwards 10.x addresses leaks internal topology. An IPv6 address that
+// carries an IPv4 one (IPv4-mapped or -compatible, 6to4, NAT64, Teredo) is
+// that IPv4 address truncated: the /48 of a 6to4 address is the whole IPv4
+// address of its owner, so cutting the IPv6 form would keep all of it.
 func TruncateIP(a netip.Addr) netip.Addr {
-	a = a.Unmap()
+	a = EmbeddedIPv4(a)
 	if !a.IsValid() || !a.IsGlobalUnicast() || a.IsPrivate() {
 		return netip.Addr{}
 	}
@@ -88,6 +91,41 @@ func TruncateIP(a netip.Addr) netip.Addr {
 		return netip.Addr{}
 	}
 	return p.Addr()
+}
+
+// EmbeddedIPv4 returns the IPv4 address an IPv6 one carries, else a itself
+// (an IPv4 address, or an IPv6 one that carries none). The forms: IPv4-
+// mapped ::ffff:a.b.c.d and -compatible ::a.b.c.d (RFC 4291), 6to4
+// 2002:AABB:CCDD::/48 (RFC 3056), the well-known NAT64 prefix
+// 64:ff9b::/96 (RFC 6052) and Teredo 2001:0::/32, whose last 32 bits are
+// the client's IPv4 address inverted (RFC 4380).
+func EmbeddedIPv4(a netip.Addr) netip.Addr {
+	a = a.Unmap()
+	if !a.Is6() {
+		return a
+	}
+	b := a.As16()
+	v4 := func(i int) netip.Addr { return netip.AddrFrom4([4]byte{b[i], b[i+1], b[i+2], b[i+3]}) }
+	switch {
+	case b[0] == 0x20 && b[1] == 0x02: // 6to4
+		return v4(2)
+	case b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && isZero(b[4:12]): // NAT64
+		return v4(12)
+	case b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0: // Teredo
+		return netip.AddrFrom4([4]byte{^b[12], ^b[13], ^b[14], ^b[15]})
+	case isZero(b[:12]) && b[12] != 0: // IPv4-compatible (:: and ::1 are not)
+		return v4(12)
+	}
+	return a
+}
+
+func isZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // uipValue is what goes into _uip for a client address.

@@ -1,11 +1,46 @@
 package proxy
 
 import (
+	"math/rand/v2"
 	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
 )
+
+// TestTruncateIPNeverKeepsAnIPv4: over random 6to4, NAT64 and Teredo
+// addresses, what is forwarded never holds the embedded IPv4 address's last
+// octet, in any form.
+func TestTruncateIPNeverKeepsAnIPv4(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 10000 {
+		v4 := [4]byte{byte(1 + r.IntN(223)), byte(r.IntN(256)), byte(r.IntN(256)), byte(1 + r.IntN(254))}
+		var b [16]byte
+		switch r.IntN(3) {
+		case 0:
+			b[0], b[1] = 0x20, 0x02
+			copy(b[2:6], v4[:])
+			b[15] = byte(r.IntN(256))
+		case 1:
+			b[1], b[2], b[3] = 0x64, 0xff, 0x9b
+			copy(b[12:], v4[:])
+		case 2:
+			b[0], b[1], b[4], b[5] = 0x20, 0x01, byte(r.IntN(256)), byte(r.IntN(256))
+			for i := range 4 {
+				b[12+i] = ^v4[i]
+			}
+		}
+		in := netip.AddrFrom16(b)
+		out := TruncateIP(in)
+		if !out.IsValid() {
+			continue // a private or reserved IPv4 inside: nothing is sent
+		}
+		want, _ := netip.AddrFrom4(v4).Prefix(24)
+		if out != want.Addr() {
+			t.Fatalf("TruncateIP(%s) = %s, want %s (the /24 of the IPv4 it carries)", in, out, want.Addr())
+		}
+	}
+}
 
 func TestTruncateIP(t *testing.T) {
 	for in, want := range map[string]string{
@@ -26,6 +61,17 @@ func TestTruncateIP(t *testing.T) {
 		"2001:db8:1:2:3:4:5:6":        "2001:db8:1::", // documentation range is global unicast syntactically
 		"100.64.0.1":                  "100.64.0.0",
 		"2a00:1450:4001:82a::200e%x1": "2a00:1450:4001::",
+		// IPv6 forms that carry an IPv4 address give it up truncated:
+		// their /48 would keep all of it (6to4) or parts of it.
+		"2002:0808:0808::1":                    "8.8.8.0", // 6to4
+		"2002:cb00:714d:1234:5678::1":          "203.0.113.0",
+		"2002:0a00:0001::1":                    "invalid IP", // 6to4 of 10.0.0.1
+		"64:ff9b::808:808":                     "8.8.8.0",    // NAT64
+		"64:ff9b::c0a8:101":                    "invalid IP", // NAT64 of 192.168.1.1
+		"2001:0:4136:e378:8000:63bf:f7f7:f7f7": "8.8.8.0",    // Teredo, client 8.8.8.8 inverted
+		"::8.8.8.8":                            "8.8.8.0",    // IPv4-compatible
+		"::":                                   "invalid IP",
+		"2001:4860::1":                         "2001:4860::", // not Teredo (2001:0::/32 only)
 	} {
 		a, err := netip.ParseAddr(in)
 		if err != nil {

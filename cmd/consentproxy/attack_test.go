@@ -1,0 +1,137 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The attack suite: what an attacker's run against the real binary found
+// (issue 14), each reproduced on loopback against Main with a stub Google.
+// Absence upstream is proven with a sentinel hit through a one-worker,
+// first-in-first-out forwarder, never with a sleep.
+
+const foreignID = "G-EVIL9999"
+
+var enRE = regexp.MustCompile(`en=r[0-9]+`)
+
+// sentinel sends a hit of the allowed property that is certain to be
+// forwarded and waits until the stub Google has it: with one forward
+// worker everything forwarded before it has arrived too.
+func (r *rig) sentinel(t *testing.T, b browser, name string) []upstreamReq {
+	t.Helper()
+	r.mustCollect(b, hit(siteA, "9.9", name, "https://site.example/sentinel"))
+	var reqs []upstreamReq
+	eventually(t, 10*time.Second, "the sentinel "+name+" to reach Google", func() bool {
+		reqs = r.up.requests()
+		for _, q := range reqs {
+			if strings.Contains(q.URI, "en="+name) || strings.Contains(q.Body, "en="+name) {
+				return true
+			}
+		}
+		return false
+	})
+	return reqs
+}
+
+// TestRelayIntoForeignProperty: every way a measurement id can appear in a
+// hit (query, body line, repeated, in either order, percent-encoded key,
+// case variants, separators smuggled into a value) either is refused or
+// reaches Google with exactly the checked id, once per query and line; a
+// foreign id never reaches Google at all.
+func TestRelayIntoForeignProperty(t *testing.T) {
+	m := MustRunMain(t, func(c *Config) { c.ForwardWorkers = 1 })
+	r := rigOf(t, m)
+	b := browser{IP: "203.0.113.20", UA: uaChromeWin, Lang: "en", Cookie: r.consent(true, false, siteA)}
+	const base = "v=2&cid=1.2&dl=https%3A%2F%2Fsite.example%2F"
+	cases := []struct {
+		name, query, body string
+		forwarded         bool // a 204 and a forward with the allowed id alone
+	}{
+		{"foreign id first", "tid=" + foreignID + "&tid=" + siteA + "&en=r1&" + base, "", false},
+		{"foreign id last", "tid=" + siteA + "&tid=" + foreignID + "&en=r2&" + base, "", false},
+		{"encoded key first", "t%69d=" + foreignID + "&tid=" + siteA + "&en=r3&" + base, "", false},
+		{"encoded key last", "tid=" + siteA + "&t%69d=" + foreignID + "&en=r4&" + base, "", false},
+		{"upper-case key", "TID=" + foreignID + "&tid=" + siteA + "&en=r5&" + base, "", true},
+		{"mixed-case key", "tid=" + siteA + "&Tid=" + foreignID + "&en=r6&" + base, "", true},
+		{"key with a NUL", "tid=" + siteA + "&tid%00=" + foreignID + "&en=r7&" + base, "", true},
+		{"key with a space", "tid=" + siteA + "&tid+=" + foreignID + "&en=r8&" + base, "", true},
+		{"encoded & in the value", "tid=" + foreignID + "%26tid%3D" + siteA + "&en=r9&" + base, "", false},
+		{"encoded & after the id", "tid=" + siteA + "%26tid%3D" + foreignID + "&en=r10&" + base, "", false},
+		{"semicolon", "tid=" + siteA + ";tid=" + foreignID + "&en=r11&" + base, "", false},
+		{"newline in the value", "tid=" + siteA + "%0Atid=" + foreignID + "&en=r12&" + base, "", false},
+		{"lower-case id", "tid=" + strings.ToLower(siteA) + "&en=r13&" + base, "", false},
+		{"query foreign, line allowed", "tid=" + foreignID + "&" + base, "tid=" + siteA + "&en=r14", false},
+		{"query allowed, line foreign", "tid=" + siteA + "&" + base, "tid=" + foreignID + "&en=r15", false},
+		{"query allowed, one line foreign", "tid=" + siteA + "&" + base, "en=r16\ntid=" + foreignID + "&en=r16b", false},
+		{"line repeats the id", "tid=" + siteA + "&" + base, "tid=" + foreignID + "&tid=" + siteA + "&en=r17", false},
+		{"line with encoded key", "tid=" + siteA + "&" + base, "en=r18&t%69d=" + foreignID, false},
+		{"no tid in the query, foreign line", base, "tid=" + foreignID + "&en=r19", false},
+		{"CR inside a line", "tid=" + siteA + "&" + base, "en=r20&tid=" + siteA + "\rtid=" + foreignID, false},
+		{"line allowed twice", "tid=" + siteA + "&" + base, "tid=" + siteA + "&tid=" + siteA + "&en=r21", true},
+	}
+	for _, c := range cases {
+		method := http.MethodGet
+		if c.body != "" {
+			method = http.MethodPost
+		}
+		status, _, _ := r.do(method, "/g/collect?"+c.query, b.headers(), c.body)
+		switch {
+		case c.forwarded && status != http.StatusNoContent:
+			t.Errorf("%s: status %d, want 204 (nothing foreign is left once the odd keys are dropped)", c.name, status)
+		case !c.forwarded && status != http.StatusForbidden:
+			t.Errorf("%s: status %d, want 403 (a hit that names a foreign or ambiguous id is refused whole)", c.name, status)
+		}
+	}
+	reqs := r.sentinel(t, b, "relay_sentinel")
+	forwarded := 0
+	for _, q := range reqs {
+		if !strings.HasPrefix(q.URI, "/g/collect") {
+			continue
+		}
+		u, err := url.ParseRequestURI(q.URI)
+		if err != nil {
+			t.Fatalf("upstream URI %q: %v", q.URI, err)
+		}
+		lists := []string{u.RawQuery}
+		if q.Body != "" {
+			lists = append(lists, strings.Split(q.Body, "\n")...)
+		}
+		for _, l := range lists {
+			dec, _ := url.QueryUnescape(l)
+			if strings.Contains(strings.ToUpper(l+dec), "EVIL") {
+				t.Errorf("a foreign id reached Google: %s %q", q.URI, q.Body)
+			}
+			vals, err := url.ParseQuery(l)
+			if err != nil {
+				t.Errorf("Google got an unparsable list %q: %v", l, err)
+				continue
+			}
+			for k, v := range vals {
+				if len(v) > 1 {
+					t.Errorf("Google got %s %d times in %q: every parameter goes once", k, len(v), l)
+				}
+				if strings.EqualFold(k, "tid") && (k != "tid" || v[0] != siteA) {
+					t.Errorf("Google got %s=%v in %q, want tid=%s alone", k, v, l, siteA)
+				}
+			}
+		}
+		for _, c := range cases {
+			if en := enRE.FindString(c.query + "&" + c.body); c.forwarded && strings.Contains(q.URI+"&"+strings.ReplaceAll(q.Body, "\n", "&")+"&", en+"&") {
+				forwarded++
+			}
+		}
+	}
+	want := 0
+	for _, c := range cases {
+		if c.forwarded {
+			want++
+		}
+	}
+	if forwarded != want {
+		t.Errorf("%d of the %d hits that are benign once cleaned reached Google, want all", forwarded, want)
+	}
+}
