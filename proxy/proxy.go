@@ -54,6 +54,13 @@ type Config struct {
 	Agents consentproxy.AgentParser
 	// Recorder counts every event's observation. Default: none.
 	Recorder consentproxy.Recorder
+	// DataLayers are the dataLayer names gtag.js may be loaded with
+	// (?l=name). Each name is a script of its own that Google builds and
+	// the cache holds, so an open set would let anyone make the proxy
+	// fetch and compress a fresh copy per request; another name is
+	// refused (400). Default: "dataLayer" alone, which gtag.js means when
+	// l is absent.
+	DataLayers []string
 	// Forwarder and Scripts talk to Google. Required.
 	Forwarder *Forwarder
 	Scripts   *Scripts
@@ -63,9 +70,10 @@ type Config struct {
 
 // Proxy holds the GA-facing handlers.
 type Proxy struct {
-	cfg  Config
-	ids  map[string]bool
-	hits sync.Pool
+	cfg        Config
+	ids        map[string]bool
+	dataLayers map[string]bool
+	hits       sync.Pool
 
 	outcomes [8]atomic.Uint64              // per consentproxy.Reason
 	drops    [numDropReasons]atomic.Uint64 // parameters kept from Google, per DropReason
@@ -89,7 +97,10 @@ func New(cfg Config) *Proxy {
 	if cfg.Trust == nil {
 		cfg.Trust = web.NewTrust(nil)
 	}
-	p := &Proxy{cfg: cfg, ids: map[string]bool{}}
+	p := &Proxy{cfg: cfg, ids: map[string]bool{}, dataLayers: map[string]bool{"dataLayer": true}}
+	for _, l := range cfg.DataLayers {
+		p.dataLayers[l] = true
+	}
 	for _, id := range cfg.MeasurementIDs {
 		p.ids[id] = true
 	}
@@ -235,10 +246,12 @@ func (p *Proxy) gtag(c *fiber.Ctx) error {
 	return c.Send(sc.body)
 }
 
-var dataLayerName = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]{0,63}$`)
+// DataLayerName is what a dataLayer name must look like: a JavaScript
+// identifier of at most 64 characters.
+var DataLayerName = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]{0,63}$`)
 
-// scriptQuery builds the canonical upstream query: id (allowlisted) and l
-// (the dataLayer name) only. Every other parameter is dropped, so the cache
+// scriptQuery builds the canonical upstream query: id and l (the dataLayer
+// name), both allowlisted, only. Every other parameter is dropped, so the cache
 // cannot be flooded with variants and nothing else reaches Google.
 func (p *Proxy) scriptQuery(c *fiber.Ctx) (string, error) {
 	args := c.Request().URI().QueryArgs()
@@ -251,8 +264,8 @@ func (p *Proxy) scriptQuery(c *fiber.Ctx) (string, error) {
 	}
 	q := "id=" + id
 	if l := string(args.Peek("l")); l != "" {
-		if !dataLayerName.MatchString(l) {
-			return "", consentproxy.Errorf(consentproxy.EINVALID, "Invalid dataLayer name.")
+		if !p.dataLayers[l] {
+			return "", consentproxy.Errorf(consentproxy.EINVALID, "This dataLayer name is not served here (see --datalayer-names).")
 		}
 		if l != "dataLayer" {
 			q += "&l=" + l

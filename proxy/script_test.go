@@ -3,6 +3,7 @@ package proxy
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -12,7 +13,7 @@ import (
 )
 
 func TestGtagServesAllowlistedIDs(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, func(c *Config, _ *ForwarderConfig) { c.DataLayers = []string{"myLayer"} })
 	status, body, hdr := h.do("GET", "/gtag/js?id=G-TEST123&l=dataLayer&cx=c&evil=1", nil, "")
 	if status != 200 || !strings.Contains(body, "gtagLoaded") {
 		t.Fatalf("status %d body %q", status, body)
@@ -36,6 +37,7 @@ func TestGtagServesAllowlistedIDs(t *testing.T) {
 		"/gtag/js?id=G-NOTOURS1":                  403,
 		"/gtag/js":                                400,
 		"/gtag/js?id=G-TEST123&l=x;alert(1)":      400,
+		"/gtag/js?id=G-TEST123&l=otherLayer":      400, // not in DataLayers
 		"/gtag/js/../js?id=G-TEST123":             404,
 		"/gtag%2Fjs?id=G-TEST123":                 404,
 		"/gtag/js/?id=G-TEST123":                  404,
@@ -48,6 +50,30 @@ func TestGtagServesAllowlistedIDs(t *testing.T) {
 	}
 	if h.up.gtag != 2 {
 		t.Fatalf("upstream fetched %d times, want 2 (one per canonical query)", h.up.gtag)
+	}
+}
+
+// TestGtagQueryFlood: thousands of distinct query strings and dataLayer
+// names make no upstream fetch beyond the one of the canonical query, and
+// the cache holds one entry: the proxy is neither a fetch amplifier against
+// Google nor a memory sink.
+func TestGtagQueryFlood(t *testing.T) {
+	h := newHarness(t)
+	for i := range 3000 {
+		uri := fmt.Sprintf("/gtag/js?id=G-TEST123&cx=%d&gtm=%d", i, i*7)
+		want := 200
+		if i%2 == 1 {
+			uri, want = fmt.Sprintf("/gtag/js?id=G-TEST123&l=layer%d", i), 400
+		}
+		if status, _, _ := h.do("GET", uri, nil, ""); status != want {
+			t.Fatalf("%s: status %d, want %d", uri, status, want)
+		}
+	}
+	if h.up.gtag != 1 {
+		t.Errorf("upstream fetched %d times, want 1", h.up.gtag)
+	}
+	if st := h.p.cfg.Scripts.Stats(); st.Entries != 1 || st.Copies != 1 {
+		t.Errorf("cache holds %d entries, %d copies; want 1 and 1", st.Entries, st.Copies)
 	}
 }
 

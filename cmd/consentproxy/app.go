@@ -169,11 +169,12 @@ func (m *Main) Run(ctx context.Context) error {
 		CookieDomain:   cfg.CookieDomain,
 		Minimizer: proxy.Minimizer{IPMode: cfg.IPMode, KeepURLParams: cfg.KeepURLParams, KeepUserParams: cfg.KeepUserParams,
 			KeepSearchTerms: cfg.KeepSearchTerms, MaxValue: cfg.MaxValue},
-		Limits:    proxy.Limits{MaxEvents: cfg.MaxEvents},
-		Agents:    agents,
-		Recorder:  hits,
-		Forwarder: m.Forwarder,
-		Scripts:   m.Scripts,
+		Limits:     proxy.Limits{MaxEvents: cfg.MaxEvents},
+		DataLayers: cfg.DataLayers,
+		Agents:     agents,
+		Recorder:   hits,
+		Forwarder:  m.Forwarder,
+		Scripts:    m.Scripts,
 	})
 
 	m.App, m.Errors = web.NewApp(web.Config{

@@ -41,6 +41,9 @@ type Config struct {
 	ConsentMaxAge  time.Duration
 	KeepURLParams  []string
 	KeepUserParams []string
+	// DataLayers are the dataLayer names gtag.js is served for (?l=).
+	// Default "dataLayer" alone.
+	DataLayers []string
 	// KeepSearchTerms forwards site-search terms. Default false.
 	KeepSearchTerms bool
 	// MaxValue is the longest value sent to Google, in bytes. Default 1000.
@@ -149,6 +152,7 @@ func (r *rawConfig) validate() (Config, []string) {
 		ConsentMaxAge:         duration("consent-max-age", time.Hour),
 		KeepURLParams:         list(v("keep-url-params")),
 		KeepUserParams:        list(v("keep-user-params")),
+		DataLayers:            list(v("datalayer-names")),
 		KeepSearchTerms:       boolean("keep-search-terms"),
 		MaxValue:              integer("max-value", 64, 1<<20),
 		RegionHeader:          v("region-header"),
@@ -235,6 +239,11 @@ func (r *rawConfig) validate() (Config, []string) {
 	for _, k := range c.KeepUserParams {
 		if k != "uid" && !strings.HasPrefix(k, "up.") && !strings.HasPrefix(k, "upn.") {
 			bad("keep-user-params", "%q is not uid, up.<name> or upn.<name>", k)
+		}
+	}
+	for _, l := range c.DataLayers {
+		if !proxy.DataLayerName.MatchString(l) {
+			bad("datalayer-names", "%q is not a JavaScript identifier of at most 64 characters", l)
 		}
 	}
 	if c.PublicURL != "" {

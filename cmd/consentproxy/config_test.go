@@ -48,7 +48,7 @@ func TestConfigDefaults(t *testing.T) {
 		Listen: ":8080", GAUpstream: "https://www.google-analytics.com", GTMUpstream: "https://www.googletagmanager.com",
 		MeasurementIDs: []string{"G-TEST123"}, IPMode: proxy.IPTruncate, HonorDNT: true, HonorGPC: true,
 		DataDir: "./data", Revision: "1", ConsentMaxAge: 182 * 24 * time.Hour,
-		KeepURLParams: []string{"utm_*", "gclid"}, Store: "chdb://data/clickhouse", ClickHouseReplicate: true,
+		KeepURLParams: []string{"utm_*", "gclid"}, DataLayers: []string{"dataLayer"}, Store: "chdb://data/clickhouse", ClickHouseReplicate: true,
 		BannerMode: "basic", PrivacyURL: "/privacy",
 		Retention: 25 * month, FlushInterval: 10 * time.Second, CountWithoutConsent: true,
 		MaxBody: 65536, MaxEvents: 25, MaxValue: 1000, ReadBuffer: 16384, ForwardQueue: 10000, ForwardWorkers: 32,

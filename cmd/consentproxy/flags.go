@@ -47,6 +47,7 @@ var flagSpecs = []flagSpec{
 	{"keep-search-terms", "false", "forward site-search terms (ep.search_term and the like) to Google"},
 	{"max-value", "1000", "longest parameter value sent to Google, in bytes; longer ones are cut, never refused"},
 	{"keep-user-params", "", "user identifiers forwarded anyway: uid, up.<name>, upn.<name>"},
+	{"datalayer-names", "dataLayer", "dataLayer names gtag.js may be loaded with (?l=); another is refused, so the script cache stays bounded"},
 	{"country-header", "", "trusted CDN header carrying the visitor's ISO country, e.g. CF-IPCountry"},
 	{"region-header", "", "trusted CDN header carrying the visitor's ISO 3166-2 subdivision, e.g. CF-Region-Code (CA) or X-Forwarded-CountryRegion (US-CA)"},
 	{"public-url", "", "the proxy's URL as browsers reach it, e.g. https://cp.example.com; --check-config warns about what breaks gtag.js"},
