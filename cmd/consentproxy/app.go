@@ -45,6 +45,7 @@ type Main struct {
 	Geo        *geoip.DB
 
 	ln         net.Listener
+	peers      *peerListener // ln, at most --max-conns-per-ip from one untrusted peer
 	conns      *connTracker
 	metricsLn  net.Listener
 	metricsSrv *http.Server
@@ -187,7 +188,6 @@ func (m *Main) Run(ctx context.Context) error {
 		IdleTimeout:    cfg.IdleTimeout,
 		Logger:         m.Logger,
 	})
-	m.App.Server().MaxConnsPerIP = cfg.MaxConnsPerIP
 	m.conns = newConnTracker()
 	m.App.Server().ConnState = m.conns.state
 	m.App.Use(web.Guard(), web.SecurityHeaders())
@@ -236,8 +236,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.ln, err = net.Listen("tcp", cfg.Listen); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	m.peers = newPeerListener(m.ln, cfg.MaxConnsPerIP, cfg.TrustedProxies)
 	m.serveErr = make(chan error, 1)
-	go func() { m.serveErr <- m.App.Listener(m.ln) }()
+	go func() { m.serveErr <- m.App.Listener(m.peers) }()
 	return nil
 }
 

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"errors"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -134,4 +138,69 @@ func TestRelayIntoForeignProperty(t *testing.T) {
 	if forwarded != want {
 		t.Errorf("%d of the %d hits that are benign once cleaned reached Google, want all", forwarded, want)
 	}
+}
+
+// TestConnectionsPerPeer: one address that is not a trusted proxy holds at
+// most --max-conns-per-ip connections; the rest are closed at once, and
+// meanwhile another address is served, /healthz included. A slot comes
+// back when its connection closes.
+func TestConnectionsPerPeer(t *testing.T) {
+	const limit, n = 40, 400
+	m := MustRunMain(t, func(c *Config) {
+		c.TrustedProxies = nil // the test's loopback peers are visitors here
+		c.MaxConnsPerIP = limit
+		c.ReadTimeout, c.IdleTimeout = time.Minute, time.Minute
+	})
+	attacker := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, Timeout: 2 * time.Second}
+	conns := make([]net.Conn, 0, n)
+	for range n {
+		c, err := attacker.Dial("tcp", m.Addr())
+		if err != nil {
+			t.Fatalf("dial: %v", err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	eventually(t, 10*time.Second, "the connections beyond the limit to be closed", func() bool {
+		return m.peers.Refused() >= n-limit
+	})
+	if got := m.peers.Refused(); got != n-limit {
+		t.Errorf("%d connections refused, want %d", got, n-limit)
+	}
+	// Those closed see the end at once; count them from the client side.
+	closed := 0
+	for _, c := range conns {
+		c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+		if _, err := c.Read(make([]byte, 1)); err == io.EOF || errors.Is(err, syscall.ECONNRESET) {
+			closed++
+		}
+	}
+	if closed != n-limit {
+		t.Errorf("%d connections saw their end, want %d", closed, n-limit)
+	}
+	other := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DialContext: (&net.Dialer{
+		LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}}).DialContext}}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := other.Get("http://" + m.Addr() + path)
+		if err != nil {
+			t.Fatalf("%s from another address: %v", path, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s from another address: %d while one address holds its limit", path, resp.StatusCode)
+		}
+	}
+	// A slot freed is a slot the address may use again.
+	for _, c := range conns {
+		c.Close()
+	}
+	again := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DialContext: attacker.DialContext}}
+	eventually(t, 10*time.Second, "the address to be served again once its connections closed", func() bool {
+		resp, err := again.Get("http://" + m.Addr() + "/healthz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
 }

@@ -84,11 +84,15 @@ type Config struct {
 	CollectRate    int
 	CollectBurst   int
 	MaxConns       int
-	MaxConnsPerIP  int
-	ReadTimeout    time.Duration
-	WriteTimeout   time.Duration
-	IdleTimeout    time.Duration
-	MetricsListen  string
+	// MaxConnsPerIP bounds the open connections of one peer address (an
+	// IPv6 /64) outside TrustedProxies. Default 256: a browser opens 6 per
+	// host, so this admits an office behind one NAT and keeps one attacker
+	// from holding every slot. 0 = no limit.
+	MaxConnsPerIP int
+	ReadTimeout   time.Duration
+	WriteTimeout  time.Duration
+	IdleTimeout   time.Duration
+	MetricsListen string
 
 	LogFormat string
 	LogLevel  string

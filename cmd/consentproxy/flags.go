@@ -76,7 +76,7 @@ var flagSpecs = []flagSpec{
 	{"collect-rate", "50", "hits per second one client address may send on average; more get 429; 0 = no limit"},
 	{"collect-burst", "500", "hits one client address may send at once before --collect-rate applies"},
 	{"max-conns", "10000", "most open client connections; more are refused"},
-	{"max-conns-per-ip", "0", "most open connections from one peer address; 0 = no limit (behind a proxy every peer is the proxy)"},
+	{"max-conns-per-ip", "256", "most open connections from one peer address (an IPv6 /64) that is not a trusted proxy; 0 = no limit"},
 	{"read-timeout", "10s", "how long a client may take to send a whole request, from its first byte or connection"},
 	{"write-timeout", "10s", "how long a client may take to receive a whole response"},
 	{"idle-timeout", "60s", "how long a keep-alive connection may wait for its next request"},

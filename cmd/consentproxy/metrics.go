@@ -101,6 +101,9 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	for status, n := range c.api.snapshot() {
 		counter("api_requests_total", "Query API and dashboard requests, by HTTP status.", float64(n), "status", strconv.Itoa(status))
 	}
+	if c.m.peers != nil {
+		counter("connections_refused_per_peer_total", "Connections closed at once because their peer held --max-conns-per-ip.", float64(c.m.peers.Refused()))
+	}
 	counter("collect_rate_limited_total", "Hits refused because their address exceeded --collect-rate.", float64(c.limiter.Limited()))
 
 	f := c.m.Forwarder.Stats()
