@@ -204,3 +204,31 @@ func TestConnectionsPerPeer(t *testing.T) {
 		return resp.StatusCode == http.StatusOK
 	})
 }
+
+// TestEmbeddedIPv4NeverForwarded: a visitor whose IPv6 address carries an
+// IPv4 one (6to4, NAT64, Teredo) is sent to Google as that IPv4 address's
+// /24, never as a /48 that holds the IPv4 address whole.
+func TestEmbeddedIPv4NeverForwarded(t *testing.T) {
+	m := MustRunMain(t, func(c *Config) { c.ForwardWorkers = 1 })
+	r := rigOf(t, m)
+	cookie := r.consent(true, false, siteA)
+	for _, ip := range []string{"2002:0808:0808::1", "64:ff9b::808:808", "2001:0:4136:e378:8000:63bf:f7f7:f7f7"} {
+		b := browser{IP: ip, UA: uaChromeWin, Lang: "en", Cookie: cookie}
+		r.mustCollect(b, hit(siteA, "1.2", "embedded_"+strings.ReplaceAll(ip, ":", "_"), "https://site.example/"))
+	}
+	reqs := r.sentinel(t, browser{IP: "203.0.113.20", UA: uaChromeWin, Lang: "en", Cookie: cookie}, "embedded_sentinel")
+	seen := 0
+	for _, q := range reqs {
+		u, err := url.ParseRequestURI(q.URI)
+		if err != nil || !strings.Contains(u.RawQuery, "en=embedded_") || strings.Contains(u.RawQuery, "sentinel") {
+			continue
+		}
+		seen++
+		if got := u.Query().Get("_uip"); got != "8.8.8.0" {
+			t.Errorf("%s: _uip=%q, want 8.8.8.0", u.Query().Get("en"), got)
+		}
+	}
+	if seen != 3 {
+		t.Errorf("%d of 3 hits reached Google", seen)
+	}
+}
