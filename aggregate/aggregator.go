@@ -43,6 +43,17 @@ type Config struct {
 	// least recently seen session is evicted (a later hit of it starts a new
 	// visit). Default 200000.
 	MaxSessions int
+	// MaxVisitorHashes bounds the visitor hashes held in memory, summed
+	// over every row. A row holds the hash of each distinct visitor it
+	// counted, and the store replaces a row by its newer cumulative
+	// version, so every flush re-sends whole sets: without a bound, memory,
+	// batches and the spool grow with the visitors of an hour. Past the
+	// bound, Collect ends an epoch: it writes every row whole one last
+	// time and starts afresh under a new instance id (see Instance). Rows
+	// of different instances add up, and ClickHouse merges their visitor
+	// states, so totals and visitor counts stay exact. Default 2,000,000
+	// (about 32 MiB of sets; 16 MiB on the wire at most per batch).
+	MaxVisitorHashes int
 	// SessionTimeout is the inactivity after which a visitor's next hit
 	// starts a new visit. Default 30m.
 	SessionTimeout time.Duration
@@ -55,10 +66,11 @@ type Config struct {
 
 // Defaults, as documented on Config.
 const (
-	DefaultMaxKeys        = 10000
-	DefaultMaxSites       = 1000
-	DefaultMaxSessions    = 200000
-	DefaultSessionTimeout = 30 * time.Minute
+	DefaultMaxKeys          = 10000
+	DefaultMaxSites         = 1000
+	DefaultMaxSessions      = 200000
+	DefaultSessionTimeout   = 30 * time.Minute
+	DefaultMaxVisitorHashes = 2_000_000
 
 	// RealtimeWindow is how far back Realtime looks.
 	RealtimeWindow = 5 * time.Minute
@@ -73,7 +85,11 @@ const (
 // counts.
 type Aggregator struct {
 	cfg       Config
-	instance  string
+	base      string // the process's random id
+	instance  string // base, then base.N in epoch N; guarded by collectMu
+	epoch     int
+	held      atomic.Int64 // visitor hashes in memory after the last Collect
+	epochs    atomic.Int64 // epoch, for Stats
 	salt      saltCache
 	reg       *registry
 	shards    []shard
@@ -116,7 +132,7 @@ func New(cfg Config) (*Aggregator, error) {
 	if len(cfg.Secret) < 16 {
 		return nil, errors.New("aggregate: secret must be at least 16 bytes")
 	}
-	if cfg.MaxKeys < 0 || cfg.MaxSites < 0 || cfg.MaxSessions < 0 || cfg.SessionTimeout < 0 {
+	if cfg.MaxKeys < 0 || cfg.MaxSites < 0 || cfg.MaxSessions < 0 || cfg.SessionTimeout < 0 || cfg.MaxVisitorHashes < 0 {
 		return nil, errors.New("aggregate: limits must not be negative")
 	}
 	if cfg.MaxKeys == 0 {
@@ -131,6 +147,9 @@ func New(cfg Config) (*Aggregator, error) {
 	if cfg.SessionTimeout == 0 {
 		cfg.SessionTimeout = DefaultSessionTimeout
 	}
+	if cfg.MaxVisitorHashes == 0 {
+		cfg.MaxVisitorHashes = DefaultMaxVisitorHashes
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -144,12 +163,12 @@ func New(cfg Config) (*Aggregator, error) {
 		n /= 2
 	}
 	a := &Aggregator{
-		cfg:      cfg,
-		instance: hex.EncodeToString(id[:]),
-		salt:     saltCache{secret: cfg.Secret},
-		reg:      newRegistry(cfg.MaxSites, cfg.MaxKeys),
-		shards:   make([]shard, n),
-		mask:     uint64(n - 1),
+		cfg:    cfg,
+		base:   hex.EncodeToString(id[:]),
+		salt:   saltCache{secret: cfg.Secret},
+		reg:    newRegistry(cfg.MaxSites, cfg.MaxKeys),
+		shards: make([]shard, n),
+		mask:   uint64(n - 1),
 	}
 	for i := range a.shards {
 		sh := &a.shards[i]
@@ -158,6 +177,7 @@ func New(cfg Config) (*Aggregator, error) {
 		sh.sites = make(map[siteHour]*siteReg)
 		sh.sess = newSessionTable(cfg.MaxSessions / n)
 	}
+	a.instance = a.base
 	a.watermark.Store(math.MinInt64)
 	return a, nil
 }
@@ -166,7 +186,13 @@ var _ consentproxy.Recorder = (*Aggregator)(nil)
 
 // Instance is this process's random id, written with every row so that rows
 // of different processes add up and rows of one process replace each other.
-func (a *Aggregator) Instance() string { return a.instance }
+// After an epoch ends (Config.MaxVisitorHashes) it is the id followed by
+// "." and the epoch's number.
+func (a *Aggregator) Instance() string {
+	a.collectMu.Lock()
+	defer a.collectMu.Unlock()
+	return a.instance
+}
 
 // rowKey1 is rowKey for tables with at most one dimension.
 type rowKey1 struct {
@@ -199,6 +225,16 @@ func (sh *shard) forget(k *rowKey) {
 }
 
 func (sh *shard) numRows() int { return len(sh.rows) + len(sh.rows1) }
+
+// eachRow calls f with every row of the shard. The caller holds sh.mu.
+func (sh *shard) eachRow(f func(*row)) {
+	for _, r := range sh.rows {
+		f(r)
+	}
+	for _, r := range sh.rows1 {
+		f(r)
+	}
+}
 
 // row returns the row for key parts, creating it within the caps. The caller
 // holds sh.mu.

@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"time"
 
@@ -29,6 +30,10 @@ func (a *Aggregator) Collect() consentproxy.Batch {
 	}
 	wm = a.watermark.Load()
 	version := a.version.Add(1)
+	// An epoch ends when the last Collect left more visitor hashes in
+	// memory than MaxVisitorHashes: this batch carries every row whole,
+	// and each row is emptied as it is taken (see endEpoch).
+	ending := a.held.Load() > int64(a.cfg.MaxVisitorHashes)
 
 	type acc struct {
 		m   consentproxy.Metrics
@@ -48,6 +53,13 @@ func (a *Aggregator) Collect() consentproxy.Batch {
 		}
 		clear(sh.dirty)
 		sh.dirty = sh.dirty[:0]
+		if ending {
+			sh.eachRow(func(r *row) {
+				if out[r.key] == nil {
+					out[r.key] = &acc{}
+				}
+			})
+		}
 		sh.mu.Unlock()
 	}
 	// Phase 2: count each changed key's visitor hashes in every shard, and
@@ -82,6 +94,7 @@ func (a *Aggregator) Collect() consentproxy.Batch {
 	// visitor's hits always land in one shard, so the hash lists are
 	// disjoint). Drop what is closed and collected.
 	sweepBefore := now.Add(-a.cfg.SessionTimeout).UnixNano()
+	held := 0
 	for i := range a.shards {
 		sh := &a.shards[i]
 		sh.mu.Lock()
@@ -89,9 +102,18 @@ func (a *Aggregator) Collect() consentproxy.Batch {
 			if o := out[r.key]; o != nil {
 				o.m.Add(r.m)
 				o.vis = r.vis.appendTo(o.vis)
+				if ending {
+					// Taken whole into the epoch's last batch; what
+					// comes after starts from zero under the next
+					// instance. A row made after phase 1 has no entry
+					// in out and keeps its counts for the next epoch.
+					r.m, r.vis, r.dirty = consentproxy.Metrics{}, hashSet{}, false
+				}
 			}
 			if r.key.hour < wm && !r.dirty {
 				sh.forget(&r.key)
+			} else {
+				held += r.vis.len()
 			}
 		}
 		for _, r := range sh.rows {
@@ -109,8 +131,14 @@ func (a *Aggregator) Collect() consentproxy.Batch {
 		sh.mu.Unlock()
 	}
 	a.reg.dropBefore(wm)
+	a.held.Store(int64(held))
 
 	b := consentproxy.Batch{Instance: a.instance, Version: version}
+	if ending {
+		a.epoch++
+		a.epochs.Store(int64(a.epoch))
+		a.instance = fmt.Sprintf("%s.%d", a.base, a.epoch)
+	}
 	if len(out) == 0 {
 		return b
 	}
@@ -175,6 +203,8 @@ type Stats struct {
 	Overflowed      uint64 // values counted as (other) because a cap was reached
 	SessionsEvicted uint64 // live sessions pushed out of a full session table
 	LostCorrections uint64 // bounce corrections whose start hour was already forgotten
+	VisitorHashes   int64  // visitor hashes held after the last Collect (bounded by MaxVisitorHashes)
+	Epochs          int    // epochs ended because MaxVisitorHashes was reached
 }
 
 // Stats returns the current counters.
@@ -183,6 +213,8 @@ func (a *Aggregator) Stats() Stats {
 		Late:            a.late.Load(),
 		Overflowed:      a.reg.overflowed.Load(),
 		LostCorrections: a.lostFix.Load(),
+		VisitorHashes:   a.held.Load(),
+		Epochs:          int(a.epochs.Load()),
 	}
 	for i := range a.shards {
 		sh := &a.shards[i]

@@ -287,17 +287,28 @@ func (f *Flusher) bound() {
 	f.updateQueue()
 }
 
-// spoolPending writes all pending batches to one spool file. They are merged
-// first (see mergeBatches): a hot row is re-sent by every flush, so the
-// merged file is about as large as one batch, not MaxPendingBatches of them.
+// spoolPending writes all pending batches to spool files, one per run of
+// batches of one instance. They are merged first (see mergeBatches): a hot
+// row is re-sent by every flush, so a merged file is about as large as one
+// batch, not MaxPendingBatches of them. Batches of different instances (an
+// aggregator that started a new epoch, see Config.MaxVisitorHashes) are
+// never merged: their rows add up, they do not replace each other.
 func (f *Flusher) spoolPending() {
-	if len(f.pending) == 0 {
-		return
+	for len(f.pending) > 0 {
+		run := 1
+		for run < len(f.pending) && f.pending[run].Instance == f.pending[0].Instance {
+			run++
+		}
+		f.spoolRun(f.pending[:run])
+		clear(f.pending[:run])
+		f.pending = f.pending[run:]
 	}
-	n := uint64(len(f.pending))
-	b := mergeBatches(f.pending)
-	clear(f.pending)
 	f.pending = f.pending[:0]
+}
+
+func (f *Flusher) spoolRun(bs []consentproxy.Batch) {
+	n := uint64(len(bs))
+	b := mergeBatches(bs)
 	name, err := writeSpool(f.cfg.SpoolDir, &b)
 	if err != nil {
 		f.log.Error("aggregate spool write failed; batch dropped",
@@ -374,7 +385,8 @@ func readSpool(path string) (consentproxy.Batch, error) {
 	return decodeBatch(data)
 }
 
-// mergeBatches compacts consecutive unwritten batches of one instance into
+// mergeBatches compacts consecutive unwritten batches of one instance (the
+// caller's duty: see spoolPending) into
 // one: for each key the row of the newest batch, all under the newest
 // version. That is safe because the flusher writes in collect order and stops
 // at the first failure, so no batch newer than the oldest unwritten one has

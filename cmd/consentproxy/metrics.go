@@ -148,6 +148,8 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	gauge("aggregate_sessions", "Sessions held in memory.", float64(a.Sessions))
 	counter("aggregate_late_hits_total", "Hits dropped because their hour was already written and forgotten.", float64(a.Late))
 	counter("aggregate_overflow_total", "Values counted as (other) because a cardinality cap was reached.", float64(a.Overflowed))
+	gauge("aggregate_visitor_hashes", "Visitor hashes held in memory after the last flush (bounded: past the bound an epoch ends).", float64(a.VisitorHashes))
+	counter("aggregate_epochs_total", "Epochs ended because the visitor hashes in memory reached their bound; rows then start afresh under a new instance id.", float64(a.Epochs))
 	counter("aggregate_sessions_evicted_total", "Live sessions pushed out of a full session table.", float64(a.SessionsEvicted))
 
 	if c.m.Flusher != nil {
