@@ -18,6 +18,7 @@ const (
 	EUNAUTH    = "unauthorized"      // missing or wrong credentials → 401
 	ERATELIMIT = "rate_limited"      // too many requests → 429
 	EUNAVAIL   = "unavailable"       // a dependency is not ready → 503
+	EENCODED   = "encoded_body"      // a Content-Encoding on a request body → 415
 	EINTERNAL  = "internal"          // a bug or an unexpected failure → 500
 )
 

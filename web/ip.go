@@ -32,30 +32,40 @@ func (t *Trust) trusted(a netip.Addr) bool {
 // the left-most entry is whatever the client chose to send, so taking it (as
 // many proxies do) would let anyone pick the IP that gets geolocated. The
 // result is unmapped (IPv4-in-IPv6 becomes IPv4); it is invalid if unknown.
+//
+// Several X-Forwarded-For lines are one list, joined in order (RFC 9110
+// §5.3): a proxy such as HAProxy appends its own line after any the client
+// sent, so the last line holds the hop we can vouch for and the first is the
+// client's invention. Reading only the first line, as fasthttp's Peek does,
+// let a client choose its address by sending one line of its own.
 func (t *Trust) ClientIP(c *fiber.Ctx) netip.Addr {
 	peer := unmap(addrOf(c))
 	if !peer.IsValid() || !t.trusted(peer) {
 		return peer
 	}
-	xff := c.Request().Header.Peek(fiber.HeaderXForwardedFor)
+	// PeekAll reuses the header's own buffer: no allocation per request.
+	lines := c.Request().Header.PeekAll(fiber.HeaderXForwardedFor)
 	client := peer
-	for len(xff) > 0 {
-		i := bytes.LastIndexByte(xff, ',')
-		part := bytes.TrimSpace(xff[i+1:])
-		if i < 0 {
-			xff = nil
-		} else {
-			xff = xff[:i]
-		}
-		// The string view is safe: ParseAddr keeps no reference to it.
-		a, err := netip.ParseAddr(unsafe.String(unsafe.SliceData(part), len(part)))
-		if err != nil {
-			// A garbled hop: stop, and keep the last address we could vouch for.
-			return client
-		}
-		client = unmap(a)
-		if !t.trusted(client) {
-			return client
+	for l := len(lines) - 1; l >= 0; l-- {
+		xff := lines[l]
+		for len(xff) > 0 {
+			i := bytes.LastIndexByte(xff, ',')
+			part := bytes.TrimSpace(xff[i+1:])
+			if i < 0 {
+				xff = nil
+			} else {
+				xff = xff[:i]
+			}
+			// The string view is safe: ParseAddr keeps no reference to it.
+			a, err := netip.ParseAddr(unsafe.String(unsafe.SliceData(part), len(part)))
+			if err != nil {
+				// A garbled hop: stop, and keep the last address we could vouch for.
+				return client
+			}
+			client = unmap(a)
+			if !t.trusted(client) {
+				return client
+			}
 		}
 	}
 	return client

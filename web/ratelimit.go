@@ -23,6 +23,12 @@ import (
 // that hash, so no address is ever kept, even in memory. Two active
 // addresses whose hashes share a slot share a bucket, which can only make
 // the limit stricter for both, and only while both are busy.
+//
+// An IPv6 client is limited by its /64, not its address: a /64 is what one
+// subscriber or one server is routinely given (RFC 6177), and every address
+// in it is theirs to use, so a bucket per /128 let one host send at any rate
+// by counting up its interface identifier. An IPv4 client (IPv4-mapped IPv6
+// included, unmapped first) is limited by its address.
 type IPLimiter struct {
 	perSec  float64
 	burst   float64
@@ -57,9 +63,9 @@ func NewIPLimiter(perSec float64, burst int) *IPLimiter {
 	return &IPLimiter{perSec: perSec, burst: float64(max(burst, 1)), seed: maphash.MakeSeed()}
 }
 
-// Allow takes a token from addr's bucket at now.
+// Allow takes a token from the bucket of addr's network (see IPLimiter) at now.
 func (l *IPLimiter) Allow(addr netip.Addr, now time.Time) bool {
-	a16 := addr.As16()
+	a16 := limitKey(addr)
 	h := maphash.Bytes(l.seed, a16[:])
 	sh := &l.shards[h%limiterShards]
 	s := &sh.slots[(h/limiterShards)%limiterSlots]
@@ -83,6 +89,19 @@ func (l *IPLimiter) Allow(addr netip.Addr, now time.Time) bool {
 	}
 	s.tokens--
 	return true
+}
+
+// limitKey is the network a bucket belongs to, as 16 bytes: an IPv4
+// address in its IPv4-mapped form, an IPv6 address with its low 64 bits
+// cleared. The two never meet (a /64 key has zeros where a mapped address
+// has 0xffff), and the zone of a link-local address is ignored.
+func limitKey(addr netip.Addr) [16]byte {
+	addr = addr.Unmap()
+	a16 := addr.As16()
+	if addr.Is6() {
+		clear(a16[8:])
+	}
+	return a16
 }
 
 // Limited counts the requests refused so far.

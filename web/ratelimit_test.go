@@ -109,6 +109,69 @@ func TestIPLimiterHandler(t *testing.T) {
 	}
 }
 
+// TestIPLimiterIPv6Prefix: every address of an IPv6 /64 draws on one
+// bucket, so counting up the interface identifier buys no extra requests;
+// another /64 has its own bucket, IPv4 addresses each have theirs, and an
+// IPv4-mapped IPv6 address is its IPv4 address.
+func TestIPLimiterIPv6Prefix(t *testing.T) {
+	const burst = 5
+	l := NewIPLimiter(0.001, burst)
+	now := time.Unix(1_800_000_000, 0)
+	in64 := func(prefix string, i int) netip.Addr {
+		a := netip.MustParseAddr(prefix).As16()
+		a[8], a[9], a[13], a[14], a[15] = byte(i*7), byte(i>>3), byte(i>>16), byte(i>>8), byte(i)
+		return netip.AddrFrom16(a)
+	}
+	allowed := 0
+	seen := map[netip.Addr]bool{}
+	for i := range 1000 {
+		a := in64("2001:db8:1:2::", i)
+		seen[a] = true
+		if l.Allow(a, now) {
+			allowed++
+		}
+	}
+	if len(seen) != 1000 {
+		t.Fatalf("%d distinct addresses, want 1000", len(seen))
+	}
+	if allowed != burst {
+		t.Errorf("1000 addresses of one /64 were allowed %d requests at once, want the burst of %d", allowed, burst)
+	}
+	if l.Allow(netip.MustParseAddr("2001:db8:1:2::1%eth0"), now) {
+		t.Error("a zoned address of the same /64 got a bucket of its own")
+	}
+	for _, other := range []string{"2001:db8:1:3::", "2001:db9:1:2::"} {
+		n := 0
+		for i := range 10 {
+			if l.Allow(in64(other, i), now) {
+				n++
+			}
+		}
+		if n != burst {
+			t.Errorf("another /64 (%s/64) was allowed %d, want its own burst of %d", other, n, burst)
+		}
+	}
+
+	v4 := netip.MustParseAddr("198.51.100.7")
+	mapped := netip.AddrFrom16(v4.As16())
+	n := 0
+	for i := range 2 * burst {
+		a := v4
+		if i%2 == 1 {
+			a = mapped
+		}
+		if l.Allow(a, now) {
+			n++
+		}
+	}
+	if n != burst {
+		t.Errorf("an IPv4 address and its mapped form were allowed %d together, want one burst of %d", n, burst)
+	}
+	if !l.Allow(netip.MustParseAddr("198.51.100.8"), now) {
+		t.Error("the neighbouring IPv4 address shares the bucket; IPv4 is limited per address")
+	}
+}
+
 func BenchmarkIPLimiter(b *testing.B) {
 	l := NewIPLimiter(1e9, 1<<30)
 	now := time.Now()

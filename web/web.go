@@ -4,13 +4,19 @@
 package web
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"log/slog"
+	"net"
 	"net/netip"
+	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	consentproxy "github.com/consentproxy/consentproxy"
 )
@@ -40,10 +46,14 @@ type Errors struct {
 	counts [len(codes)]atomic.Uint64
 }
 
+// EENCODED is the code of a request refused for its Content-Encoding (415,
+// see RefuseEncodedBodies).
+const EENCODED = consentproxy.EENCODED
+
 var codes = [...]string{
 	consentproxy.EINVALID, consentproxy.ETOOLARGE, consentproxy.EHEADERS, consentproxy.ENOTFOUND,
 	consentproxy.EMETHOD, consentproxy.EFORBIDDEN, consentproxy.EUNAUTH, consentproxy.ERATELIMIT,
-	consentproxy.EUNAVAIL, consentproxy.EINTERNAL,
+	consentproxy.EUNAVAIL, consentproxy.EINTERNAL, EENCODED,
 }
 
 var statuses = map[string]int{
@@ -57,6 +67,7 @@ var statuses = map[string]int{
 	consentproxy.ERATELIMIT: fiber.StatusTooManyRequests,
 	consentproxy.EUNAVAIL:   fiber.StatusServiceUnavailable,
 	consentproxy.EINTERNAL:  fiber.StatusInternalServerError,
+	EENCODED:                fiber.StatusUnsupportedMediaType,
 }
 
 // Status maps a domain error code to its HTTP status: the one place that does.
@@ -146,24 +157,95 @@ func NewApp(cfg Config) (*fiber.App, *Errors) {
 		ServerHeader: "",
 		ErrorHandler: errorHandler(errs, cfg.Logger),
 	})
+	srv := app.Server()
+	// fasthttp answers a request it cannot read (a malformed request line or
+	// header, headers over ReadBufferSize, a body over BodyLimit, a read
+	// timeout) through this hook, never reaching Fiber's routes. Its error
+	// text quotes the raw request, Cookie and Authorization headers
+	// included, and Fiber's own hook would send that text back as the body:
+	// a script that can provoke a parse error (or anything logging the
+	// answer) would read the visitor's HttpOnly cookies. So the answer is a
+	// fixed reason per status, and the error texts themselves are built
+	// without the request's bytes in case anything else ever logs them.
+	srv.ErrorHandler = parseErrorHandler(errs)
+	srv.SecureErrorLogMessage = true
 	return app, errs
+}
+
+// parseErrorHandler answers a request fasthttp could not read with a fixed
+// one-line reason, counted like every other error. Nothing of the request
+// is echoed, and nothing is logged: the fault is the client's.
+func parseErrorHandler(errs *Errors) func(*fasthttp.RequestCtx, error) {
+	return func(ctx *fasthttp.RequestCtx, err error) {
+		status, code := parseErrorStatus(err)
+		errs.add(code)
+		ctx.Error(fasthttp.StatusMessage(status)+"\n", status) // resets the response; text/plain
+		ctx.Response.Header.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	}
+}
+
+// parseErrorStatus is the status and code of a request fasthttp could not
+// read. A timeout is 408 (whose status line and body, "Request Timeout",
+// are what they were under Fiber's own hook); fasthttp does not always wrap
+// the network error, hence the fallback on its text.
+func parseErrorStatus(err error) (int, string) {
+	var small *fasthttp.ErrSmallBuffer
+	var netErr net.Error
+	switch {
+	case errors.As(err, &small):
+		return fiber.StatusRequestHeaderFieldsTooLarge, consentproxy.EHEADERS
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		return fiber.StatusRequestEntityTooLarge, consentproxy.ETOOLARGE
+	case errors.Is(err, fasthttp.ErrGetOnly):
+		return fiber.StatusMethodNotAllowed, consentproxy.EMETHOD
+	case errors.As(err, &netErr) && netErr.Timeout(), errors.Is(err, os.ErrDeadlineExceeded),
+		strings.Contains(err.Error(), "timeout"):
+		return fiber.StatusRequestTimeout, consentproxy.EINVALID
+	}
+	return fiber.StatusBadRequest, consentproxy.EINVALID
 }
 
 // errorHandler answers every error a handler returns. Domain errors carry a
 // client-safe message; anything else is an internal error that is logged and
 // answered with a generic text.
+//
+// A 5xx answer carries a random error id, in an X-Error-Id header and on
+// the body's second line ("Error id: …"), and the log line that describes the error carries
+// the same id: an operator handed a visitor's screenshot or a client's
+// report finds the one line that explains it, and the client still learns
+// nothing about the failure.
 func errorHandler(errs *Errors, log *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		code, msg := codeOf(err)
 		errs.add(code)
-		if code == consentproxy.EINTERNAL {
-			// The route, not the URL: a query string may carry personal data.
-			log.Error("internal error", "method", c.Method(), "route", c.Route().Path, "err", err)
-		}
+		status := Status(code)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
 		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-		return c.Status(Status(code)).SendString(msg + "\n")
+		if status >= 500 {
+			id := newErrorID()
+			// The route, not the URL: a query string may carry personal data.
+			attrs := []any{"error_id", id, "method", c.Method(), "route", c.Route().Path, "err", err}
+			if code == consentproxy.EINTERNAL {
+				log.Error("internal error", attrs...)
+			} else {
+				log.Warn("unavailable", attrs...)
+			}
+			c.Set(HeaderErrorID, id)
+			msg += "\nError id: " + id
+		}
+		return c.Status(status).SendString(msg + "\n")
 	}
+}
+
+// HeaderErrorID names the header that carries a 5xx answer's error id.
+const HeaderErrorID = "X-Error-Id"
+
+// newErrorID is 8 random bytes in hex: unguessable, and unique enough to
+// find one log line among a deployment's errors.
+func newErrorID() string {
+	var b [8]byte
+	rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
+	return hex.EncodeToString(b[:])
 }
 
 // codeOf is an error's domain code and client-safe message. Fiber's own
