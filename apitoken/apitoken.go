@@ -10,6 +10,11 @@
 //	    sites: [G-ABC123]        # or ["*"] for every site
 //	    rate_per_minute: 120     # default 60; bursts of up to half that
 //
+// Wrong tokens are limited per client address (see FailureLimiter), so no
+// one can guess quickly and nobody's failures keep a valid token out. The
+// file can be reloaded (Reload): a token removed or changed there stops
+// working at once, dashboard sessions made with it included (Revision).
+//
 // Storing hashes means a leaked file does not leak working tokens. Every
 // request hashes the presented token once and compares it with every entry
 // in constant time, without stopping at the first match, so timing says
@@ -23,11 +28,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/netip"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -42,19 +49,68 @@ const DefaultRatePerMinute = 60
 // minTokenLen keeps plain tokens long enough not to be guessed.
 const minTokenLen = 24
 
+// DefaultFailuresPerMinute bounds wrong bearer tokens per client address
+// (IPv6 per /64), in bursts of as many: a script with a stale token learns
+// so at once, and guessing a token of 24 characters stays hopeless.
+const DefaultFailuresPerMinute = 10
+
 type entry struct {
 	name   string
 	hash   [sha256.Size]byte
 	sites  map[string]bool
 	all    bool
-	bucket bucket
+	rate   int
+	bucket *bucket // shared with the same token's entry after a reload
 }
 
-// Set is a loaded tokens file.
+// Set is a loaded tokens file. Its tokens can be replaced while it serves
+// (Reload); everything holding the *Set sees the new ones at once.
 type Set struct {
-	entries []*entry
-	now     func() time.Time
+	entries  atomic.Pointer[[]*entry]
+	reload   sync.Mutex // serializes Replace
+	now      func() time.Time
+	clientIP func(*fiber.Ctx) netip.Addr
+	fails    *FailureLimiter
 }
+
+// Options are the set's request-side settings, which the tokens file does
+// not hold.
+type Options struct {
+	// ClientIP finds the client address that wrong tokens are counted
+	// against: web.Trust.ClientIP, so that behind a reverse proxy each
+	// client counts, not the proxy. Default: the direct peer's address,
+	// right only when nothing is in front.
+	ClientIP func(*fiber.Ctx) netip.Addr
+	// FailuresPerMinute bounds wrong bearer tokens per client address, in
+	// bursts of as many. Default DefaultFailuresPerMinute.
+	FailuresPerMinute int
+}
+
+// Configure applies o. Call it before the set serves requests.
+func (s *Set) Configure(o Options) {
+	if o.ClientIP != nil {
+		s.clientIP = o.ClientIP
+	}
+	if o.FailuresPerMinute > 0 {
+		s.fails = NewFailureLimiter(o.FailuresPerMinute, o.FailuresPerMinute)
+	}
+}
+
+// ClientIP is the address the set counts c's failures against (see
+// Options.ClientIP); the dashboard's sign-in counts by it too.
+func (s *Set) ClientIP(c *fiber.Ctx) netip.Addr {
+	if s.clientIP != nil {
+		return s.clientIP(c)
+	}
+	a, _ := netip.AddrFromSlice(c.Context().RemoteIP())
+	return a.Unmap()
+}
+
+// FailuresRefused counts bearer requests refused because their address had
+// failed too often.
+func (s *Set) FailuresRefused() uint64 { return s.fails.Refused() }
+
+func (s *Set) list() []*entry { return *s.entries.Load() }
 
 type fileFormat struct {
 	Tokens []struct {
@@ -81,7 +137,8 @@ func Parse(b []byte) (*Set, error) {
 	if err := yaml.Unmarshal(b, &f); err != nil {
 		return nil, fmt.Errorf("parse api tokens: %w", err)
 	}
-	s := &Set{now: time.Now}
+	s := &Set{now: time.Now, fails: NewFailureLimiter(DefaultFailuresPerMinute, DefaultFailuresPerMinute)}
+	var entries []*entry
 	var errs []error
 	names := map[string]bool{}
 	for i, t := range f.Tokens {
@@ -89,7 +146,7 @@ func Parse(b []byte) (*Set, error) {
 		if t.Name != "" {
 			where += " (" + t.Name + ")"
 		}
-		e := &entry{name: t.Name, sites: map[string]bool{}}
+		e := &entry{name: t.Name, sites: map[string]bool{}, bucket: &bucket{}}
 		switch {
 		case t.Name == "":
 			errs = append(errs, fmt.Errorf("%s: a name is required", where))
@@ -128,11 +185,13 @@ func Parse(b []byte) (*Set, error) {
 		if rate < 0 || rate > 100000 {
 			errs = append(errs, fmt.Errorf("%s: rate_per_minute must be 1–100000", where))
 		}
-		e.bucket = bucket{perSec: float64(rate) / 60, burst: math.Max(1, float64(rate)/2)}
+		e.rate = rate
+		e.bucket.perSec, e.bucket.burst = float64(rate)/60, math.Max(1, float64(rate)/2)
 		e.bucket.tokens = e.bucket.burst
-		s.entries = append(s.entries, e)
+		entries = append(entries, e)
 	}
-	if len(s.entries) == 0 {
+	s.entries.Store(&entries)
+	if len(entries) == 0 {
 		errs = append(errs, errors.New("no tokens"))
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -168,18 +227,22 @@ func (s *Set) Check(token string) (Grant, bool) {
 	if e == nil {
 		return Grant{}, false
 	}
+	return e.grant(), true
+}
+
+func (e *entry) grant() Grant {
 	g := Grant{Name: e.name, All: e.all}
 	for site := range e.sites {
 		g.Sites = append(g.Sites, site)
 	}
 	sort.Strings(g.Sites)
-	return g, true
+	return g
 }
 
 // Allow spends one request of the named token's rate, or says how long to
 // wait: dashboard sessions share their token's limit.
 func (s *Set) Allow(name string) time.Duration {
-	for _, e := range s.entries {
+	for _, e := range s.list() {
 		if e.name == name {
 			return e.bucket.take(s.now())
 		}
@@ -189,22 +252,44 @@ func (s *Set) Allow(name string) time.Duration {
 
 // Authorize checks the request's bearer token against site. It is the one
 // gate of the API: 401 without a valid token, 403 for a site outside the
-// token's scope, 429 past the token's rate. It never logs or echoes tokens.
+// token's scope, 429 past the token's rate, and 429 without looking at the
+// token for an address that has sent too many wrong ones (a request without
+// any token guesses nothing and is not counted). It never logs or echoes
+// tokens.
 func (s *Set) Authorize(c *fiber.Ctx, site string) error {
-	e := s.match(bearer(c))
+	token := bearer(c)
+	if token == "" {
+		return unauthorized(c)
+	}
+	addr := s.ClientIP(c)
+	if wait := s.fails.Wait(addr, s.now()); wait > 0 {
+		c.Set(fiber.HeaderRetryAfter, retryAfter(wait))
+		return consentproxy.Errorf(consentproxy.ERATELIMIT, "Too many wrong tokens from this address; retry later.")
+	}
+	e := s.match(token)
 	if e == nil {
-		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="consentproxy"`)
-		return consentproxy.Errorf(consentproxy.EUNAUTH, "A valid bearer token is required.")
+		s.fails.Fail(addr, s.now())
+		return unauthorized(c)
 	}
 	if !e.all && !e.sites[site] {
 		return consentproxy.Errorf(consentproxy.EFORBIDDEN, "This token may not read that site.")
 	}
 	if wait := e.bucket.take(s.now()); wait > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		c.Set(fiber.HeaderRetryAfter, retryAfter(wait))
 		return consentproxy.Errorf(consentproxy.ERATELIMIT, "Too many requests for this token; retry later.")
 	}
 	c.Locals(localsName, e.name)
 	return nil
+}
+
+func unauthorized(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="consentproxy"`)
+	return consentproxy.Errorf(consentproxy.EUNAUTH, "A valid bearer token is required.")
+}
+
+// retryAfter renders a wait as Retry-After seconds, rounded up.
+func retryAfter(wait time.Duration) string {
+	return strconv.Itoa(int(math.Ceil(wait.Seconds())))
 }
 
 // localsName is where Authorize leaves the token's name for logs.
@@ -231,7 +316,7 @@ func (s *Set) match(token string) *entry {
 	}
 	h := sha256.Sum256([]byte(token))
 	var found *entry
-	for _, e := range s.entries {
+	for _, e := range s.list() {
 		if subtle.ConstantTimeCompare(h[:], e.hash[:]) == 1 && found == nil {
 			found = e
 		}

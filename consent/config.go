@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -76,6 +77,9 @@ func (h *Handlers) Validate() error {
 	if _, err := i18n.Merge(i18n.Builtin(), h.Texts); err != nil {
 		errs = append(errs, err)
 	}
+	if h.PostBurst < 0 {
+		errs = append(errs, fmt.Errorf("consent post burst %d: must not be negative", h.PostBurst))
+	}
 	return errors.Join(errs...)
 }
 
@@ -124,6 +128,18 @@ func (h *Handlers) prepare() {
 		h.configs[lang] = cachedJSON{body: b, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
 	}
 	h.page = newOptOutPage()
+	h.refused = &postCounters{}
+	perMinute, burst := h.PostsPerMinute, h.PostBurst
+	if perMinute == 0 {
+		perMinute = DefaultPostsPerMinute
+	}
+	if burst <= 0 {
+		burst = DefaultPostBurst
+	}
+	if perMinute > 0 {
+		h.limiter = web.NewIPLimiter(float64(perMinute)/60, burst)
+		h.retryAfter = strconv.Itoa((60 + perMinute - 1) / perMinute) // one choice refills
+	}
 }
 
 type cachedJSON struct {

@@ -70,6 +70,17 @@ const (
 // fields), base64url without padding. The scope (the cookie domain, or the host
 // when cookies are host-only) is inside the MAC so a cookie replayed on another
 // site served by the same deployment does not verify.
+//
+// A cookie is a receipt the visitor holds, not a session the server keeps:
+// nothing is stored per visitor, so there is nothing to revoke. DELETE
+// /consent expires the browser's copy, but a copy taken before (saved from
+// the browser, or sent by a script) still verifies until it expires
+// (MaxAge) or the policy revision changes, and hits carrying it count as
+// consented. That is by design: only the visitor can hold
+// their own receipt, and replaying it is the visitor consenting again.
+// Refusing withdrawn receipts would need a server-side list of consent ids,
+// the per-visitor record this design avoids. A key rotation (retiring every
+// old key) or a new revision invalidates all receipts at once.
 type Codec struct {
 	keys   [][]byte
 	macs   []sync.Pool // one pool of HMAC states per key: verifying is on every hit's path

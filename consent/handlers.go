@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"maps"
 	"net/netip"
+	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,6 +25,13 @@ const (
 	OutcomeRejectAll = "reject_all"
 	OutcomeCustom    = "custom"
 	OutcomeWithdraw  = "withdraw"
+)
+
+// Defaults of the POST /consent limit on Handlers: a visitor answers the
+// banner once, and a household or office behind one address a few times.
+const (
+	DefaultPostsPerMinute = 10
+	DefaultPostBurst      = 20
 )
 
 // OptOutMaxAge is the opt-out cookie's lifetime: 400 days, the longest
@@ -66,6 +75,19 @@ type Handlers struct {
 	// or a path on the site's own origin. Default DefaultPrivacyURL ("/privacy").
 	PrivacyURL string
 
+	// ClientIP finds the client address POST /consent is limited by: pass
+	// web.Trust.ClientIP, so that behind a reverse proxy each visitor
+	// counts, not the proxy. Default: the direct peer's address.
+	ClientIP func(*fiber.Ctx) netip.Addr
+	// PostsPerMinute bounds POST /consent per client address (IPv6 per
+	// /64), in bursts of PostBurst, so that one address cannot inflate the
+	// consent rate; past it the answer is 429. Default
+	// DefaultPostsPerMinute (10); negative: no limit. The clock is the
+	// Codec's.
+	PostsPerMinute int
+	// PostBurst is the burst of PostsPerMinute. Default DefaultPostBurst (20).
+	PostBurst int
+
 	// Filled by Register from the settings above.
 	policy     Policy
 	mode       string
@@ -73,6 +95,25 @@ type Handlers struct {
 	texts      i18n.Texts
 	configs    map[string]cachedJSON // config.json per language
 	page       *optOutPage
+	limiter    *web.IPLimiter // nil: no limit
+	retryAfter string
+	refused    *postCounters // a pointer: Handlers is a settings value tests copy
+}
+
+type postCounters struct{ malformed, limited atomic.Uint64 }
+
+// PostStats counts refused POST /consent requests.
+type PostStats struct {
+	Malformed uint64 // 400 or 413: a body that is not a choice
+	Limited   uint64 // 429: over the address's limit
+}
+
+// PostStats returns the counts so far, for metrics; zero before Register.
+func (h *Handlers) PostStats() PostStats {
+	if h.refused == nil {
+		return PostStats{}
+	}
+	return PostStats{Malformed: h.refused.malformed.Load(), Limited: h.refused.limited.Load()}
 }
 
 // Register mounts the routes. It fills in defaults for missing settings and
@@ -123,11 +164,17 @@ type choice struct {
 }
 
 func (h *Handlers) post(c *fiber.Ctx) error {
+	if h.limiter != nil && !h.limiter.Allow(h.limitKey(c), h.now()) {
+		h.refused.limited.Add(1)
+		c.Set(fiber.HeaderRetryAfter, h.retryAfter)
+		return consentproxy.Errorf(consentproxy.ERATELIMIT, "Too many consent choices from this address; retry later.")
+	}
 	if !h.Origins.SameSite(c) {
 		return consentproxy.Errorf(consentproxy.EFORBIDDEN, "Cross-site consent changes are not accepted.")
 	}
 	ch, err := parseChoice(c)
 	if err != nil {
+		h.refused.malformed.Add(1)
 		return err
 	}
 	rec, err := h.Codec.NewRecord(h.Revision, Categories{Analytics: *ch.Analytics, Marketing: *ch.Marketing})
@@ -135,8 +182,7 @@ func (h *Handlers) post(c *fiber.Ctx) error {
 		return err // no randomness: a real internal error
 	}
 	outcome := outcomeOf(rec.Categories)
-	if prev, err := h.Codec.Decode(c.Cookies(ConsentCookie), h.Scope(c)); err == nil &&
-		(prev.Analytics && !rec.Analytics || prev.Marketing && !rec.Marketing) {
+	if h.withdraws(c, rec.Categories) {
 		// Taking back something granted is a withdrawal: counted once, as
 		// such, and Google's cookies go with it.
 		outcome = OutcomeWithdraw
@@ -146,6 +192,42 @@ func (h *Handlers) post(c *fiber.Ctx) error {
 	h.count(ch.Site, outcome)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusOK).JSON(rec)
+}
+
+// withdraws reports whether choosing cats takes back a grant of any valid
+// consent cookie the request carries: with several (see OptedOut), one
+// that granted more is enough to expire Google's cookies.
+func (h *Handlers) withdraws(c *fiber.Ctx, cats Categories) bool {
+	scope := h.Scope(c)
+	for v := range h.Codec.values(&c.Request().Header) {
+		if prev, err := h.Codec.Decode(v, scope); err == nil &&
+			(prev.Analytics && !cats.Analytics || prev.Marketing && !cats.Marketing) {
+			return true
+		}
+	}
+	return false
+}
+
+// limitKey is what POST /consent is limited by: the client address, IPv6
+// by its /64 (one subscriber's block), so walking through it buys nothing.
+func (h *Handlers) limitKey(c *fiber.Ctx) netip.Addr {
+	var a netip.Addr
+	if h.ClientIP != nil {
+		a = h.ClientIP(c)
+	} else {
+		a, _ = netip.AddrFromSlice(c.Context().RemoteIP())
+	}
+	if a = a.Unmap(); a.Is6() {
+		a = netip.PrefixFrom(a, 64).Masked().Addr()
+	}
+	return a
+}
+
+func (h *Handlers) now() time.Time {
+	if h.Codec != nil {
+		return h.Codec.now()
+	}
+	return time.Now()
 }
 
 // expireGA expires Google's cookies in every scope gtag.js may have set
@@ -213,36 +295,74 @@ func gaDomains(host, extra string) []string {
 	return out
 }
 
+// parseChoice reads a choice strictly: JSON {"analytics":bool,
+// "marketing":bool,"site":string}, or a form (urlencoded, as the banner
+// sends it, or multipart) whose analytics and marketing fields are
+// checkboxes or explicit values. Anything else is EINVALID, never a
+// choice: a body that does not parse (bad percent-encoding, a broken
+// multipart body), another content type, a field given twice, a value that
+// is no boolean, or a file. Before, a form that failed to parse read as
+// two empty fields, which is a refusal, and such posts were counted as
+// reject-all. Other form fields are ignored (a named submit button), and
+// so is the query string.
 func parseChoice(c *fiber.Ctx) (choice, error) {
 	var ch choice
 	if len(c.Body()) > 1024 {
 		return ch, consentproxy.Errorf(consentproxy.ETOOLARGE, "A consent choice is at most 1 KiB.")
 	}
-	ct := strings.ToLower(string(c.Request().Header.ContentType()))
-	switch {
-	case strings.HasPrefix(ct, fiber.MIMEApplicationJSON):
+	var form map[string][]string
+	switch mediaType(c) {
+	case fiber.MIMEApplicationJSON:
 		if err := json.Unmarshal(c.Body(), &ch); err != nil {
 			return ch, consentproxy.Errorf(consentproxy.EINVALID, "Invalid JSON: expected {\"analytics\":bool,\"marketing\":bool}.")
 		}
-	case strings.HasPrefix(ct, fiber.MIMEApplicationForm) || strings.HasPrefix(ct, fiber.MIMEMultipartForm):
-		for _, f := range []struct {
-			name string
-			dst  **bool
-		}{{"analytics", &ch.Analytics}, {"marketing", &ch.Marketing}} {
-			v, ok := formBool(c.FormValue(f.name))
-			if !ok {
-				return ch, consentproxy.Errorf(consentproxy.EINVALID, "Field %q must be true/false, on/off or 1/0.", f.name)
-			}
-			*f.dst = &v
+		if ch.Analytics == nil || ch.Marketing == nil {
+			return ch, consentproxy.Errorf(consentproxy.EINVALID, "Both \"analytics\" and \"marketing\" are required.")
 		}
-		ch.Site = c.FormValue("site")
+		return ch, nil
+	case fiber.MIMEApplicationForm:
+		v, err := url.ParseQuery(string(c.Body()))
+		if err != nil {
+			return ch, consentproxy.Errorf(consentproxy.EINVALID, "The form is not valid URL encoding.")
+		}
+		form = v
+	case fiber.MIMEMultipartForm:
+		mf, err := c.MultipartForm()
+		if err != nil {
+			return ch, consentproxy.Errorf(consentproxy.EINVALID, "The multipart form does not parse.")
+		}
+		if len(mf.File) > 0 {
+			return ch, consentproxy.Errorf(consentproxy.EINVALID, "A consent choice carries no files.")
+		}
+		form = mf.Value
 	default:
 		return ch, consentproxy.Errorf(consentproxy.EINVALID, "Send JSON or a form post.")
 	}
-	if ch.Analytics == nil || ch.Marketing == nil {
-		return ch, consentproxy.Errorf(consentproxy.EINVALID, "Both \"analytics\" and \"marketing\" are required.")
+	for _, f := range []struct {
+		name string
+		dst  **bool
+	}{{"analytics", &ch.Analytics}, {"marketing", &ch.Marketing}} {
+		vs := form[f.name]
+		if len(vs) > 1 {
+			return ch, consentproxy.Errorf(consentproxy.EINVALID, "Field %q is given more than once.", f.name)
+		}
+		v, ok := formBool(strings.Join(vs, ""))
+		if !ok {
+			return ch, consentproxy.Errorf(consentproxy.EINVALID, "Field %q must be true/false, on/off or 1/0.", f.name)
+		}
+		*f.dst = &v
 	}
+	if len(form["site"]) > 1 {
+		return ch, consentproxy.Errorf(consentproxy.EINVALID, "Field \"site\" is given more than once.")
+	}
+	ch.Site = strings.Join(form["site"], "")
 	return ch, nil
+}
+
+// mediaType is the request's content type without parameters, lower case.
+func mediaType(c *fiber.Ctx) string {
+	ct, _, _ := strings.Cut(string(c.Request().Header.ContentType()), ";")
+	return strings.ToLower(strings.TrimSpace(ct))
 }
 
 // formBool reads an HTML checkbox or an explicit value. An unchecked checkbox
@@ -282,20 +402,18 @@ func (h *Handlers) count(site, outcome string) {
 func (h *Handlers) get(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	out := fiber.Map{
-		"opted_out": len(c.Request().Header.Cookie(OptOutCookie)) > 0,
+		"opted_out": OptedOut(&c.Request().Header),
 		"gpc":       string(c.Request().Header.Peek("Sec-GPC")) == "1",
 		"dnt":       string(c.Request().Header.Peek("DNT")) == "1",
 		"revision":  h.Revision,
 		"consent":   nil,
 	}
-	if v := c.Cookies(ConsentCookie); v != "" {
-		rec, err := h.Codec.Decode(v, h.Scope(c))
-		if err != nil {
-			out["consent_error"] = err.Error()
-		} else {
-			out["consent"] = rec
-			out["current"] = rec.Revision == h.Revision
-		}
+	switch rec, err := h.Codec.DecodeHeader(&c.Request().Header, h.Scope(c)); {
+	case err == nil:
+		out["consent"] = rec
+		out["current"] = rec.Revision == h.Revision
+	case err != ErrNoCookie:
+		out["consent_error"] = err.Error()
 	}
 	return c.JSON(out)
 }

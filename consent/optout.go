@@ -88,10 +88,10 @@ func (h *Handlers) visitorState(c *fiber.Ctx) (state string, signal bool) {
 		h.policy.HonorDNT && string(hdr.Peek("DNT")) == "1"
 	consent := StateMissing
 	if h.Codec != nil {
-		consent = h.Codec.StateOf(c.Cookies(ConsentCookie), h.Scope(c), h.Revision)
+		consent = h.Codec.StateOfHeader(hdr, h.Scope(c), h.Revision)
 	}
 	switch {
-	case len(hdr.Cookie(OptOutCookie)) > 0:
+	case OptedOut(hdr):
 		return PageOptedOut, signal
 	case signal && !(h.AllowOptInOverSignals && consent == StateGranted):
 		return PageSignal, signal

@@ -4,16 +4,19 @@
 // The session cookie holds the token's grant (its name and sites) and an
 // expiry, signed with the proxy's secret, never the token: a leaked cookie
 // expires, and a leaked log of cookies holds nothing that opens the API
-// directly. API fetches from the page carry a CSRF value derived from the
+// directly. A session also holds its token's Revision and ends as soon as a
+// reload of the tokens file removes, rotates or narrows that token. API
+// fetches from the page and the sign-out carry a CSRF value derived from the
 // session, because SameSite=Strict alone still admits requests from sibling
-// subdomains (same site) and old browsers.
+// subdomains (same site) and old browsers; sign-in and sign-out are refused
+// from other origins. Wrong tokens are limited per client address, so one
+// address's guessing never keeps anyone else out.
 package dashboard
 
 import (
 	"errors"
 	"math"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -33,9 +36,13 @@ type Config struct {
 	SessionTTL time.Duration
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
-	// LoginFailuresPerMinute bounds wrong tokens across all clients. Default
+	// LoginFailuresPerMinute bounds wrong tokens per client address (IPv6
+	// per /64; the address is Tokens.ClientIP, see apitoken.Options). Default
 	// 10, bursts of 5: guessing a 24-character token stays hopeless while a
-	// person who mistyped can try again at once.
+	// person who mistyped can try again at once. Per address, not across all
+	// clients: one global budget let a wrong token every 6 s keep every
+	// valid one out. An address past its budget is refused before its token
+	// is looked at, even a valid one, or the limit would not hold guessing.
 	LoginFailuresPerMinute int
 }
 
@@ -51,7 +58,8 @@ const (
 type Dashboard struct {
 	cfg    Config
 	assets *assets
-	fails  failBucket
+	fails  *apitoken.FailureLimiter
+	revKey []byte // keys the tokens' revisions that sessions hold
 }
 
 // New checks cfg, fills in defaults and builds the assets.
@@ -81,11 +89,15 @@ func New(cfg Config) (*Dashboard, error) {
 	if err != nil {
 		return nil, err
 	}
-	burst := math.Max(1, float64(cfg.LoginFailuresPerMinute)/2)
 	d := &Dashboard{cfg: cfg, assets: a}
-	d.fails = failBucket{perSec: float64(cfg.LoginFailuresPerMinute) / 60, burst: burst, tokens: burst}
+	d.fails = apitoken.NewFailureLimiter(cfg.LoginFailuresPerMinute, max(1, cfg.LoginFailuresPerMinute/2))
+	d.revKey = d.mac(revisionContext, nil)
 	return d, nil
 }
+
+// LoginsRefused counts sign-ins refused because their address had sent too
+// many wrong tokens, for metrics.
+func (d *Dashboard) LoginsRefused() uint64 { return d.fails.Refused() }
 
 // Register mounts GET /dashboard, GET /dashboard/assets/*, POST
 // /dashboard/login and POST /dashboard/logout.
@@ -133,13 +145,14 @@ func (d *Dashboard) login(c *fiber.Ctx) error {
 	if !sameOrigin(c) {
 		return d.render(c, fiber.StatusForbidden, view{Error: "This sign-in came from another site and was refused."})
 	}
-	if wait := d.fails.wait(d.cfg.Now()); wait > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	addr := d.cfg.Tokens.ClientIP(c)
+	if wait := d.fails.Wait(addr, d.cfg.Now()); wait > 0 {
+		c.Set(fiber.HeaderRetryAfter, retryAfter(wait))
 		return d.render(c, fiber.StatusTooManyRequests, view{Error: "Too many failed sign-ins. Wait a minute and try again."})
 	}
-	g, ok := d.cfg.Tokens.Check(c.FormValue("token"))
+	g, rev, ok := d.cfg.Tokens.CheckRevision(c.FormValue("token"), d.revKey)
 	if !ok {
-		d.fails.take(d.cfg.Now())
+		d.fails.Fail(addr, d.cfg.Now())
 		return d.render(c, fiber.StatusUnauthorized, view{Error: "That token is not valid."})
 	}
 	id, err := newSessionID()
@@ -147,7 +160,7 @@ func (d *Dashboard) login(c *fiber.Ctx) error {
 		return err
 	}
 	exp := d.cfg.Now().Add(d.cfg.SessionTTL)
-	v, err := d.encode(session{ID: id, Grant: g, Expires: exp.Unix()})
+	v, err := d.encode(session{ID: id, Grant: g, Rev: encodeRev(rev), Expires: exp.Unix()})
 	if err != nil {
 		return err
 	}
@@ -159,8 +172,16 @@ func (d *Dashboard) login(c *fiber.Ctx) error {
 	return c.Redirect(pageFromBelow, fiber.StatusSeeOther)
 }
 
+// logout ends the session. Like the sign-in it is refused from another
+// origin: a cross-site form could otherwise sign a visitor out (its
+// Set-Cookie applies even though the Strict cookie was not sent with it).
+// With a session, the page's CSRF value is required too, which a sibling
+// subdomain (same site, so the cookie is sent) cannot know.
 func (d *Dashboard) logout(c *fiber.Ctx) error {
 	pageHeaders(c)
+	if !sameOrigin(c) {
+		return d.render(c, fiber.StatusForbidden, view{Error: "This sign-out came from another site and was refused."})
+	}
 	if s, ok := d.current(c); ok && c.FormValue("csrf") != d.csrf(s) {
 		return d.render(c, fiber.StatusForbidden, view{Error: "The sign-out check failed; reload the page."})
 	}
@@ -186,36 +207,7 @@ func sameOrigin(c *fiber.Ctx) bool {
 	return o == "" || o == c.Protocol()+"://"+c.Hostname()
 }
 
-// failBucket is a token bucket spent by wrong tokens only.
-type failBucket struct {
-	mu     sync.Mutex
-	perSec float64
-	burst  float64
-	tokens float64
-	last   time.Time
-}
-
-func (b *failBucket) refill(now time.Time) {
-	if !b.last.IsZero() {
-		b.tokens = math.Min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.perSec)
-	}
-	b.last = now
-}
-
-// wait says how long until a failure may be spent; 0 when one is available.
-func (b *failBucket) wait(now time.Time) time.Duration {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.refill(now)
-	if b.tokens >= 1 {
-		return 0
-	}
-	return time.Duration((1 - b.tokens) / b.perSec * float64(time.Second))
-}
-
-func (b *failBucket) take(now time.Time) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.refill(now)
-	b.tokens = math.Max(0, b.tokens-1)
+// retryAfter renders a wait as Retry-After seconds, rounded up.
+func retryAfter(wait time.Duration) string {
+	return strconv.Itoa(int(math.Ceil(wait.Seconds())))
 }

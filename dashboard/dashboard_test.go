@@ -189,8 +189,9 @@ func TestLoginFailure(t *testing.T) {
 	if !strings.Contains(body, `name="token"`) || !strings.Contains(body, "not valid") || !strings.Contains(body, `role="alert"`) {
 		t.Errorf("wrong token: want the sign-in form again with the error, got\n%s", body)
 	}
-	// Failures are rate-limited (10/min, burst 5): the fifth more is refused
-	// even with the right token, until time passes.
+	// Failures are rate-limited per address (10/min, burst 5; every request
+	// here comes from the same one): the fifth more is refused even with the
+	// right token, until time passes.
 	codes := []int{}
 	for range 6 {
 		resp, _ := r.login("wrong-token-0123456789abcdefghij")

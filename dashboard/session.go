@@ -27,8 +27,9 @@ const CSRFHeader = "X-Consentproxy-CSRF"
 // Domain separation: the same secret signs consent cookies elsewhere, so
 // every use here is prefixed and cannot be replayed as another.
 const (
-	sessionContext = "consentproxy/dashboard/session/v1|"
-	csrfContext    = "consentproxy/dashboard/csrf/v1|"
+	sessionContext  = "consentproxy/dashboard/session/v1|"
+	csrfContext     = "consentproxy/dashboard/csrf/v1|"
+	revisionContext = "consentproxy/dashboard/revision/v1|"
 )
 
 // maxCookie bounds what is parsed: a grant with many sites is still small.
@@ -37,10 +38,21 @@ const maxCookie = 3500
 // session is what the cookie holds: what the token may do and until when,
 // never the token itself, so a stolen cookie dies with its expiry.
 type session struct {
-	ID      string         `json:"id"` // random, binds the CSRF value
-	Grant   apitoken.Grant `json:"grant"`
-	Expires int64          `json:"exp"` // unix seconds
+	ID    string         `json:"id"` // random, binds the CSRF value
+	Grant apitoken.Grant `json:"grant"`
+	// Rev is the token's apitoken.Revision at sign-in (keyed, so it tells
+	// nothing about the token): the session holds only while the token's
+	// revision is unchanged, so removing, rotating or narrowing a token in
+	// the file ends its sessions at the reload, not up to SessionTTL later.
+	Rev     string `json:"rev"`
+	Expires int64  `json:"exp"` // unix seconds
 }
+
+// revBytes of a revision are kept: plenty against forgery, which the
+// session's MAC prevents anyway.
+const revBytes = 16
+
+func encodeRev(rev []byte) string { return base64.RawURLEncoding.EncodeToString(rev[:revBytes]) }
 
 func (d *Dashboard) mac(context string, msg []byte) []byte {
 	m := hmac.New(sha256.New, d.cfg.Secret)
@@ -103,10 +115,18 @@ func newSessionID() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
-// current is the request's valid session, if any.
+// current is the request's valid session, if any: signed, unexpired, and
+// made with the token as the tokens file has it now.
 func (d *Dashboard) current(c *fiber.Ctx) (session, bool) {
 	s, err := d.decode(c.Cookies(CookieName))
-	return s, err == nil
+	if err != nil {
+		return session{}, false
+	}
+	rev, ok := d.cfg.Tokens.Revision(s.Grant.Name, d.revKey)
+	if !ok || !hmac.Equal([]byte(s.Rev), []byte(encodeRev(rev))) {
+		return session{}, false
+	}
+	return s, true
 }
 
 // HasSession reports whether the request carries a valid, unexpired

@@ -65,11 +65,11 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 	lang := hdr.Peek(fiber.HeaderAcceptLanguage)
 	ip := p.clientIP(c)
 	sig := consent.Signals{
-		OptOut: len(hdr.Cookie(consent.OptOutCookie)) > 0,
+		OptOut: consent.OptedOut(hdr),
 		GPC:    string(hdr.Peek("Sec-GPC")) == "1",
 		DNT:    string(hdr.Peek("DNT")) == "1",
 		Bot:    agent.Bot || len(lang) == 0 || isPrefetch(c),
-		Consent: p.cfg.Codec.StateOf(b2s(hdr.Cookie(consent.ConsentCookie)),
+		Consent: p.cfg.Codec.StateOfHeader(hdr,
 			consent.Scope(p.cfg.CookieDomain, b2s(hdr.Host())), p.cfg.Revision),
 	}
 	country, _ := p.headerLocation(c)

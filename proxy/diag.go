@@ -71,11 +71,11 @@ func (p *Proxy) diagnostics(c *fiber.Ctx) error {
 	hdr := &c.Request().Header
 	agent := p.cfg.Agents.Parse(b2s(hdr.UserAgent()))
 	sig := consent.Signals{
-		OptOut: len(hdr.Cookie(consent.OptOutCookie)) > 0,
+		OptOut: consent.OptedOut(hdr),
 		GPC:    string(hdr.Peek("Sec-GPC")) == "1",
 		DNT:    string(hdr.Peek("DNT")) == "1",
 		Bot:    agent.Bot || len(hdr.Peek(fiber.HeaderAcceptLanguage)) == 0 || isPrefetch(c),
-		Consent: p.cfg.Codec.StateOf(b2s(hdr.Cookie(consent.ConsentCookie)),
+		Consent: p.cfg.Codec.StateOfHeader(hdr,
 			consent.Scope(p.cfg.CookieDomain, b2s(hdr.Host())), p.cfg.Revision),
 	}
 	reason := consent.Decide(sig, p.cfg.Policy)

@@ -152,16 +152,15 @@ func printable(s string) bool {
 	return true
 }
 
-// loadZone accepts IANA names only: the name ends up (bound) in SQL, and
-// "Local" would depend on the server's setting.
+// loadZone accepts canonical IANA zone names only. The name is bound into
+// SQL, and ClickHouse knows the IANA names, not whatever else sits in the
+// server's zoneinfo directory that time.LoadLocation would open: "right/…"
+// and "posix/…" (leap-second and POSIX copies), "localtime", "posixrules",
+// and paths ("../…", "/etc/…"). Every IANA name is components of
+// [A-Za-z0-9_+-] that each start with a capital letter, which none of those
+// is; "Local" would depend on the server's setting.
 func loadZone(name string) (*time.Location, error) {
-	bad := name == "Local" || len(name) > 64
-	for _, r := range name {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/_+-", r)) {
-			bad = true
-		}
-	}
-	if !bad {
+	if canonicalZone(name) {
 		if loc, ok := zones.Load(name); ok {
 			return loc.(*time.Location), nil
 		}
@@ -170,7 +169,28 @@ func loadZone(name string) (*time.Location, error) {
 			return loc, nil
 		}
 	}
-	return nil, invalid("timezone %q is not an IANA time zone name such as UTC or Europe/Berlin", name)
+	return nil, invalid("timezone %q is not an IANA time zone name such as UTC or Europe/Berlin "+
+		"(canonical names only: no right/ or posix/ copies, localtime, Local or paths)", name)
+}
+
+// canonicalZone reports whether name has the shape of an IANA zone name:
+// at most 64 bytes, "/"-separated non-empty components, each a capital
+// letter followed by letters, digits, "_", "+" or "-".
+func canonicalZone(name string) bool {
+	if name == "Local" || name == "" || len(name) > 64 {
+		return false
+	}
+	for part := range strings.SplitSeq(name, "/") {
+		if part == "" || part[0] < 'A' || part[0] > 'Z' {
+			return false
+		}
+		for _, r := range part {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '+' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // zones caches loaded time zones; LoadLocation reads the tz database file.

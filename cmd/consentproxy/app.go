@@ -16,6 +16,7 @@ import (
 
 	consentproxy "github.com/consentproxy/consentproxy"
 	"github.com/consentproxy/consentproxy/aggregate"
+	"github.com/consentproxy/consentproxy/apitoken"
 	"github.com/consentproxy/consentproxy/consent"
 	"github.com/consentproxy/consentproxy/dashboard"
 	"github.com/consentproxy/consentproxy/geoip"
@@ -151,6 +152,10 @@ func (m *Main) Run(ctx context.Context) error {
 	origins := web.NewOrigins(cfg.AllowedOrigins)
 	policy := consent.Policy{HonorDNT: cfg.HonorDNT, HonorGPC: cfg.HonorGPC, ConsentOverridesSignals: cfg.AllowOptInOverSignals}
 	trust := web.NewTrust(cfg.TrustedProxies)
+	if cfg.APITokens != nil {
+		// Failed tokens are limited per client address, behind a proxy too.
+		cfg.APITokens.Configure(apitoken.Options{ClientIP: trust.ClientIP})
+	}
 	agents := uaparse.New(0)
 	hits := &hitCounter{next: m.Aggregator}
 	var locator proxy.Locator
@@ -206,7 +211,7 @@ func (m *Main) Run(ctx context.Context) error {
 	assets.Register(m.App)
 	ch := &consent.Handlers{
 		Codec: codec, Revision: cfg.Revision, CookieDomain: cfg.CookieDomain,
-		Origins: origins, Sites: sites, Choice: m.Aggregator.RecordChoice,
+		Origins: origins, Sites: sites, Choice: m.Aggregator.RecordChoice, ClientIP: trust.ClientIP,
 		Policy:                &policy,
 		AllowOptInOverSignals: cfg.AllowOptInOverSignals,
 		Mode:                  cfg.BannerMode,

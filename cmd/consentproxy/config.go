@@ -62,6 +62,7 @@ type Config struct {
 	ClickHouseLocalDDL  bool // migrate every node itself instead of DDL ON CLUSTER
 
 	APITokens      *apitoken.Set // nil: the API answers 401 to everyone
+	apiTokensPath  string        // the file APITokens came from, read again on SIGHUP
 	MinCount       int
 	APICORSOrigins []string
 
@@ -280,7 +281,7 @@ func (r *rawConfig) validate() (Config, []string) {
 		} else if set, err := apitoken.Load(p[1:]); err != nil {
 			bad("api-tokens", "%v", err)
 		} else {
-			c.APITokens = set
+			c.APITokens, c.apiTokensPath = set, p[1:]
 		}
 	}
 	for _, o := range c.APICORSOrigins {

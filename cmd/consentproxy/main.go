@@ -40,6 +40,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		m.Close(context.Background())
 		return 1
 	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for range hup {
+			if err := m.ReloadTokens(); err != nil {
+				m.Logger.Error("reload api tokens; the previous ones stay in force", "err", err)
+			} else {
+				m.Logger.Info("api tokens reloaded")
+			}
+		}
+	}()
 	m.Logger.Info("listening", "addr", m.Addr(), "metrics_addr", m.MetricsAddr(), "store", m.StoreKind(), "measurement_ids", cfg.MeasurementIDs)
 	<-ctx.Done()
 	stop()
@@ -61,6 +73,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	m.Logger.Info("stopped")
 	return 0
+}
+
+// ReloadTokens reads the --api-tokens file again (SIGHUP does it): a token
+// removed, rotated or narrowed stops opening the API and ends the dashboard
+// sessions made with it at once. A file that does not load changes nothing.
+func (m *Main) ReloadTokens() error {
+	if m.Config.APITokens == nil || m.Config.apiTokensPath == "" {
+		return errors.New("no --api-tokens file to reload")
+	}
+	if err := m.Config.APITokens.Reload(m.Config.apiTokensPath); err != nil {
+		return fmt.Errorf("api tokens: %w", err)
+	}
+	return nil
 }
 
 // ParseFlags reads flags, environment and YAML into a validated Config. ok is
