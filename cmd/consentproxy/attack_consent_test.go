@@ -92,7 +92,7 @@ func TestForwardedForLines(t *testing.T) {
 		req.Header.Set("Accept-Language", "en")
 		req.Header.Set("Cookie", cookie)
 		req.Header.Add("X-Forwarded-For", "198.18."+url.PathEscape(string(rune('0'+i%10)))+".1") // the client's invention
-		req.Header.Add("X-Forwarded-For", "203.0.113.50")                                         // what the proxy saw
+		req.Header.Add("X-Forwarded-For", "203.0.113.50")                                        // what the proxy saw
 		resp, err := hc.Do(req)
 		if err != nil {
 			t.Fatal(err)
