@@ -111,6 +111,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Store = m.Rollups
 	}
 	acfg := aggregate.Config{Secret: cfg.Secret, CountWithoutConsent: cfg.CountWithoutConsent}
+	acfg.MaxVisitorHashes, acfg.MaxSessions, acfg.MaxKeys = memoryCaps(cfg.MemoryLimit)
 	if m.Geo != nil {
 		acfg.Geo = m.Geo
 	}

@@ -85,6 +85,11 @@ type Config struct {
 	CollectRate    int
 	CollectBurst   int
 	MaxConns       int
+	// MemoryLimit is the process's memory budget in bytes: the Go heap's
+	// soft limit (runtime/debug.SetMemoryLimit, unless GOMEMLIMIT is set)
+	// and what the aggregator's caps derive from (see memoryCaps). Default
+	// 512 MiB.
+	MemoryLimit int64
 	// MaxConnsPerIP bounds the open connections of one peer address (an
 	// IPv6 /64) outside TrustedProxies. Default 256: a browser opens 6 per
 	// host, so this admits an office behind one NAT and keeps one attacker
@@ -133,6 +138,13 @@ func (r *rawConfig) validate() (Config, []string) {
 		n, err := strconv.Atoi(v(name))
 		if err != nil || n < min || n > max {
 			bad(name, "want an integer from %d to %d, got %q", min, max, v(name))
+		}
+		return n
+	}
+	size := func(name string, min int64) int64 {
+		n, err := parseSize(v(name))
+		if err != nil || n < min {
+			bad(name, "want a size of at least %d MiB such as 512MiB or 2GiB, got %q", min>>20, v(name))
 		}
 		return n
 	}
@@ -187,6 +199,7 @@ func (r *rawConfig) validate() (Config, []string) {
 		CollectBurst:          integer("collect-burst", 1, 1_000_000),
 		MaxConns:              integer("max-conns", 16, 10_000_000),
 		MaxConnsPerIP:         integer("max-conns-per-ip", 0, 10_000_000),
+		MemoryLimit:           size("memory-limit", 64<<20),
 		ReadTimeout:           duration("read-timeout", 100*time.Millisecond),
 		WriteTimeout:          duration("write-timeout", 100*time.Millisecond),
 		IdleTimeout:           duration("idle-timeout", 100*time.Millisecond),
@@ -435,4 +448,38 @@ func splitHostPort(s string) (string, int, error) {
 		return "", 0, fmt.Errorf("%q: bad port", s)
 	}
 	return s[:i], port, nil
+}
+
+// parseSize reads a byte count: a number with an optional binary or decimal
+// unit (KiB, MiB, GiB, KB, MB, GB, B), as GOMEMLIMIT and operators write it.
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		mul    int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	mul := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mul = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mul
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > (1<<50)/mul {
+		return 0, fmt.Errorf("not a size: %q", s)
+	}
+	return n * mul, nil
+}
+
+// memoryCaps derives the aggregator's caps from the memory budget: a
+// sixteenth of it for visitor hashes (16 bytes each in their sets, at the
+// sets' load), a sixteenth for sessions (about 160 bytes each with their
+// index) and a quarter for rows (per table, site and hour, of which about
+// two hours are held; a row with its key's strings costs up to about
+// 600 bytes), so that a flood of new visitors, pages and campaigns stays
+// within the budget with room for buffers and the GC. 512 MiB gives 2.1M
+// hashes, 210k sessions and 11k keys, about the aggregator's own defaults.
+func memoryCaps(limit int64) (hashes, sessions, keys int) {
+	return int(limit / 16 / 16), int(limit / 16 / 160), int(limit / 4 / (10 * 2 * 600))
 }

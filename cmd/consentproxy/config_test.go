@@ -53,7 +53,7 @@ func TestConfigDefaults(t *testing.T) {
 		Retention: 25 * month, FlushInterval: 10 * time.Second, CountWithoutConsent: true,
 		MaxBody: 65536, MaxEvents: 25, MaxValue: 1000, ReadBuffer: 16384, ForwardQueue: 10000, ForwardWorkers: 32,
 		ScriptTTL: time.Hour, DrainTimeout: 10 * time.Second, LogFormat: "text", LogLevel: "info",
-		MinCount: 5, CollectRate: 50, CollectBurst: 500, MaxConns: 10000, MaxConnsPerIP: 256,
+		MinCount: 5, CollectRate: 50, CollectBurst: 500, MaxConns: 10000, MemoryLimit: 512 << 20, MaxConnsPerIP: 256,
 		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: time.Minute,
 		secretSource: "generated",
 	}

@@ -38,6 +38,29 @@ func FuzzParseDuration(f *testing.F) {
 	})
 }
 
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"512MiB": 512 << 20, "2GiB": 2 << 30, "1000": 1000, "64 MiB": 64 << 20,
+		"1GB": 1e9, "10KiB": 10 << 10, "5B": 5, "": -1, "MiB": -1, "-1MiB": -1, "1.5GiB": -1, "1TiB": -1, "99999999999999999GiB": -1} {
+		got, err := parseSize(in)
+		if want < 0 && err == nil || want >= 0 && (err != nil || got != want) {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+}
+
+// FuzzParseSize: never a panic, never a negative or wrapped size.
+func FuzzParseSize(f *testing.F) {
+	for _, s := range []string{"512MiB", "1GB", "9223372036854775807", "1125899906842624KiB"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := parseSize(s)
+		if err == nil && (n < 0 || n > 1<<50) {
+			t.Fatalf("parseSize(%q) = %d", s, n)
+		}
+	})
+}
+
 // FuzzConfigYAML: any file content gives an error or a Config, never a
 // panic; a Config without errors is valid, and every error names its flag.
 func FuzzConfigYAML(f *testing.F) {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -32,6 +33,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	m.Config = cfg
 	m.Logger = newLogger(stderr, cfg)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// Process-wide, so here and not in Main.Run: tests run many Mains
+		// in one process.
+		debug.SetMemoryLimit(cfg.MemoryLimit)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
