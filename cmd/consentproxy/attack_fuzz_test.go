@@ -54,7 +54,6 @@ func liveSeeds(t testing.TB, cookie string) [][]byte {
 	return out
 }
 
-
 // FuzzLiveServer: mutated real requests, as raw bytes on their own
 // connection, against the running server. No answer is a 5xx, and the
 // server stays healthy: a fresh connection's /healthz is 200 after every
