@@ -41,7 +41,10 @@
   let loaded = false
   let banner, modal, notice, back, fromBanner
 
-  const cookie = (n) => (d.cookie.match('(?:^|; )' + n + '=([^;]*)') || [])[1]
+  // Every cookie of a name: the browser sends one per scope (host, parent
+  // domain, path), and a sibling subdomain may set one on the parent.
+  const cookies = (n) => d.cookie.split('; ').filter((c) => c.startsWith(n + '=')).map((c) => c.slice(n.length + 1))
+  const cookie = (n) => cookies(n)[0]
   const store = (k, v) => {
     try {
       return v === undefined ? sessionStorage.getItem(k) : sessionStorage.setItem(k, v)
@@ -74,9 +77,12 @@
   // otherwise it asks the proxy once (GET /consent), which also covers a
   // rotated secret and a proxy whose cookies this page cannot read.
   const readChoice = () => {
-    optedOut = !!cookie('cp_optout')
-    const v = cookie('cp_consent')
-    if (v ? store('cp_v') === v : !crossOrigin) return (choice = parse(v))
+    // An opt-out in any scope wins; of several consent cookies the proxy
+    // decides (the most restrictive), so none of them is trusted here.
+    optedOut = cookies('cp_optout').some(Boolean)
+    const all = cookies('cp_consent')
+    const v = all.length === 1 ? all[0] : undefined
+    if (all.length < 2 && (v ? store('cp_v') === v : !crossOrigin)) return (choice = parse(v))
     return req('/consent')
       .then((r) => r.json())
       .then((j) => {
