@@ -2,6 +2,9 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
 	"sync"
 	"time"
 
@@ -26,8 +29,33 @@ type Check func(ctx context.Context) error
 // callers arriving while a check runs wait for that run rather than start
 // their own: however often /readyz is called, each check runs at most once
 // a second, and never twice at a time. A failure is seen within that second.
-func Health(r fiber.Router, checks map[string]Check) {
-	newReadiness(checks, readyCacheTTL, readyTimeout, time.Now).mount(r)
+//
+// It returns the same two endpoints as a net/http handler, sharing the
+// cache, for a listener of their own (cmd serves them on --metrics-listen
+// too): a probe there is answered even while the public listener is full.
+func Health(r fiber.Router, checks map[string]Check) http.Handler {
+	rd := newReadiness(checks, readyCacheTTL, readyTimeout, time.Now)
+	rd.mount(r)
+	return rd.handler()
+}
+
+// handler serves /healthz and /readyz over net/http.
+func (rd *readiness) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
+		out, ok := rd.status()
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Content-Type", "application/json")
+		if !ok {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		json.NewEncoder(w).Encode(out)
+	})
+	return mux
 }
 
 const (

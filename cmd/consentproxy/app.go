@@ -47,6 +47,7 @@ type Main struct {
 
 	ln         net.Listener
 	peers      *peerListener // ln, at most --max-conns-per-ip from one untrusted peer
+	health     http.Handler  // /healthz and /readyz, also on the metrics listener
 	conns      *connTracker
 	metricsLn  net.Listener
 	metricsSrv *http.Server
@@ -197,7 +198,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.conns = newConnTracker()
 	m.App.Server().ConnState = m.conns.state
 	m.App.Use(web.Guard(), web.SecurityHeaders())
-	web.Health(m.App, m.checks())
+	m.health = web.Health(m.App, m.checks())
 	limiter := web.NewIPLimiter(float64(cfg.CollectRate), cfg.CollectBurst)
 	m.App.Use("/g/collect", limiter.Handler(trust))
 	m.Proxy.Register(m.App)

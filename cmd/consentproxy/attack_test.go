@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"net"
@@ -230,5 +231,42 @@ func TestEmbeddedIPv4NeverForwarded(t *testing.T) {
 	}
 	if seen != 3 {
 		t.Errorf("%d of 3 hits reached Google", seen)
+	}
+}
+
+// TestHealthOnMetricsListener: with every public connection slot held
+// (here by a trusted proxy's address, which --max-conns-per-ip exempts),
+// the probes on --metrics-listen still answer.
+func TestHealthOnMetricsListener(t *testing.T) {
+	const maxConns = 50
+	m := MustRunMain(t, func(c *Config) {
+		c.MaxConns, c.MetricsListen = maxConns, "127.0.0.1:0"
+		c.ReadTimeout, c.IdleTimeout = time.Minute, time.Minute
+	})
+	for range maxConns + 10 {
+		c, err := net.DialTimeout("tcp", m.Addr(), 2*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	probe := func(addr, path string) string {
+		c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+		if err != nil {
+			return err.Error()
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(3 * time.Second))
+		io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		line, _ := bufio.NewReader(c).ReadString('\n')
+		return strings.TrimSpace(line)
+	}
+	eventually(t, 5*time.Second, "the public listener to be full", func() bool {
+		return strings.HasPrefix(probe(m.Addr(), "/healthz"), "HTTP/1.1 503")
+	})
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if got := probe(m.MetricsAddr(), path); got != "HTTP/1.1 200 OK" {
+			t.Errorf("%s on the metrics listener while the public one is full: %q", path, got)
+		}
 	}
 }

@@ -184,6 +184,9 @@ func (m *Main) serveMetrics(c *collector) error {
 	reg.MustRegister(c, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: nil}))
+	// Probes here are answered even when the public listener is full.
+	mux.Handle("/healthz", m.health)
+	mux.Handle("/readyz", m.health)
 	ln, err := net.Listen("tcp", m.Config.MetricsListen)
 	if err != nil {
 		return err
