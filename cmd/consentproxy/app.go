@@ -197,6 +197,7 @@ func (m *Main) Run(ctx context.Context) error {
 	})
 	m.conns = newConnTracker()
 	m.App.Server().ConnState = m.conns.state
+	m.goBackground(func() { m.shedConns(bg) })
 	m.App.Use(web.Guard(), web.SecurityHeaders())
 	m.health = web.Health(m.App, m.checks())
 	limiter := web.NewIPLimiter(float64(cfg.CollectRate), cfg.CollectBurst)
@@ -433,4 +434,24 @@ func (m *Main) Close(ctx context.Context) error {
 		m.Geo.Close()
 	}
 	return errors.Join(errs...)
+}
+
+// shedConns makes room under pressure: four times a second, with more than
+// 90% of --max-conns open, it closes connections idle for over a second,
+// oldest first, down to 80%. Without it an idle flood from many addresses
+// held every slot until --read-timeout, and /healthz answered 503.
+func (m *Main) shedConns(ctx context.Context) {
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	high, target := m.Config.MaxConns*9/10, m.Config.MaxConns*8/10
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if n := m.conns.shedIdle(high, target, time.Second); n > 0 {
+				m.Logger.Warn("connections near --max-conns: idle ones closed", "closed", n, "max_conns", m.Config.MaxConns)
+			}
+		}
+	}
 }

@@ -235,8 +235,9 @@ func TestEmbeddedIPv4NeverForwarded(t *testing.T) {
 }
 
 // TestHealthOnMetricsListener: with every public connection slot held
-// (here by a trusted proxy's address, which --max-conns-per-ip exempts),
-// the probes on --metrics-listen still answer.
+// (here by a trusted proxy's address, which --max-conns-per-ip exempts, with
+// requests that never finish, so that no idle one is shed), the probes on
+// --metrics-listen still answer.
 func TestHealthOnMetricsListener(t *testing.T) {
 	const maxConns = 50
 	m := MustRunMain(t, func(c *Config) {
@@ -249,6 +250,7 @@ func TestHealthOnMetricsListener(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Close()
+		io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: x\r\n") // and never the blank line
 	}
 	probe := func(addr, path string) string {
 		c, err := net.DialTimeout("tcp", addr, 2*time.Second)
@@ -269,4 +271,44 @@ func TestHealthOnMetricsListener(t *testing.T) {
 			t.Errorf("%s on the metrics listener while the public one is full: %q", path, got)
 		}
 	}
+}
+
+// TestIdleShedUnderPressure: connections from many peers (here a trusted
+// proxy's address, which --max-conns-per-ip exempts) that send nothing
+// fill --max-conns; once they have idled a second, enough of them are
+// closed for visitors to be served again, long before --read-timeout.
+func TestIdleShedUnderPressure(t *testing.T) {
+	const maxConns = 100
+	m := MustRunMain(t, func(c *Config) {
+		c.MaxConns = maxConns
+		c.ReadTimeout, c.IdleTimeout = time.Minute, time.Minute
+	})
+	for range maxConns {
+		c, err := net.DialTimeout("tcp", m.Addr(), 2*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	start := time.Now()
+	served := func() bool {
+		c, err := net.DialTimeout("tcp", m.Addr(), time.Second)
+		if err != nil {
+			return false
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(2 * time.Second))
+		io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		line, _ := bufio.NewReader(c).ReadString('\n')
+		return strings.HasPrefix(line, "HTTP/1.1 200")
+	}
+	eventually(t, 10*time.Second, "a visitor to be served while idle connections fill --max-conns", served)
+	took := time.Since(start)
+	if shed := m.conns.shed.Load(); shed < maxConns/10 {
+		t.Errorf("%d idle connections closed, want at least %d", shed, maxConns/10)
+	}
+	if took > 5*time.Second {
+		t.Errorf("served again after %v; the read timeout is a minute, shedding should take about a second", took)
+	}
+	t.Logf("served again %v after the idle connections filled --max-conns; %d closed", took.Round(time.Millisecond), m.conns.shed.Load())
 }

@@ -1,51 +1,102 @@
 package main
 
 import (
+	"cmp"
 	"net"
 	"net/netip"
+	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/valyala/fasthttp"
 )
 
 // connTracker knows the server's open client connections, so that
 // shutdown can cut off those still open when its share of the drain
-// deadline is spent. fasthttp's graceful shutdown waits for active
+// deadline is spent (fasthttp's graceful shutdown waits for active
 // connections, and counts a fresh connection as active for its first
 // seconds, so a single slow or idle client would otherwise use up the
-// deadline that the final flush and the forward queue need.
+// deadline that the final flush and the forward queue need), and so that
+// under pressure the idle ones make room (see shed).
 type connTracker struct {
-	mu    sync.Mutex
-	conns map[net.Conn]struct{}
+	conns sync.Map // net.Conn → *connInfo
+	open  atomic.Int64
+	shed  atomic.Uint64 // idle connections closed under pressure
+	now   func() time.Time
 }
 
-func newConnTracker() *connTracker { return &connTracker{conns: map[net.Conn]struct{}{}} }
+// connInfo is when a connection last became idle (opened, or done with a
+// request), in unix nanoseconds; 0 while it serves a request.
+type connInfo struct{ idleSince atomic.Int64 }
 
-// state is the server's ConnState hook. Only opening and closing take the
-// lock; the per-request active/idle transitions cost nothing.
+func newConnTracker() *connTracker { return &connTracker{now: time.Now} }
+
+// state is the server's ConnState hook. The per-request transitions cost a
+// lock-free map read and an atomic store.
 func (t *connTracker) state(c net.Conn, s fasthttp.ConnState) {
 	switch s {
 	case fasthttp.StateNew:
-		t.mu.Lock()
-		t.conns[c] = struct{}{}
-		t.mu.Unlock()
+		ci := &connInfo{}
+		ci.idleSince.Store(t.now().UnixNano())
+		t.conns.Store(c, ci)
+		t.open.Add(1)
+	case fasthttp.StateActive:
+		if v, ok := t.conns.Load(c); ok {
+			v.(*connInfo).idleSince.Store(0)
+		}
+	case fasthttp.StateIdle:
+		if v, ok := t.conns.Load(c); ok {
+			v.(*connInfo).idleSince.Store(t.now().UnixNano())
+		}
 	case fasthttp.StateClosed, fasthttp.StateHijacked:
-		t.mu.Lock()
-		delete(t.conns, c)
-		t.mu.Unlock()
+		if _, ok := t.conns.LoadAndDelete(c); ok {
+			t.open.Add(-1)
+		}
 	}
+}
+
+// shedIdle closes connections idle for longer than minIdle, oldest first,
+// until at most target stay open, when more than high are open: under
+// pressure a connection that sends nothing gives its slot to one that
+// will, instead of holding it until --read-timeout or --idle-timeout. A
+// connection serving a request is never closed. It returns how many it
+// closed.
+func (t *connTracker) shedIdle(high, target int, minIdle time.Duration) int {
+	if t.open.Load() <= int64(high) {
+		return 0
+	}
+	type idle struct {
+		c     net.Conn
+		since int64
+	}
+	var cands []idle
+	before := t.now().Add(-minIdle).UnixNano()
+	t.conns.Range(func(k, v any) bool {
+		if since := v.(*connInfo).idleSince.Load(); since != 0 && since <= before {
+			cands = append(cands, idle{k.(net.Conn), since})
+		}
+		return true
+	})
+	slices.SortFunc(cands, func(a, b idle) int { return cmp.Compare(a.since, b.since) })
+	n := min(len(cands), int(t.open.Load())-target)
+	for _, c := range cands[:max(n, 0)] {
+		c.c.Close()
+	}
+	t.shed.Add(uint64(max(n, 0)))
+	return max(n, 0)
 }
 
 // closeAll closes every connection still open and returns how many.
 func (t *connTracker) closeAll() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	n := len(t.conns)
-	for c := range t.conns {
-		c.Close()
-		delete(t.conns, c)
-	}
+	n := 0
+	t.conns.Range(func(k, _ any) bool {
+		k.(net.Conn).Close()
+		t.conns.Delete(k)
+		t.open.Add(-1)
+		n++
+		return true
+	})
 	return n
 }
 

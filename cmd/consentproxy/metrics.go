@@ -101,6 +101,10 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	for status, n := range c.api.snapshot() {
 		counter("api_requests_total", "Query API and dashboard requests, by HTTP status.", float64(n), "status", strconv.Itoa(status))
 	}
+	if c.m.conns != nil {
+		counter("connections_shed_total", "Idle connections closed because more than 90% of --max-conns were open.", float64(c.m.conns.shed.Load()))
+		gauge("connections_open", "Open client connections on the public listener.", float64(c.m.conns.open.Load()))
+	}
 	if c.m.peers != nil {
 		counter("connections_refused_per_peer_total", "Connections closed at once because their peer held --max-conns-per-ip.", float64(c.m.peers.Refused()))
 	}
