@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	consentproxy "github.com/consentproxy/consentproxy"
 )
 
 // FailureLimiter bounds how often one client address may present a wrong
@@ -109,14 +111,6 @@ func (l *FailureLimiter) slot(addr netip.Addr) (*failShard, *failSlot, uint64) {
 	return sh, &sh.slots[(h/failShards)%failSlots], h
 }
 
-// failureKey is what an address is counted as: IPv4 addresses (also when
-// mapped into IPv6) whole, IPv6 addresses by their /64. An unknown address
-// is one key of its own.
-func failureKey(a netip.Addr) [16]byte {
-	a = a.Unmap()
-	k := a.As16()
-	if a.Is6() {
-		clear(k[8:])
-	}
-	return k
-}
+// failureKey is what an address is counted as (consentproxy.ClientNetwork),
+// as 16 bytes. An unknown address is one key of its own.
+func failureKey(a netip.Addr) [16]byte { return consentproxy.ClientNetwork(a).As16() }

@@ -208,18 +208,13 @@ func (h *Handlers) withdraws(c *fiber.Ctx, cats Categories) bool {
 	return false
 }
 
-// limitKey is what POST /consent is limited by: the client address, IPv6
-// by its /64 (one subscriber's block), so walking through it buys nothing.
+// limitKey is what POST /consent is limited by: the client address (the
+// limiter counts an IPv6 one by its /64, see web.IPLimiter).
 func (h *Handlers) limitKey(c *fiber.Ctx) netip.Addr {
-	var a netip.Addr
 	if h.ClientIP != nil {
-		a = h.ClientIP(c)
-	} else {
-		a, _ = netip.AddrFromSlice(c.Context().RemoteIP())
+		return h.ClientIP(c)
 	}
-	if a = a.Unmap(); a.Is6() {
-		a = netip.PrefixFrom(a, 64).Masked().Addr()
-	}
+	a, _ := netip.AddrFromSlice(c.Context().RemoteIP())
 	return a
 }
 

@@ -91,18 +91,10 @@ func (l *IPLimiter) Allow(addr netip.Addr, now time.Time) bool {
 	return true
 }
 
-// limitKey is the network a bucket belongs to, as 16 bytes: an IPv4
-// address in its IPv4-mapped form, an IPv6 address with its low 64 bits
-// cleared. The two never meet (a /64 key has zeros where a mapped address
-// has 0xffff), and the zone of a link-local address is ignored.
-func limitKey(addr netip.Addr) [16]byte {
-	addr = addr.Unmap()
-	a16 := addr.As16()
-	if addr.Is6() {
-		clear(a16[8:])
-	}
-	return a16
-}
+// limitKey is the network a bucket belongs to (consentproxy.ClientNetwork)
+// as 16 bytes; an IPv4 one in its IPv4-mapped form, which no /64 key
+// (zeros where a mapped address has 0xffff) can equal.
+func limitKey(addr netip.Addr) [16]byte { return consentproxy.ClientNetwork(addr).As16() }
 
 // Limited counts the requests refused so far.
 func (l *IPLimiter) Limited() uint64 {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	consentproxy "github.com/consentproxy/consentproxy"
 )
 
 // connTracker knows the server's open client connections, so that
@@ -128,16 +130,6 @@ func newPeerListener(ln net.Listener, limit int, trusted []netip.Prefix) *peerLi
 	}}
 }
 
-// peerKey is what the limit counts by: an IPv4 address, or an IPv6 /64.
-func peerKey(a netip.Addr) netip.Addr {
-	a = a.Unmap().WithZone("")
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.Addr()
-	}
-	return a
-}
-
 func (l *peerListener) Accept() (net.Conn, error) {
 	for {
 		c, err := l.Listener.Accept()
@@ -148,7 +140,7 @@ func (l *peerListener) Accept() (net.Conn, error) {
 		if err != nil || l.limit <= 0 || l.trusted(ap.Addr().Unmap()) {
 			return c, nil
 		}
-		k := peerKey(ap.Addr())
+		k := consentproxy.ClientNetwork(ap.Addr())
 		l.mu.Lock()
 		if l.open[k] >= l.limit {
 			l.mu.Unlock()
