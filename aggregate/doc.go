@@ -114,7 +114,9 @@
 // writes one batch per Interval, keeps failed batches in memory
 // (MaxPendingBatches); beyond that it merges them (newest row per key, newest
 // version: safe because batches are written in order, stopping at the first
-// failure) into one spool file in SpoolDir. Everything unwritten is retried
+// failure) into one spool file in SpoolDir, merged with the instance's
+// newest spool file, which it replaces: a long outage keeps each row once on
+// disk, not once per spooling (TestSpoolFlatInOutageLength). Everything unwritten is retried
 // with exponential backoff and jitter, oldest first. Replay writes spool
 // files left by an earlier process.
 //

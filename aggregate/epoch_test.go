@@ -3,6 +3,8 @@ package aggregate
 import (
 	"fmt"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -102,7 +104,7 @@ func TestEpochsThroughTheSpool(t *testing.T) {
 		for i := range 40 {
 			c.Set(t0.Add(time.Duration(i) * time.Minute))
 			for v := range 50 {
-				a.Record(visitorN(i*37+v).pv(c.Now(), "G-S", fmt.Sprintf("https://x.example/%d", v%5)))
+				a.Record(manyVisitor(i*37+v).pv(c.Now(), "G-S", fmt.Sprintf("https://x.example/%d", v%5)))
 			}
 			f.next = time.Time{}
 			f.tick(t.Context())
@@ -130,4 +132,63 @@ func TestEpochsThroughTheSpool(t *testing.T) {
 	if m, _ := want.sum("totals"); m.Pageviews != 40*50 {
 		t.Fatalf("the unbounded run counted %d page views, want %d", m.Pageviews, 40*50)
 	}
+}
+
+// TestSpoolFlatInOutageLength: while the store is away, the same visitors
+// coming back again and again make every row dirty at every flush; the
+// spool still holds each row once (one file per instance, merged and
+// replaced), so its size does not grow with the outage's length, and once
+// the store is back the totals are exact.
+func TestSpoolFlatInOutageLength(t *testing.T) {
+	a, c := newTestAgg(t, Config{})
+	store := newFakeStore(1 << 30)
+	dir := t.TempDir()
+	log, _ := testLogger()
+	f, err := NewFlusher(a, store, FlushConfig{SpoolDir: dir, MaxPendingBatches: 3, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := func() int64 {
+		var n int64
+		for _, name := range spoolFiles(t, dir) {
+			fi, err := os.Stat(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += fi.Size()
+		}
+		return n
+	}
+	var early int64
+	const ticks, visitors = 120, 500
+	for i := range ticks {
+		c.Set(t0.Add(time.Duration(i) * 20 * time.Second)) // 40 minutes, one hour
+		for v := range visitors {
+			a.Record(manyVisitor(v).pv(c.Now(), "G-O", fmt.Sprintf("https://x.example/%d", v%5)))
+		}
+		f.next = time.Time{}
+		f.tick(t.Context())
+		if i == 11 {
+			early = size()
+		}
+	}
+	late, files := size(), len(spoolFiles(t, dir))
+	t.Logf("spool after 12 flushes: %d bytes; after %d: %d bytes in %d file(s)", early, ticks, late, files)
+	if early == 0 || late > early+early/10 {
+		t.Errorf("the spool grew with the outage: %d bytes after 12 flushes, %d after %d", early, late, ticks)
+	}
+	store.setFail(0)
+	if err := f.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if m, v := store.sum("totals"); m.Pageviews != ticks*visitors || v != visitors {
+		t.Errorf("totals after the outage: %+v, %d visitors; want %d page views, %d visitors", m, v, ticks*visitors, visitors)
+	}
+}
+
+// manyVisitor is visitor number n of up to 65,536.
+func manyVisitor(n int) visitor {
+	v := alice
+	v.ip = netip.AddrFrom4([4]byte{198, 51, byte(n >> 8), byte(n)}).String()
+	return v
 }

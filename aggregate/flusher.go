@@ -308,6 +308,17 @@ func (f *Flusher) spoolPending() {
 
 func (f *Flusher) spoolRun(bs []consentproxy.Batch) {
 	n := uint64(len(bs))
+	// The newest spool file, if it is this instance's, is merged in and
+	// replaced: rows are cumulative, so a file per spooling would hold the
+	// same rows (their whole visitor sets) again and again, and a long
+	// outage would fill the disk with copies. Safe for the reason
+	// mergeBatches is: nothing newer than an unwritten file was written.
+	prev := ""
+	if last := len(f.spooled) - 1; last >= 0 && spoolInstance(f.spooled[last]) == bs[0].Instance {
+		if old, err := readSpool(filepath.Join(f.cfg.SpoolDir, f.spooled[last])); err == nil {
+			bs, prev = append([]consentproxy.Batch{old}, bs...), f.spooled[last]
+		}
+	}
 	b := mergeBatches(bs)
 	name, err := writeSpool(f.cfg.SpoolDir, &b)
 	if err != nil {
@@ -320,6 +331,12 @@ func (f *Flusher) spoolRun(bs []consentproxy.Batch) {
 			s.LastSpoolError = time.Now()
 		})
 		return
+	}
+	if prev != "" {
+		// The merged file is durable; a crash before this removal leaves
+		// both, and replaying both is harmless (the newer version wins).
+		_ = os.Remove(filepath.Join(f.cfg.SpoolDir, prev))
+		f.spooled = f.spooled[:len(f.spooled)-1]
 	}
 	f.spooled = append(f.spooled, name)
 	f.count(func(s *FlushStats) { s.BatchesSpooled += n })
@@ -336,6 +353,16 @@ func (f *Flusher) count(fn func(*FlushStats)) {
 	f.statsMu.Lock()
 	fn(&f.stats)
 	f.statsMu.Unlock()
+}
+
+// spoolInstance is the instance a spool file name (writeSpool's
+// batch-INSTANCE-VERSION.ext) belongs to, or "" for another name.
+func spoolInstance(name string) string {
+	s, ok := strings.CutPrefix(name, "batch-")
+	if i := strings.LastIndexByte(s, '-'); ok && i > 0 {
+		return s[:i]
+	}
+	return ""
 }
 
 // writeSpool stores b durably: a temporary file, fsync'd, renamed into place,
