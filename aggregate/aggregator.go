@@ -85,11 +85,10 @@ const (
 // counts.
 type Aggregator struct {
 	cfg       Config
-	base      string // the process's random id
-	instance  string // base, then base.N in epoch N; guarded by collectMu
-	epoch     int
+	base      string       // the process's random id
+	instance  string       // base, then base.N in epoch N; guarded by collectMu
 	held      atomic.Int64 // visitor hashes in memory after the last Collect
-	epochs    atomic.Int64 // epoch, for Stats
+	epochs    atomic.Int64 // epochs ended: N
 	salt      saltCache
 	reg       *registry
 	shards    []shard

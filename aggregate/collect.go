@@ -135,9 +135,7 @@ func (a *Aggregator) Collect() consentproxy.Batch {
 
 	b := consentproxy.Batch{Instance: a.instance, Version: version}
 	if ending {
-		a.epoch++
-		a.epochs.Store(int64(a.epoch))
-		a.instance = fmt.Sprintf("%s.%d", a.base, a.epoch)
+		a.instance = fmt.Sprintf("%s.%d", a.base, a.epochs.Add(1))
 	}
 	if len(out) == 0 {
 		return b

@@ -18,6 +18,9 @@ type Trust struct {
 // NewTrust returns a Trust for the given proxy networks.
 func NewTrust(prefixes []netip.Prefix) *Trust { return &Trust{prefixes: prefixes} }
 
+// Trusted reports whether a is one of the trusted proxies' addresses.
+func (t *Trust) Trusted(a netip.Addr) bool { return t.trusted(a.Unmap()) }
+
 func (t *Trust) trusted(a netip.Addr) bool {
 	for _, p := range t.prefixes {
 		if p.Contains(a) {

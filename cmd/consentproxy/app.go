@@ -244,7 +244,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.ln, err = net.Listen("tcp", cfg.Listen); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	m.peers = newPeerListener(m.ln, cfg.MaxConnsPerIP, cfg.TrustedProxies)
+	m.peers = newPeerListener(m.ln, cfg.MaxConnsPerIP, trust.Trusted)
 	m.serveErr = make(chan error, 1)
 	go func() { m.serveErr <- m.App.Listener(m.peers) }()
 	return nil

@@ -81,12 +81,12 @@ func (t *connTracker) shedIdle(high, target int, minIdle time.Duration) int {
 		return true
 	})
 	slices.SortFunc(cands, func(a, b idle) int { return cmp.Compare(a.since, b.since) })
-	n := min(len(cands), int(t.open.Load())-target)
-	for _, c := range cands[:max(n, 0)] {
+	n := max(0, min(len(cands), int(t.open.Load())-target))
+	for _, c := range cands[:n] {
 		c.c.Close()
 	}
-	t.shed.Add(uint64(max(n, 0)))
-	return max(n, 0)
+	t.shed.Add(uint64(n))
+	return n
 }
 
 // closeAll closes every connection still open and returns how many.
@@ -119,15 +119,8 @@ type peerListener struct {
 	refused atomic.Uint64
 }
 
-func newPeerListener(ln net.Listener, limit int, trusted []netip.Prefix) *peerListener {
-	return &peerListener{Listener: ln, limit: limit, open: map[netip.Addr]int{}, trusted: func(a netip.Addr) bool {
-		for _, p := range trusted {
-			if p.Contains(a) {
-				return true
-			}
-		}
-		return false
-	}}
+func newPeerListener(ln net.Listener, limit int, trusted func(netip.Addr) bool) *peerListener {
+	return &peerListener{Listener: ln, limit: limit, open: map[netip.Addr]int{}, trusted: trusted}
 }
 
 func (l *peerListener) Accept() (net.Conn, error) {
@@ -137,7 +130,7 @@ func (l *peerListener) Accept() (net.Conn, error) {
 			return nil, err
 		}
 		ap, err := netip.ParseAddrPort(c.RemoteAddr().String())
-		if err != nil || l.limit <= 0 || l.trusted(ap.Addr().Unmap()) {
+		if err != nil || l.limit <= 0 || l.trusted(ap.Addr()) {
 			return c, nil
 		}
 		k := consentproxy.ClientNetwork(ap.Addr())
