@@ -52,7 +52,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	go func() {
 		for range hup {
 			if err := m.ReloadTokens(); err != nil {
-				m.Logger.Error("reload api tokens; the previous ones stay in force", "err", err)
+				// Not the error itself: a YAML error can quote a line of
+				// the file, a token included. --check-config shows it.
+				m.Logger.Error("reload api tokens failed; the previous ones stay in force (run --check-config to see why)")
 			} else {
 				m.Logger.Info("api tokens reloaded")
 			}
