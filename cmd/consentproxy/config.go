@@ -85,8 +85,9 @@ type Config struct {
 	CollectRate    int
 	CollectBurst   int
 	MaxConns       int
-	// MemoryLimit is the process's memory budget in bytes: the Go heap's
-	// soft limit (runtime/debug.SetMemoryLimit, unless GOMEMLIMIT is set)
+	// MemoryLimit is the process's memory budget in bytes: 7/8 of it is the
+	// Go runtime's soft limit (runtime/debug.SetMemoryLimit, unless
+	// GOMEMLIMIT is set; see goMemoryLimit)
 	// and what the aggregator's caps derive from (see memoryCaps). Default
 	// 512 MiB.
 	MemoryLimit int64
@@ -483,3 +484,10 @@ func parseSize(s string) (int64, error) {
 func memoryCaps(limit int64) (hashes, sessions, keys int) {
 	return int(limit / 16 / 16), int(limit / 16 / 160), int(limit / 4 / (10 * 2 * 600))
 }
+
+// goMemoryLimit is the Go runtime's soft limit for a budget: seven eighths
+// of it. The runtime's limit covers the memory it manages (heap, stacks,
+// its metadata), not the binary's pages or what C code allocates, and a GC
+// that runs behind under load overshoots it briefly; at a budget of 128 MiB
+// a flood with the limit at the budget itself peaked at 128.5 MiB RSS.
+func goMemoryLimit(budget int64) int64 { return budget / 8 * 7 }

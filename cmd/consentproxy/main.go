@@ -36,7 +36,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// Process-wide, so here and not in Main.Run: tests run many Mains
 		// in one process.
-		debug.SetMemoryLimit(cfg.MemoryLimit)
+		debug.SetMemoryLimit(goMemoryLimit(cfg.MemoryLimit))
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
