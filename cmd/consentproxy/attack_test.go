@@ -304,8 +304,13 @@ func TestIdleShedUnderPressure(t *testing.T) {
 	}
 	eventually(t, 10*time.Second, "a visitor to be served while idle connections fill --max-conns", served)
 	took := time.Since(start)
-	if shed := m.conns.shed.Load(); shed < maxConns/10 {
-		t.Errorf("%d idle connections closed, want at least %d", shed, maxConns/10)
+	// Shedding is incremental: a connection is a candidate once it has
+	// idled a second, so when the dials were spread out (a loaded CI
+	// machine) the first tick may close only the few oldest, which is
+	// already room for the visitor. Without any shedding no visitor would
+	// be served before the minute-long read timeout.
+	if shed := m.conns.shed.Load(); shed == 0 {
+		t.Errorf("no idle connection closed, yet a visitor was served with %d idle ones filling --max-conns", maxConns)
 	}
 	if took > 5*time.Second {
 		t.Errorf("served again after %v; the read timeout is a minute, shedding should take about a second", took)
