@@ -13,8 +13,45 @@ type Agent struct {
 	BrowserVersion string // major version only: "126"
 	OS             string // "Windows", "macOS", "iOS", "Android", "Linux", …
 	OSVersion      string // major (or marketing) version only: "17", "10"
-	Device         string // "desktop", "mobile", "tablet" or ""
+	Device         string // one of the Device* classes, or "" when unknown
 	Bot            bool
+	// BotClass says what kind of bot it is (one of the Bot* classes) when
+	// Bot is set, so a site owner sees what was filtered and why; "" otherwise.
+	BotClass string
+}
+
+// Device classes. They are stored in the devices table, so the set only grows.
+const (
+	DeviceDesktop = "desktop"
+	DeviceMobile  = "mobile"
+	DeviceTablet  = "tablet"
+	DeviceTV      = "tv"      // smart TVs, set-top boxes and streaming sticks
+	DeviceConsole = "console" // game consoles, handheld ones included
+)
+
+// Bot classes. Filtered hits are counted per class (the filtered table), so
+// the set is closed and its values are part of the stored schema.
+const (
+	// BotCrawler: search engines, SEO tools, feed readers, link previews.
+	BotCrawler = "crawler"
+	// BotAICrawler: crawlers and agents of AI companies (GPTBot, ClaudeBot, …).
+	BotAICrawler = "ai_crawler"
+	// BotMonitor: synthetic monitoring and page-speed services; many run
+	// JavaScript in a real browser and send analytics hits.
+	BotMonitor = "monitor"
+	// BotHeadless: headless and automated browsers (HeadlessChrome,
+	// PhantomJS, Puppeteer, Playwright, Selenium, …).
+	BotHeadless = "headless"
+	// BotLibrary: HTTP libraries and command-line clients (curl, python-requests, Go-http-client, …).
+	BotLibrary = "library"
+	// BotOther: everything else that is not a visitor: prefetches, empty
+	// or implausible user agents, no recognizable browser nor OS.
+	BotOther = "other"
+)
+
+// BotClasses lists every bot class in a stable order.
+func BotClasses() []string {
+	return []string{BotCrawler, BotAICrawler, BotMonitor, BotHeadless, BotLibrary, BotOther}
 }
 
 // AgentParser turns a raw User-Agent header into an Agent. Implementations must
