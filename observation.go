@@ -69,6 +69,9 @@ type Observation struct {
 	Time   time.Time // when the proxy received the hit
 	Site   string    // the measurement id (tid); "" when it was missing or invalid
 	Reason Reason
+	// Class says why a filtered hit was filtered: the Agent's BotClass for
+	// ReasonBot, one of the Excluded* rules for ReasonExcluded, else "".
+	Class string
 
 	Event        string // GA4 event name (en), e.g. "page_view"
 	Location     string // page URL (dl) as sent; only its normalized path is counted

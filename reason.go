@@ -18,6 +18,9 @@ const (
 	ReasonDNT
 	// ReasonBot: the user agent or headers identify a crawler or prefetcher.
 	ReasonBot
+	// ReasonExcluded: a rule of the site owner excludes the hit (internal
+	// address, referrer spam, staff cookie); nothing forwarded.
+	ReasonExcluded
 	// ReasonNoConsent: no valid consent cookie (absent, tampered, expired, foreign).
 	ReasonNoConsent
 	// ReasonDenied: the visitor, or the hit's Consent Mode state, denied analytics.
@@ -28,12 +31,16 @@ const (
 	numReasons
 )
 
+// NumReasons is how many reasons there are, for arrays indexed by Reason.
+const NumReasons = int(numReasons)
+
 var reasonNames = [numReasons]string{
 	ReasonInvalid:   "invalid",
 	ReasonOptOut:    "opt_out",
 	ReasonGPC:       "gpc",
 	ReasonDNT:       "dnt",
 	ReasonBot:       "bot",
+	ReasonExcluded:  "excluded",
 	ReasonNoConsent: "no_consent",
 	ReasonDenied:    "denied",
 	ReasonForwarded: "forwarded",

@@ -11,6 +11,10 @@ type Table struct {
 	// Visitors says whether the table keeps a unique-visitor estimate. Tables
 	// that count suppressed or unconsented outcomes must not.
 	Visitors bool
+	// Since is the migration that created the table (0: the first). A store
+	// pinned to an older schema (the previous release, in upgrade tests)
+	// neither writes nor rolls up a table it does not have.
+	Since uint32
 }
 
 // The aggregate tables. Their names and columns are part of the public schema
@@ -30,12 +34,41 @@ var (
 	// TableConsentChoices counts banner decisions per policy revision and
 	// outcome (accept_all, reject_all, custom, withdraw), never per visitor.
 	TableConsentChoices = Table{Name: "consent_choices", Dims: []string{"revision", "outcome"}}
+	// TableFiltered says why hits were filtered: reason "bot" with the bot
+	// class (crawler, ai_crawler, monitor, headless, library, other), or
+	// reason "excluded" with the site owner's rule (internal_ip,
+	// referrer_spam, staff). Like outcomes, it counts hits and nothing else.
+	TableFiltered = Table{Name: "filtered", Dims: []string{"reason", "class"}, Since: 4}
+)
+
+// Exclusion rules a site owner sets; the class of a ReasonExcluded hit in
+// TableFiltered.
+const (
+	ExcludedInternalIP   = "internal_ip"   // the client address is in --exclude-ips
+	ExcludedReferrerSpam = "referrer_spam" // the referrer is on the referrer-spam list
+	ExcludedStaff        = "staff"         // the browser carries the staff exclusion cookie
 )
 
 // Tables lists every aggregate table in a stable order.
 func Tables() []Table {
 	return []Table{TableTotals, TablePages, TableEntryPages, TableEvents, TableSources,
-		TableDevices, TableCountries, TableLanguages, TableOutcomes, TableConsentChoices}
+		TableDevices, TableCountries, TableLanguages, TableOutcomes, TableConsentChoices, TableFiltered}
+}
+
+// TablesAt lists the tables a schema pinned at migration upTo has (0: the
+// newest, all of them).
+func TablesAt(upTo uint32) []Table {
+	all := Tables()
+	if upTo == 0 {
+		return all
+	}
+	out := all[:0]
+	for _, t := range all {
+		if t.Since <= upTo {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // TableByName finds a table by its name.

@@ -110,7 +110,7 @@ type shard struct {
 	sess  sessionTable
 	// out caches the outcome row last used for each reason. Every hit
 	// touches one, and finding it in rows1 means hashing two strings.
-	out [8]*row
+	out [consentproxy.NumReasons]*row
 	_   [64]byte // keep neighbouring shards' locks off one cache line
 }
 
@@ -290,6 +290,9 @@ func (a *Aggregator) Record(o *consentproxy.Observation) {
 	hour := hourOf(unix)
 	if !o.Reason.Countable(a.cfg.CountWithoutConsent) {
 		a.countOutcome(o.Site, hour, o.Reason)
+		if o.Reason == consentproxy.ReasonBot || o.Reason == consentproxy.ReasonExcluded {
+			a.countOnly(tFiltered, o.Site, hour, dimKey{o.Reason.String(), filterClass(o.Reason, o.Class)})
+		}
 		return
 	}
 	dk := a.salt.keys(dayOf(unix))
@@ -481,6 +484,36 @@ func (a *Aggregator) countOnly(tbl int, site string, hour int64, d dimKey) {
 	r.m.Hits++
 	sh.touch(r)
 	sh.mu.Unlock()
+}
+
+// filterClass is the class a filtered hit is stored under: one of the
+// closed sets, so a forged value can never reach a table, and the constant
+// itself, so nothing points into request memory.
+func filterClass(r consentproxy.Reason, class string) string {
+	if r == consentproxy.ReasonExcluded {
+		switch class {
+		case consentproxy.ExcludedInternalIP:
+			return consentproxy.ExcludedInternalIP
+		case consentproxy.ExcludedReferrerSpam:
+			return consentproxy.ExcludedReferrerSpam
+		case consentproxy.ExcludedStaff:
+			return consentproxy.ExcludedStaff
+		}
+		return consentproxy.BotOther
+	}
+	switch class {
+	case consentproxy.BotCrawler:
+		return consentproxy.BotCrawler
+	case consentproxy.BotAICrawler:
+		return consentproxy.BotAICrawler
+	case consentproxy.BotMonitor:
+		return consentproxy.BotMonitor
+	case consentproxy.BotHeadless:
+		return consentproxy.BotHeadless
+	case consentproxy.BotLibrary:
+		return consentproxy.BotLibrary
+	}
+	return consentproxy.BotOther
 }
 
 // RecordChoice counts one consent banner decision (accept_all, reject_all,

@@ -152,6 +152,7 @@ func TestTotals(t *testing.T) {
 		e.add("outcomes", site, t0, []string{reason}, M{Hits: n})
 	}
 	e.add("outcomes", "", t0, []string{"invalid"}, M{Hits: 1})
+	e.add("filtered", site, t0, []string{"bot", "other"}, M{Hits: 1}) // the bot hit, whose Observation says no class
 	e.add("consent_choices", site, t0, []string{"r1", "accept_all"}, M{Hits: 2})
 	e.add("consent_choices", site, t0, []string{"r1", "reject_all"}, M{Hits: 1})
 
@@ -160,7 +161,7 @@ func TestTotals(t *testing.T) {
 	if b.Instance != a.Instance() || len(a.Instance()) != 16 {
 		t.Errorf("instance %q, aggregator %q", b.Instance, a.Instance())
 	}
-	want := []string{"totals", "pages", "entry_pages", "events", "sources", "devices", "countries", "languages", "outcomes", "consent_choices"}
+	want := []string{"totals", "pages", "entry_pages", "events", "sources", "devices", "countries", "languages", "outcomes", "consent_choices", "filtered"}
 	if got := tablesIn(b); !slices.Equal(got, want) {
 		t.Errorf("tables %v, want %v", got, want)
 	}
@@ -185,11 +186,11 @@ func TestTotals(t *testing.T) {
 	}
 }
 
-// TestSuppressedTouchOnlyOutcomes: opt-out, GPC, DNT, bot and invalid hits
+// TestSuppressedTouchOnlyOutcomes: opt-out, GPC, DNT and invalid hits
 // change one outcomes counter and create no session.
 func TestSuppressedTouchOnlyOutcomes(t *testing.T) {
 	for _, r := range []consentproxy.Reason{consentproxy.ReasonOptOut, consentproxy.ReasonGPC,
-		consentproxy.ReasonDNT, consentproxy.ReasonBot, consentproxy.ReasonInvalid} {
+		consentproxy.ReasonDNT, consentproxy.ReasonInvalid} {
 		t.Run(r.String(), func(t *testing.T) {
 			a, c := newTestAgg(t, Config{CountWithoutConsent: true})
 			for i := range 3 {
@@ -385,5 +386,47 @@ func TestCountrySources(t *testing.T) {
 	}
 	if calls != 1 {
 		t.Errorf("geo lookups %d, want 1", calls)
+	}
+}
+
+// TestFilteredByClass: bot and excluded hits change their outcomes counter
+// and one filtered counter of their class, create no session, and a class
+// off the closed sets is stored as "other", never as sent.
+func TestFilteredByClass(t *testing.T) {
+	cases := []struct {
+		r           consentproxy.Reason
+		class, want string
+	}{
+		{consentproxy.ReasonBot, consentproxy.BotMonitor, "monitor"},
+		{consentproxy.ReasonBot, consentproxy.BotAICrawler, "ai_crawler"},
+		{consentproxy.ReasonBot, "Mozilla/5.0 forged", "other"},
+		{consentproxy.ReasonExcluded, consentproxy.ExcludedInternalIP, "internal_ip"},
+		{consentproxy.ReasonExcluded, consentproxy.ExcludedStaff, "staff"},
+		{consentproxy.ReasonExcluded, consentproxy.ExcludedReferrerSpam, "referrer_spam"},
+		{consentproxy.ReasonExcluded, "crawler", "other"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.r.String()+"/"+tc.class, func(t *testing.T) {
+			a, _ := newTestAgg(t, Config{CountWithoutConsent: true})
+			for i := range 3 {
+				o := alice.obs(t0.Add(time.Duration(i)*time.Minute), "G-S", tc.r, "page_view", "https://x.example/a", "")
+				o.Class = tc.class
+				a.Record(o)
+			}
+			b := a.Collect()
+			if got := tablesIn(b); !slices.Equal(got, []string{"outcomes", "filtered"}) {
+				t.Fatalf("tables %v, want outcomes and filtered", got)
+			}
+			idx := index(b)
+			if r, ok := idx[rowID("outcomes", "G-S", t0, tc.r.String())]; !ok || r.Metrics.Hits != 3 {
+				t.Errorf("outcomes row %+v (found %v)", r, ok)
+			}
+			if r, ok := idx[rowID("filtered", "G-S", t0, tc.r.String(), tc.want)]; !ok || r.Metrics != (consentproxy.Metrics{Hits: 3}) || r.Visitors != nil {
+				t.Errorf("filtered row %+v (found %v); rows %v", r, ok, idx)
+			}
+			if st := a.Stats(); st.Sessions != 0 {
+				t.Errorf("%d sessions", st.Sessions)
+			}
+		})
 	}
 }

@@ -24,6 +24,7 @@ const (
 	tLanguages
 	tOutcomes
 	tChoices
+	tFiltered
 	numTables
 
 	// numVisitorTables: the tables before tOutcomes keep visitor hashes.
@@ -41,6 +42,7 @@ var tables = [numTables]consentproxy.Table{
 	tLanguages:  consentproxy.TableLanguages,
 	tOutcomes:   consentproxy.TableOutcomes,
 	tChoices:    consentproxy.TableConsentChoices,
+	tFiltered:   consentproxy.TableFiltered,
 }
 
 const (

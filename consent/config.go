@@ -128,6 +128,7 @@ func (h *Handlers) prepare() {
 		h.configs[lang] = cachedJSON{body: b, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
 	}
 	h.page = newOptOutPage()
+	h.staff = newStaffPage()
 	h.refused = &postCounters{}
 	perMinute, burst := h.PostsPerMinute, h.PostBurst
 	if perMinute == 0 {

@@ -53,9 +53,12 @@ type Signals struct {
 	OptOut  bool // opt-out cookie present
 	GPC     bool // Sec-GPC: 1
 	DNT     bool // DNT: 1
-	Bot     bool // crawler or prefetch
-	Consent State
-	GCS     GCS
+	Bot     bool // crawler, monitor, headless browser, library or prefetch
+	// Excluded: a rule of the site owner's excludes the hit (an internal
+	// address, a spam referrer, the staff cookie).
+	Excluded bool
+	Consent  State
+	GCS      GCS
 }
 
 // Policy is the deployment's configuration of the decision.
@@ -79,13 +82,16 @@ type Policy struct {
 //     (rows 3 and 4 give way to a valid analytics consent only when
 //     ConsentOverridesSignals is set)
 //  5. bot                                → bot         (nothing forwarded)
-//  6. no valid cookie for this revision  → no_consent  (nothing forwarded)
-//  7. cookie denies analytics            → denied      (nothing forwarded)
-//  8. hit's gcs denies analytics         → denied      (nothing forwarded)
-//  9. otherwise                          → forwarded   (a minimized copy)
+//  6. excluded by the site owner's rules → excluded    (nothing forwarded)
+//  7. no valid cookie for this revision  → no_consent  (nothing forwarded)
+//  8. cookie denies analytics            → denied      (nothing forwarded)
+//  9. hit's gcs denies analytics         → denied      (nothing forwarded)
+//
+// 10. otherwise                          → forwarded   (a minimized copy)
 //
 // The privacy signals come before bot detection so that a visitor's wish is
-// what gets counted, whatever their browser looks like.
+// what gets counted, whatever their browser looks like; bots before
+// exclusions so that the bot counts by class stay whole.
 func Decide(s Signals, p Policy) consentproxy.Reason {
 	signalsYield := p.ConsentOverridesSignals && s.Consent == StateGranted
 	switch {
@@ -99,6 +105,8 @@ func Decide(s Signals, p Policy) consentproxy.Reason {
 		return consentproxy.ReasonDNT
 	case s.Bot:
 		return consentproxy.ReasonBot
+	case s.Excluded:
+		return consentproxy.ReasonExcluded
 	case s.Consent == StateMissing || s.Consent == StateInvalid:
 		return consentproxy.ReasonNoConsent
 	case s.Consent == StateDenied || s.GCS == GCSDenied:

@@ -75,6 +75,11 @@ type Handlers struct {
 	// or a path on the site's own origin. Default DefaultPrivacyURL ("/privacy").
 	PrivacyURL string
 
+	// StaffExclusion serves GET/POST /exclude, the page where the site's
+	// staff exclude their own browser (StaffCookie). The proxy must honour
+	// the cookie too (proxy.Exclusions.Staff). Default false.
+	StaffExclusion bool
+
 	// ClientIP finds the client address POST /consent is limited by: pass
 	// web.Trust.ClientIP, so that behind a reverse proxy each visitor
 	// counts, not the proxy. Default: the direct peer's address.
@@ -95,6 +100,7 @@ type Handlers struct {
 	texts      i18n.Texts
 	configs    map[string]cachedJSON // config.json per language
 	page       *optOutPage
+	staff      *staffPage
 	limiter    *web.IPLimiter // nil: no limit
 	retryAfter string
 	refused    *postCounters // a pointer: Handlers is a settings value tests copy
@@ -134,6 +140,10 @@ func (h *Handlers) Register(r fiber.Router) {
 	r.Get("/optout", h.optOutPage)
 	r.Post("/optout", h.withCORS(h.optOutPost))
 	r.Delete("/optout", h.withCORS(h.optIn))
+	if h.StaffExclusion {
+		r.Get("/exclude", h.staffGet)
+		r.Post("/exclude", h.staffPost)
+	}
 }
 
 // Scope is what a consent cookie is bound to: the cookie domain, or the host

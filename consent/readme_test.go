@@ -29,15 +29,16 @@ func TestREADMEDecisionTable(t *testing.T) {
 	honour := Policy{HonorGPC: true, HonorDNT: true}
 	granted := Signals{Consent: StateGranted}
 	rows := map[int]Signals{
-		1: {Invalid: true, Consent: StateGranted},
-		2: {OptOut: true, Consent: StateGranted},
-		3: {GPC: true, Consent: StateGranted},
-		4: {DNT: true, Consent: StateGranted},
-		5: {Bot: true, Consent: StateGranted},
-		6: {Consent: StateInvalid, GCS: GCSGranted},
-		7: {Consent: StateDenied, GCS: GCSGranted},
-		8: {Consent: StateGranted, GCS: GCSDenied},
-		9: granted,
+		1:  {Invalid: true, Consent: StateGranted},
+		2:  {OptOut: true, Consent: StateGranted},
+		3:  {GPC: true, Consent: StateGranted},
+		4:  {DNT: true, Consent: StateGranted},
+		5:  {Bot: true, Excluded: true, Consent: StateGranted},
+		6:  {Excluded: true, Consent: StateGranted},
+		7:  {Consent: StateInvalid, GCS: GCSGranted},
+		8:  {Consent: StateDenied, GCS: GCSGranted},
+		9:  {Consent: StateGranted, GCS: GCSDenied},
+		10: granted,
 	}
 	if len(got) != len(rows) {
 		t.Fatalf("README has %d decision rows, the code has %d", len(got), len(rows))

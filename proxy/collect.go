@@ -73,6 +73,7 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 			consent.Scope(p.cfg.CookieDomain, b2s(hdr.Host())), p.cfg.Revision),
 	}
 	country, _ := p.headerLocation(c)
+	excludeHit := p.cfg.Exclude.hitExclusion(c, ip)
 
 	var j *job
 	var d drops
@@ -81,6 +82,9 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 	for i := 0; i < h.NumEvents(); i++ {
 		gcs, _ := h.Get(i, "gcs")
 		sig.GCS = consent.ParseGCS(b2s(gcs))
+		dr, _ := h.Get(i, "dr")
+		exclusion := p.cfg.Exclude.eventExclusion(excludeHit, dr)
+		sig.Excluded = exclusion != ""
 		reason := consent.Decide(sig, p.cfg.Policy)
 
 		// A session-starting page view, and the page load it belongs to
@@ -99,7 +103,14 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 		}
 
 		if reason != consentproxy.ReasonForwarded {
-			p.record(p.observe(h, i, reason, now, ua, agent, ip, lang, country))
+			o := p.observe(h, i, reason, now, ua, agent, ip, lang, country)
+			switch reason {
+			case consentproxy.ReasonBot:
+				o.Class = botClass(agent)
+			case consentproxy.ReasonExcluded:
+				o.Class = exclusion
+			}
+			p.record(o)
 			if k != 0 && starts && (reason == consentproxy.ReasonNoConsent || reason == consentproxy.ReasonDenied) {
 				var none drops // not counted: a held ping may never be forwarded
 				p.loads.hold(k, page, p.heldPing(h, i, post, ip, hdr.UserAgent(), lang, &none), now)

@@ -29,7 +29,7 @@ var diagParams = []string{
 // diagStats counts diagnostics pings by outcome, and requests meant for
 // Google's advertising endpoints that were dropped.
 type diagStats struct {
-	byReason [8]atomic.Uint64
+	byReason [consentproxy.NumReasons]atomic.Uint64
 	dropped  atomic.Uint64
 }
 
@@ -77,6 +77,7 @@ func (p *Proxy) diagnostics(c *fiber.Ctx) error {
 		Bot:    agent.Bot || len(hdr.Peek(fiber.HeaderAcceptLanguage)) == 0 || isPrefetch(c),
 		Consent: p.cfg.Codec.StateOfHeader(hdr,
 			consent.Scope(p.cfg.CookieDomain, b2s(hdr.Host())), p.cfg.Revision),
+		Excluded: p.cfg.Exclude.hitExclusion(c, p.clientIP(c)) != "",
 	}
 	reason := consent.Decide(sig, p.cfg.Policy)
 	p.diag.byReason[reason].Add(1)

@@ -61,6 +61,8 @@ type Config struct {
 	// refused (400). Default: "dataLayer" alone, which gtag.js means when
 	// l is absent.
 	DataLayers []string
+	// Exclude are the site owner's exclusion rules. Default none.
+	Exclude Exclusions
 	// Forwarder and Scripts talk to Google. Required.
 	Forwarder *Forwarder
 	Scripts   *Scripts
@@ -75,8 +77,8 @@ type Proxy struct {
 	dataLayers map[string]bool
 	hits       sync.Pool
 
-	outcomes [8]atomic.Uint64              // per consentproxy.Reason
-	drops    [numDropReasons]atomic.Uint64 // parameters kept from Google, per DropReason
+	outcomes [consentproxy.NumReasons]atomic.Uint64 // per consentproxy.Reason
+	drops    [numDropReasons]atomic.Uint64          // parameters kept from Google, per DropReason
 
 	diag                    diagStats
 	loads                   *pageLoads // page view pings waiting for consent, page views sent

@@ -174,6 +174,16 @@ func TestQueryEngines(t *testing.T) {
 				// forwarded or bot hits, and small counts are shown as they are.
 				{"suppression reason", day10(`"metrics":["suppressed"],"dimensions":["suppression_reason"]`),
 					`[{"dimensions":["gpc"],"metrics":[4]},{"dimensions":["opt_out"],"metrics":[2]},{"dimensions":["dnt"],"metrics":[1]}]`, 0, false},
+				// Filtered hits by why: bots by class, exclusions by rule; like
+				// suppressed hits they carry no visitor, so small counts show.
+				{"filtered total", day10(`"metrics":["filtered","suppressed"]`),
+					`[{"dimensions":[],"metrics":[12,7]}]`, 0, false},
+				{"filter reason", day10(`"metrics":["filtered"],"dimensions":["filter_reason"]`),
+					`[{"dimensions":["bot"],"metrics":[9]},{"dimensions":["excluded"],"metrics":[3]}]`, 0, false},
+				{"filter class of exclusions", day10(`"metrics":["filtered"],"dimensions":["filter_class"],"filters":[["is","filter_reason",["excluded"]]]`),
+					`[{"dimensions":["internal_ip"],"metrics":[2]},{"dimensions":["staff"],"metrics":[1]}]`, 0, false},
+				{"bot classes", day10(`"metrics":["filtered"],"dimensions":["filter_reason","filter_class"]`),
+					`[{"dimensions":["bot","crawler"],"metrics":[6]},{"dimensions":["bot","monitor"],"metrics":[3]},{"dimensions":["excluded","internal_ip"],"metrics":[2]},{"dimensions":["excluded","staff"],"metrics":[1]}]`, 0, false},
 				// Banner choices carry no visitor attribute: small ones are shown.
 				{"consent outcome", day10(`"metrics":["choices"],"dimensions":["consent_outcome"]`),
 					`[{"dimensions":["accept_all"],"metrics":[12]},{"dimensions":["reject_all"],"metrics":[5]},{"dimensions":["custom"],"metrics":[3]}]`, 0, false},

@@ -102,6 +102,13 @@ func writeFixture(t testing.TB, s consentproxy.Store) {
 			r(h10, d("gpc"), mt{Hits: 4}, nil),
 			r(h10, d("dnt"), mt{Hits: 1}, nil),
 			r(h10, d("bot"), mt{Hits: 9}, nil),
+			r(h10, d("excluded"), mt{Hits: 3}, nil),
+		}},
+		{Table: consentproxy.TableFiltered, Rows: []consentproxy.Row{
+			r(h10, d("bot", "crawler"), mt{Hits: 6}, nil),
+			r(h10, d("bot", "monitor"), mt{Hits: 3}, nil),
+			r(h10, d("excluded", "internal_ip"), mt{Hits: 2}, nil),
+			r(h10, d("excluded", "staff"), mt{Hits: 1}, nil),
 		}},
 	}}
 	other := consentproxy.Batch{Instance: "inst-b", Version: 1, Tables: []consentproxy.TableRows{

@@ -137,6 +137,8 @@ func metricValue(name string, m raw) any {
 		return m.choices
 	case "suppressed":
 		return m.suppressed
+	case "filtered":
+		return m.filtered
 	}
 	return nil
 }

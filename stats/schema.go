@@ -5,14 +5,14 @@ import "github.com/consentproxy/consentproxy"
 // Metric names accepted in Query.Metrics, in the order the OpenAPI document
 // lists them.
 var Metrics = []string{"visitors", "pageviews", "events", "visits", "bounce_rate",
-	"visit_duration", "engagement_time", "consent_rate", "choices", "suppressed"}
+	"visit_duration", "engagement_time", "consent_rate", "choices", "suppressed", "filtered"}
 
 // Dimensions are the accepted non-time dimensions; TimeDimensions the time
 // buckets. Both lists are checked against the OpenAPI document by a test.
 var (
 	Dimensions = []string{"page", "entry_page", "source", "channel", "utm_source", "utm_medium",
 		"utm_campaign", "country", "browser", "os", "device", "language", "event", "consent_outcome",
-		"suppression_reason"}
+		"suppression_reason", "filter_reason", "filter_class"}
 	TimeDimensions = []string{"time:hour", "time:day", "time:week", "time:month"}
 )
 
@@ -50,14 +50,21 @@ var families = []*family{
 	// gpc, dnt): like choices, they carry no visitor attribute.
 	{name: "suppressed hits", table: consentproxy.TableOutcomes, columns: map[string]string{"suppression_reason": "reason"},
 		metrics: []string{"suppressed"}},
+	// Hits left out as bots (filter_reason "bot", filter_class crawler,
+	// ai_crawler, monitor, headless, library, other) or by the site owner's
+	// rules ("excluded": internal_ip, referrer_spam, staff): what was
+	// removed, and why.
+	{name: "filtered hits", table: consentproxy.TableFiltered, columns: map[string]string{"filter_reason": "reason", "filter_class": "class"},
+		metrics: []string{"filtered"}},
 }
 
 // Without a family dimension, metrics come from these tables, merged per
 // time bucket: site totals, banner decisions and suppressed hits.
 var (
-	totalsMetrics  = []string{"visitors", "pageviews", "events", "visits", "bounce_rate", "visit_duration", "engagement_time"}
-	choicesMetrics = []string{"consent_rate", "choices"}
-	outcomeMetrics = []string{"suppressed"}
+	totalsMetrics   = []string{"visitors", "pageviews", "events", "visits", "bounce_rate", "visit_duration", "engagement_time"}
+	choicesMetrics  = []string{"consent_rate", "choices"}
+	outcomeMetrics  = []string{"suppressed"}
+	filteredMetrics = []string{"filtered"}
 )
 
 // suppressedReasons are the outcome reasons counted by the suppressed metric:

@@ -22,7 +22,7 @@ const maxGroups = 200_000
 // "(other)" sums components, never ratios.
 type raw struct {
 	visitors, pageviews, events, visits, bounces, durationMS, engagementMS int64
-	choices, accepted, suppressed                                          int64
+	choices, accepted, suppressed, filtered                                int64
 }
 
 func (r *raw) add(o raw) {
@@ -36,6 +36,7 @@ func (r *raw) add(o raw) {
 	r.choices += o.choices
 	r.accepted += o.accepted
 	r.suppressed += o.suppressed
+	r.filtered += o.filtered
 }
 
 type row struct {
@@ -48,7 +49,7 @@ type row struct {
 // several and merge them per time bucket.
 type part struct {
 	table consentproxy.Table
-	kind  string // "visits", "choices" or "outcomes" (suppressed reasons only)
+	kind  string // "visits", "choices", "outcomes" (suppressed reasons only) or "filtered"
 }
 
 func (p *plan) parts() []part {
@@ -57,6 +58,8 @@ func (p *plan) parts() []part {
 		switch {
 		case p.fam.table.Name == consentproxy.TableOutcomes.Name:
 			kind = "outcomes"
+		case p.fam.table.Name == consentproxy.TableFiltered.Name:
+			kind = "filtered"
 		case !p.fam.table.Visitors:
 			kind = "choices"
 		}
@@ -81,6 +84,9 @@ func (p *plan) parts() []part {
 	}
 	if has(outcomeMetrics) {
 		out = append(out, part{consentproxy.TableOutcomes, "outcomes"})
+	}
+	if has(filteredMetrics) {
+		out = append(out, part{consentproxy.TableFiltered, "filtered"})
 	}
 	return out
 }
@@ -113,6 +119,8 @@ func (p *plan) sql(pt part, segs []segment) (string, []any) {
 		sel = append(sel, "sum(v_hits) AS m_choices", "sum(v_accepted) AS m_accepted")
 	case "outcomes":
 		sel = append(sel, "sum(v_hits) AS m_suppressed")
+	case "filtered":
+		sel = append(sel, "sum(v_hits) AS m_filtered")
 	}
 	var args []any
 	inner := make([]string, len(segs))
@@ -225,6 +233,8 @@ func (p *plan) segmentSQL(pt part, sg segment) (string, []any) {
 		sel = append(sel, agg("sum(hits)", "hits", "v_hits"))
 		where = append(where, "has(?, reason)")
 		whereArgs = append(whereArgs, suppressedReasons)
+	case "filtered":
+		sel = append(sel, agg("sum(hits)", "hits", "v_hits"))
 	}
 	for _, f := range p.q.Filters {
 		col := p.fam.columns[f.Dimension]
@@ -313,6 +323,8 @@ func (p *plan) run(ctx context.Context, s consentproxy.Store, frontier time.Time
 				m = raw{choices: n[0], accepted: n[1]}
 			case "outcomes":
 				m = raw{suppressed: n[0]}
+			case "filtered":
+				m = raw{filtered: n[0]}
 			}
 			var r *row
 			if len(parts) == 1 {

@@ -90,7 +90,11 @@ var (
 // CheckBatch rejects a batch the schema cannot store faithfully, with an
 // error naming the first offending row. Adapters call it before writing so
 // that bad input fails loudly instead of being stored wrong.
-func CheckBatch(b consentproxy.Batch) error {
+func CheckBatch(b consentproxy.Batch) error { return CheckBatchAt(b, 0) }
+
+// CheckBatchAt is CheckBatch for a store pinned at migration upTo (0: the
+// newest): a table that schema does not have is refused, not dropped.
+func CheckBatchAt(b consentproxy.Batch, upTo uint32) error {
 	if b.Instance == "" {
 		return fmt.Errorf("store: batch without instance")
 	}
@@ -101,6 +105,9 @@ func CheckBatch(b consentproxy.Batch) error {
 		t, ok := consentproxy.TableByName(tr.Table.Name)
 		if !ok {
 			return fmt.Errorf("store: unknown table %q", tr.Table.Name)
+		}
+		if upTo != 0 && t.Since > upTo && len(tr.Rows) > 0 {
+			return fmt.Errorf("store: table %s needs migration %d, the store is pinned at %d", t.Name, t.Since, upTo)
 		}
 		for i, r := range tr.Rows {
 			if len(r.Dims) != len(t.Dims) {

@@ -20,7 +20,7 @@ func DropBefore(ctx context.Context, e Engine, o Options, t time.Time) error {
 		return fmt.Errorf("drop before: %w", err)
 	}
 	var names []string
-	for _, tb := range consentproxy.Tables() {
+	for _, tb := range consentproxy.TablesAt(o.UpTo) {
 		names = append(names, StorageTable(tb, o))
 		for _, g := range Grains {
 			names = append(names, rollupStorage(tb, g, o))
@@ -70,7 +70,7 @@ func dropPartition(ctx context.Context, e Engine, o Options, table, part string)
 
 func clusterPartitions(ctx context.Context, e Engine, o Options, t time.Time) (consentproxy.Result, error) {
 	var all consentproxy.Result
-	for _, tb := range consentproxy.Tables() {
+	for _, tb := range consentproxy.TablesAt(o.UpTo) {
 		res, err := e.Query(ctx, fmt.Sprintf("SELECT DISTINCT %s, toString(toYYYYMM(hour)) FROM %s.%s WHERE hour < ?",
 			QuoteString(StorageTable(tb, o)), o.Database, tb.Name), t.UTC())
 		if err != nil {

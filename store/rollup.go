@@ -70,7 +70,7 @@ func Rollup(ctx context.Context, e Engine, o Options, from, to time.Time, versio
 	m0 := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
 	last := to.AddDate(0, 0, -1)
 	m1 := time.Date(last.Year(), last.Month()+1, 1, 0, 0, 0, 0, time.UTC)
-	for _, t := range consentproxy.Tables() {
+	for _, t := range consentproxy.TablesAt(o.UpTo) {
 		src := fmt.Sprintf("%s.%s FINAL WHERE hour >= %s AND hour < %s", o.Database, t.Name, dateTimeLit(from), dateTimeLit(to))
 		if err := e.Exec(ctx, rollupInsert(t, o, Daily, "toDate(hour)", src, version)); err != nil {
 			return fmt.Errorf("rollup %s days %s..%s: %w", t.Name, from.Format(DateLayout), last.Format(DateLayout), err)
@@ -150,7 +150,7 @@ func StaleDays(ctx context.Context, e Engine, o Options, from, to time.Time) ([]
 	d0, d1 := from.Format(DateLayout), to.Format(DateLayout)
 	sums := strings.Join(sumsOf(metricNames(o.UpTo)), ", ")
 	stale := map[string]bool{}
-	for _, t := range consentproxy.Tables() {
+	for _, t := range consentproxy.TablesAt(o.UpTo) {
 		// sums per period p of one table; args bind the range.
 		var res [4]consentproxy.Result
 		for i, q := range [4]struct {

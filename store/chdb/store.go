@@ -281,7 +281,7 @@ func decodeResult(out []byte) (consentproxy.Result, error) {
 // and ReplacingMergeTree(version) make that idempotent (see schema.md).
 // Big tables are split into several statements.
 func (s *Store) Write(ctx context.Context, b consentproxy.Batch) error {
-	if err := store.CheckBatch(b); err != nil {
+	if err := store.CheckBatchAt(b, s.opts.UpTo); err != nil {
 		return fmt.Errorf("chdb write: %w", err)
 	}
 	for _, tr := range b.Tables {

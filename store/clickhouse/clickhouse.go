@@ -138,7 +138,7 @@ func (s *Store) Options() store.Options { return s.opts }
 // some tables written: the caller retries the whole batch, which the
 // ReplacingMergeTree makes harmless.
 func (s *Store) Write(ctx context.Context, b consentproxy.Batch) error {
-	if err := store.CheckBatch(b); err != nil {
+	if err := store.CheckBatchAt(b, s.opts.UpTo); err != nil {
 		return fmt.Errorf("clickhouse write: %w", err)
 	}
 	if s.opts.Cluster != "" {

@@ -252,7 +252,11 @@ func newModel() *model { return &model{rows: map[string]map[string]consentproxy.
 func (m *model) write(t *testing.T, s consentproxy.Store, newSchema bool, inst string, version uint64, seed int64, hours []time.Time) {
 	t.Helper()
 	b := consentproxy.Batch{Instance: inst, Version: version}
-	for _, tb := range consentproxy.Tables() {
+	tables := consentproxy.Tables()
+	if !newSchema {
+		tables = consentproxy.TablesAt(previousRelease) // the old proxy knows no newer table
+	}
+	for _, tb := range tables {
 		tr := consentproxy.TableRows{Table: tb}
 		if m.rows[tb.Name] == nil {
 			m.rows[tb.Name] = map[string]consentproxy.Row{}

@@ -1,0 +1,84 @@
+CREATE TABLE IF NOT EXISTS consentproxy.filtered_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    reason String,
+    class String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.filtered_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    reason String,
+    class String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/filtered_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, reason, class, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.filtered_mv ON CLUSTER web TO consentproxy.filtered_local AS
+SELECT site, hour, reason, class, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms
+FROM consentproxy.filtered_in_local;
+
+CREATE TABLE IF NOT EXISTS consentproxy.filtered ON CLUSTER web AS consentproxy.filtered_local
+ENGINE = Distributed(web, consentproxy, filtered_local);
+
+CREATE TABLE IF NOT EXISTS consentproxy.filtered_in ON CLUSTER web AS consentproxy.filtered_in_local
+ENGINE = Distributed(web, consentproxy, filtered_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS consentproxy.filtered_daily_local ON CLUSTER web (
+    site String,
+    start Date,
+    reason String,
+    class String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/filtered_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, reason, class);
+
+CREATE TABLE IF NOT EXISTS consentproxy.filtered_daily ON CLUSTER web AS consentproxy.filtered_daily_local
+ENGINE = Distributed(web, consentproxy, filtered_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.filtered_monthly_local ON CLUSTER web (
+    site String,
+    start Date,
+    reason String,
+    class String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/filtered_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, reason, class);
+
+CREATE TABLE IF NOT EXISTS consentproxy.filtered_monthly ON CLUSTER web AS consentproxy.filtered_monthly_local
+ENGINE = Distributed(web, consentproxy, filtered_monthly_local, cityHash64(site));
+
