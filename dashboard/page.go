@@ -29,12 +29,15 @@ var tables = []table{
 	{"languages", "Languages", "language", "Language", []string{"visitors", "visits"}},
 	{"events", "Events", "event", "Event", []string{"visitors", "events"}},
 	{"suppressed", "Not measured, by reason", "suppression_reason", "Reason", []string{"suppressed"}},
+	// Bots by class and the site owner's exclusions by rule: the class
+	// names of the two never overlap, so one column says both.
+	{"filtered", "Filtered out: bots and exclusions", "filter_class", "Class", []string{"filtered"}},
 }
 
 var metricLabels = map[string]string{
 	"visitors": "Visitors", "pageviews": "Pageviews", "visits": "Visits", "events": "Events",
 	"bounce_rate": "Bounce rate", "visit_duration": "Visit duration", "engagement_time": "Engaged", "choices": "Choices",
-	"suppressed": "Hits",
+	"suppressed": "Hits", "filtered": "Hits",
 }
 
 // view is what one rendering of the page knows.
@@ -120,6 +123,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 <button type="button" class="csv" data-csv="consent">Download CSV<span class="sr"> of consent choices</span></button></div>
 <ul class="bars" id="consent-bars"></ul>
 <p class="suppressed">Hits not measured because the visitor opted out or sent Global Privacy Control or Do Not Track: <strong id="suppressed">–</strong></p>
+<p class="suppressed">Hits filtered out as bots or by your exclusions (internal addresses, referrer spam, staff): <strong id="filtered">–</strong></p>
 <p class="note" hidden></p>
 </section>
 <div class="grid">

@@ -76,8 +76,17 @@
     return query({ metrics: metrics, dimensions: [section.getAttribute("data-dim")], order_by: [[metrics[0], "desc"]], limit: limit });
   }
 
+  // GA4's names of the default channel group (dims.ChannelLabel), so the
+  // table reads like GA4's; the API and CSV keep the stored slugs.
+  var CHANNELS = { direct: "Direct", cross_network: "Cross-network", paid_shopping: "Paid Shopping",
+    paid_search: "Paid Search", paid_social: "Paid Social", paid_video: "Paid Video", display: "Display",
+    paid_other: "Paid Other", organic_shopping: "Organic Shopping", social: "Organic Social",
+    organic_video: "Organic Video", organic_search: "Organic Search", referral: "Referral", email: "Email",
+    affiliates: "Affiliates", audio: "Audio", sms: "SMS", mobile_push_notifications: "Mobile Push Notifications",
+    unassigned: "Unassigned", ai_assistant: "AI assistant" };
   function fillTable(section, res) {
     var metrics = section.getAttribute("data-metrics").split(",");
+    var labels = section.getAttribute("data-dim") === "channel" ? CHANNELS : {};
     var tbody = section.querySelector("tbody");
     tbody.textContent = "";
     if (!res.results.length) {
@@ -87,7 +96,7 @@
     }
     res.results.forEach(function (row) {
       var tr = el("tr");
-      tr.appendChild(el("th", { scope: "row" }, row.dimensions[0] || "(none)"));
+      tr.appendChild(el("th", { scope: "row" }, labels[row.dimensions[0]] || row.dimensions[0] || "(none)"));
       row.metrics.forEach(function (v, i) { tr.appendChild(el("td", { "class": "num" }, fmt(metrics[i], v))); });
       tbody.appendChild(tr);
     });
@@ -200,11 +209,12 @@
         document.querySelector('#kpis [data-metric="' + m + '"]').textContent = fmt(m, row.metrics[i]);
       });
     }));
-    jobs.push(request(query({ metrics: ["consent_rate", "suppressed"] })).then(function (res) {
+    jobs.push(request(query({ metrics: ["consent_rate", "suppressed", "filtered"] })).then(function (res) {
       if (gen !== generation) return;
       var row = res.results[0] || { metrics: [] };
       document.querySelector('#kpis [data-metric="consent_rate"]').textContent = fmt("consent_rate", row.metrics[0]);
       document.getElementById("suppressed").textContent = fmt("suppressed", row.metrics[1] || 0);
+      document.getElementById("filtered").textContent = fmt("filtered", row.metrics[2] || 0);
     }));
     jobs.push(request(query({ metrics: ["visitors", "pageviews"], dimensions: [bucket], order_by: [[bucket, "asc"]], limit: 10000 })).then(function (res) {
       if (gen !== generation) return;
