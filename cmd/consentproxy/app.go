@@ -18,6 +18,7 @@ import (
 	"github.com/consentproxy/consentproxy/aggregate"
 	"github.com/consentproxy/consentproxy/apitoken"
 	"github.com/consentproxy/consentproxy/consent"
+	"github.com/consentproxy/consentproxy/dims"
 	"github.com/consentproxy/consentproxy/dashboard"
 	"github.com/consentproxy/consentproxy/geoip"
 	"github.com/consentproxy/consentproxy/proxy"
@@ -180,6 +181,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Limits:     proxy.Limits{MaxEvents: cfg.MaxEvents},
 		DataLayers: cfg.DataLayers,
 		Agents:     agents,
+		Exclude:    exclusions(cfg),
 		Recorder:   hits,
 		Forwarder:  m.Forwarder,
 		Scripts:    m.Scripts,
@@ -220,6 +222,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Mode:                  cfg.BannerMode,
 		PrivacyURL:            cfg.PrivacyURL,
 		Texts:                 cfg.BannerTexts,
+		StaffExclusion:        cfg.StaffExclusion,
 	}
 	if err := ch.Validate(); err != nil {
 		return fmt.Errorf("consent settings: %w", err)
@@ -454,4 +457,13 @@ func (m *Main) shedConns(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// exclusions are the site owner's exclusion rules, from the flags.
+func exclusions(cfg Config) proxy.Exclusions {
+	x := proxy.Exclusions{IPs: cfg.ExcludeIPs, Staff: cfg.StaffExclusion}
+	if cfg.ExcludeReferrerSpam {
+		x.ReferrerSpam = dims.IsReferrerSpam
+	}
+	return x
 }

@@ -73,7 +73,16 @@ type Config struct {
 	Retention             time.Duration
 	FlushInterval         time.Duration
 	CountWithoutConsent   bool
-	GeoIPDB               string
+	// ExcludeIPs are internal addresses whose hits are excluded. Default none.
+	ExcludeIPs []netip.Prefix
+	// ExcludeReferrerSpam leaves out hits from spam referrers. Default true.
+	ExcludeReferrerSpam bool
+	// StaffExclusion serves /exclude and honours its cookie. Default true.
+	StaffExclusion bool
+	// AIChannel counts AI assistants as a channel of their own. Default
+	// false: GA4's default channel group, where they are referrals.
+	AIChannel bool
+	GeoIPDB   string
 
 	MaxBody        int
 	MaxEvents      int
@@ -188,6 +197,9 @@ func (r *rawConfig) validate() (Config, []string) {
 		Retention:             duration("retention", 24*time.Hour),
 		FlushInterval:         duration("flush-interval", 100*time.Millisecond),
 		CountWithoutConsent:   boolean("count-without-consent"),
+		ExcludeReferrerSpam:   boolean("exclude-referrer-spam"),
+		StaffExclusion:        boolean("staff-exclusion"),
+		AIChannel:             boolean("ai-channel"),
 		GeoIPDB:               v("geoip-db"),
 		MaxBody:               integer("max-body", 1024, 16<<20),
 		MaxEvents:             integer("max-events", 1, 1000),
@@ -241,6 +253,14 @@ func (r *rawConfig) validate() (Config, []string) {
 			continue
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+	for _, s := range list(v("exclude-ips")) {
+		p, err := parsePrefix(s)
+		if err != nil {
+			bad("exclude-ips", "%q is not a CIDR or an IP", s)
+			continue
+		}
+		c.ExcludeIPs = append(c.ExcludeIPs, p)
 	}
 	var ok bool
 	if c.IPMode, ok = proxy.ParseIPMode(v("ip-mode")); !ok {

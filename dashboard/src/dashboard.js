@@ -86,7 +86,7 @@
     unassigned: "Unassigned", ai_assistant: "AI assistant" };
   function fillTable(section, res) {
     var metrics = section.getAttribute("data-metrics").split(",");
-    var labels = section.getAttribute("data-dim") === "channel" ? CHANNELS : {};
+    var labels = section.getAttribute("data-dim") === "channel" ? CHANNELS : null;
     var tbody = section.querySelector("tbody");
     tbody.textContent = "";
     if (!res.results.length) {
@@ -96,7 +96,7 @@
     }
     res.results.forEach(function (row) {
       var tr = el("tr");
-      tr.appendChild(el("th", { scope: "row" }, labels[row.dimensions[0]] || row.dimensions[0] || "(none)"));
+      tr.appendChild(el("th", { scope: "row" }, (labels && Object.prototype.hasOwnProperty.call(labels, row.dimensions[0]) ? labels[row.dimensions[0]] : row.dimensions[0]) || "(none)"));
       row.metrics.forEach(function (v, i) { tr.appendChild(el("td", { "class": "num" }, fmt(metrics[i], v))); });
       tbody.appendChild(tr);
     });
