@@ -80,6 +80,7 @@ const (
 	PurposeOptOut    = "optout"     // the opt-out of all measurement
 	PurposeRevision  = "revision"   // the site's own revision a choice answered
 	PurposeDashboard = "dashboard"  // the dashboard session
+	PurposeStaff     = "staff"      // the site's staff excluded their own browser
 	PurposeGAClient  = "ga"         // Google's client id
 	PurposeGASession = "ga_session" // Google's per-property session state
 
@@ -208,7 +209,7 @@ func (f *Facts) Validate() error {
 		bad("privacy facts: banner mode %q", f.BannerMode)
 	}
 	for _, c := range append(append([]Cookie(nil), f.Cookies...), f.GoogleCookies...) {
-		if c.Name == "" || !known(c.Purpose, PurposeConsent, PurposeOptOut, PurposeRevision, PurposeDashboard, PurposeGAClient, PurposeGASession) ||
+		if c.Name == "" || !known(c.Purpose, PurposeConsent, PurposeOptOut, PurposeRevision, PurposeDashboard, PurposeStaff, PurposeGAClient, PurposeGASession) ||
 			!known(c.Category, CategoryNecessary, CategoryAnalytics) ||
 			!known(c.Scope, ScopeProxyHost, ScopeSiteHost, ScopeDomain, ScopeSiteDomain) ||
 			!known(c.SetBy, SetByProxy, SetByBanner, SetByGoogle) || c.MaxAge <= 0 ||

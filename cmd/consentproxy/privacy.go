@@ -112,6 +112,11 @@ func privacyFacts(cfg Config) privacy.Facts {
 			Category: privacy.CategoryNecessary, MaxAge: dashboardSessionTTL, Scope: privacy.ScopeProxyHost,
 			SetBy: privacy.SetByProxy, HTTPOnly: true})
 	}
+	if cfg.StaffExclusion {
+		f.Cookies = append(f.Cookies, privacy.Cookie{Name: consent.StaffCookie, Purpose: privacy.PurposeStaff,
+			Category: privacy.CategoryNecessary, MaxAge: consent.StaffMaxAge, Scope: scope, Domain: domain,
+			SetBy: privacy.SetByProxy})
+	}
 	for _, id := range cfg.MeasurementIDs {
 		f.GoogleCookies = append(f.GoogleCookies, privacy.Cookie{Name: googleSessionPrefix + strings.TrimPrefix(id, "G-"),
 			Purpose: privacy.PurposeGASession, Category: privacy.CategoryAnalytics, MaxAge: googleCookieMaxAge,
