@@ -10,6 +10,7 @@ import (
 	"time"
 
 	consentproxy "github.com/consentproxy/consentproxy"
+	"github.com/consentproxy/consentproxy/consent"
 )
 
 // The known mix of the totals tests. Five countable visitors of siteA:
@@ -22,7 +23,8 @@ import (
 //
 // and V1 also visits siteB's /docs once. Not countable: an opt-out cookie,
 // GPC, GPC+DNT, DNT, Googlebot, a browser without Accept-Language (bots),
-// an unknown measurement id and a malformed hit (invalid). Three consent
+// V1 with the staff cookie and V2 from a spam referrer (excluded), an
+// unknown measurement id and a malformed hit (invalid). Three consent
 // banner choices: accept_all and reject_all for siteA, custom without site.
 var mixIPs = []string{"203.0.113.10", "203.0.113.20", "203.0.113.30", "203.0.113.40", "203.0.113.50", "203.0.113.60"}
 
@@ -85,6 +87,12 @@ func sendMix(t testing.TB, c *client) mixTiming {
 	noLang := v1
 	noLang.Lang = ""
 	c.mustCollect(noLang, hit(siteA, "cid-v1-4711", "page_view", "https://site.example/private"))
+	// Excluded by the site owner's rules on by default: the staff cookie
+	// (GET /exclude sets it) and a referrer on the spam list.
+	staff := v1
+	staff.Cookie = granted + "; " + consent.StaffCookie + "=1"
+	c.mustCollect(staff, hit(siteA, "cid-v1-4711", "page_view", "https://site.example/private"))
+	c.mustCollect(v2, hit(siteA, "cid-v2-4712", "page_view", "https://site.example/private", "dr", "https://semalt.com/"))
 	if s := c.collect(other, hit("G-NOTOURS1", "cid-x", "page_view", "https://site.example/private")); s != http.StatusForbidden {
 		t.Errorf("unknown measurement id: status %d, want 403", s)
 	}
@@ -185,6 +193,7 @@ var wantMix = map[string][]string{
 		"G-TEST123|bot|2|0|0|0|0|0",
 		"G-TEST123|denied|2|0|0|0|0|0",
 		"G-TEST123|dnt|1|0|0|0|0|0",
+		"G-TEST123|excluded|2|0|0|0|0|0",
 		"G-TEST123|forwarded|5|0|0|0|0|0",
 		"G-TEST123|gpc|2|0|0|0|0|0",
 		"G-TEST123|no_consent|1|0|0|0|0|0",
@@ -194,6 +203,12 @@ var wantMix = map[string][]string{
 		"|1|custom|1|0|0|0|0|0",
 		"G-TEST123|1|accept_all|1|0|0|0|0|0",
 		"G-TEST123|1|reject_all|1|0|0|0|0|0",
+	},
+	"filtered": {
+		"G-TEST123|bot|crawler|1|0|0|0|0|0",
+		"G-TEST123|bot|other|1|0|0|0|0|0",
+		"G-TEST123|excluded|referrer_spam|1|0|0|0|0|0",
+		"G-TEST123|excluded|staff|1|0|0|0|0|0",
 	},
 }
 
