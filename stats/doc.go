@@ -19,6 +19,7 @@
 //	event                → events.name         visitors, events
 //	consent_outcome      → consent_choices.outcome   choices
 //	suppression_reason   → outcomes.reason           suppressed (opt_out, gpc, dnt only)
+//	filter_reason, filter_class → filtered.reason, .class   filtered (bots by class, exclusions by rule)
 //
 // The metric lists are what each table counts (see the README): a
 // pageview belongs to a page, not to a country, so pageviews by country is
@@ -57,6 +58,9 @@
 //     consent: the table does not say which purposes it allowed.
 //   - suppressed: hits whose reason is opt_out, gpc or dnt (a visitor's own
 //     refusal; bots and invalid hits are not people).
+//   - filtered: hits left out as bots or by the site owner's exclusions
+//     (the filtered table, written from migration 004 on: earlier hours
+//     count none).
 //
 // # Time
 //
