@@ -113,6 +113,8 @@ measurement-ids:
   - G-AAA111
   - G-BBB222
 trusted-proxies: [10.0.0.0/8, "192.168.1.1"]
+exclude-ips: [198.51.100.0/24, "2001:db8::1"]
+ai-channel: true
 allowed-origins: "https://a.example, https://b.example"
 honor-dnt: false
 max-events: 7
@@ -129,7 +131,9 @@ cookie-domain:
 		!reflect.DeepEqual(cfg.TrustedProxies, wantProxies) ||
 		!reflect.DeepEqual(cfg.AllowedOrigins, []string{"https://a.example", "https://b.example"}) ||
 		cfg.HonorDNT || !cfg.HonorGPC || cfg.MaxEvents != 7 || cfg.Retention != 400*24*time.Hour ||
-		len(cfg.KeepURLParams) != 0 || cfg.CookieDomain != "" {
+		len(cfg.KeepURLParams) != 0 || cfg.CookieDomain != "" ||
+		!reflect.DeepEqual(cfg.ExcludeIPs, []netip.Prefix{netip.MustParsePrefix("198.51.100.0/24"), netip.MustParsePrefix("2001:db8::1/128")}) ||
+		!cfg.AIChannel || !cfg.StaffExclusion || !cfg.ExcludeReferrerSpam {
 		t.Errorf("from YAML: %+v", cfg)
 	}
 }
@@ -171,6 +175,8 @@ func TestCheckConfig(t *testing.T) {
 		"ga-upstream":      "ftp://x.example",
 		"measurement-ids":  "UA-1234",
 		"trusted-proxies":  "10.0.0.0/33",
+		"exclude-ips":      "10.0.0.0/8,office",
+		"staff-exclusion":  "sometimes",
 		"honor-dnt":        "maybe",
 		"max-body":         "1",
 		"retention":        "5x",
