@@ -33,6 +33,9 @@ type Config struct {
 	// to the breakdown tables. The Go zero value is false; cmd passes the
 	// --count-without-consent flag, whose default is true.
 	CountWithoutConsent bool
+	// Channels are the channel grouping's options (dims.Options). Default:
+	// GA4's default channel group, AI assistants as referrals.
+	Channels dims.Options
 	// MaxKeys caps the distinct dimension values per table, site and hour;
 	// further values are counted as consentproxy.Other. Default 10000.
 	MaxKeys int
@@ -398,7 +401,7 @@ func (a *Aggregator) entry(o *consentproxy.Observation, path string, havePath bo
 	}
 	return entryDims{
 		path:    path,
-		src:     dims.SourceOf(o.Location, o.Referrer),
+		src:     dims.SourceWith(o.Location, o.Referrer, a.cfg.Channels),
 		lang:    dims.Language(o.Language),
 		country: country,
 		agent:   o.Agent,

@@ -49,7 +49,8 @@ func FuzzPath(f *testing.F) {
 
 // FuzzSourceOf checks SourceOf on any page/referrer pair: no panic, a known
 // channel, bounded valid UTF-8 fields, a bare host as referrer, and no '@'
-// (e-mail) anywhere.
+// (e-mail) anywhere; the AI option changes nothing but the channel, and
+// only from Referral or Unassigned; IsReferrerSpam does not panic.
 func FuzzSourceOf(f *testing.F) {
 	f.Add("https://shop.example.com/?utm_source=Google&utm_medium=cpc&utm_campaign=x", "https://www.google.de/search?q=a")
 	f.Add("https://a.test/?gclid=1&fbclid=2", "android-app://com.google.android.gm/")
@@ -61,9 +62,18 @@ func FuzzSourceOf(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, pageURL, referrer string) {
 		s := SourceOf(pageURL, referrer)
-		if !channels[s.Channel] {
+		if !channels[s.Channel] || s.Channel == ChannelAIAssistant {
 			t.Fatalf("channel %q", s.Channel)
 		}
+		if ai := SourceWith(pageURL, referrer, Options{AIChannel: true}); ai != s {
+			if ai.Channel != ChannelAIAssistant || (s.Channel != ChannelReferral && s.Channel != ChannelUnassigned) {
+				t.Fatalf("AI option: %+v vs %+v", ai, s)
+			}
+			if ai.Referrer != s.Referrer || ai.UTMSource != s.UTMSource || ai.UTMMedium != s.UTMMedium || ai.UTMCampaign != s.UTMCampaign {
+				t.Fatalf("AI option changed more than the channel: %+v vs %+v", ai, s)
+			}
+		}
+		_ = IsReferrerSpam(referrer)
 		if len(s.Referrer) > MaxHostLen || strings.ContainsAny(s.Referrer, "/?#:@ \\") ||
 			s.Referrer != strings.ToLower(s.Referrer) || strings.HasPrefix(s.Referrer, "www.") {
 			t.Fatalf("referrer %q", s.Referrer)
@@ -83,7 +93,7 @@ func FuzzSourceOf(f *testing.F) {
 				t.Fatalf("utm value %q", v)
 			}
 		}
-		if s.Referrer == "" && s.Channel == ChannelReferral && referrer == "" {
+		if s.Referrer == "" && s.Channel == ChannelReferral && referrer == "" && s.UTMSource == "" && s.UTMMedium == "" {
 			t.Fatalf("referral without referrer: %+v", s)
 		}
 	})

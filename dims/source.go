@@ -1,38 +1,36 @@
 package dims
 
 import (
-	"net/netip"
 	"strings"
 	"unicode/utf8"
 )
 
 // Source is where a visit came from, as stored in the sources table.
 type Source struct {
-	Referrer    string // referrer host, lower case, "www." stripped; "" when direct
+	// Referrer is the canonical name of the referrer: GA4's source name
+	// for search engines ("google" for every Google search host and the
+	// Android Google app, "bing", "yahoo", "duckduckgo", … see
+	// data/engines.txt), else the referrer's host, lower case, "www."
+	// stripped; "" when direct. Since issue 15 Google search is "google",
+	// no longer "google.com" or "google.de": coarser, so more private, and
+	// what GA4 reports as the source.
+	Referrer    string
 	Channel     string // one of Channels()
-	UTMSource   string // utm_source, normalized (see SourceOf)
+	UTMSource   string // utm_source, normalized (see SourceWith)
 	UTMMedium   string
 	UTMCampaign string
 }
 
-// Channels. The set is closed: marketing queries filter on these values.
-const (
-	ChannelDirect        = "direct"
-	ChannelOrganicSearch = "organic_search"
-	ChannelPaidSearch    = "paid_search"
-	ChannelSocial        = "social"
-	ChannelPaidSocial    = "paid_social"
-	ChannelEmail         = "email"
-	ChannelAIAssistant   = "ai_assistant"
-	ChannelReferral      = "referral"
-	ChannelPaidOther     = "paid_other"
-	ChannelUnassigned    = "unassigned"
-)
-
-// Channels lists every value Source.Channel can take.
-func Channels() []string {
-	return []string{ChannelDirect, ChannelOrganicSearch, ChannelPaidSearch, ChannelSocial, ChannelPaidSocial,
-		ChannelEmail, ChannelAIAssistant, ChannelReferral, ChannelPaidOther, ChannelUnassigned}
+// Options are the site owner's choices about channels. The zero value is
+// GA4's default channel group.
+type Options struct {
+	// AIChannel counts visits from AI assistants (data/ai.txt: chatgpt.com,
+	// perplexity.ai, gemini.google.com, …) as ChannelAIAssistant instead of
+	// the Referral or Unassigned that GA4 gives them. Only those two GA4
+	// channels are replaced: an AI source tagged with a paid or e-mail
+	// medium keeps its GA4 channel. Off by default so that our channels
+	// match GA4's for the same hit.
+	AIChannel bool
 }
 
 // Length caps, in bytes.
@@ -41,15 +39,20 @@ const (
 	MaxHostLen = 253
 )
 
-// SourceOf derives the sources-table dimensions of a visit from its landing
+// SourceOf is SourceWith with the default Options: GA4's channel group.
+func SourceOf(pageURL, referrer string) Source {
+	return SourceWith(pageURL, referrer, Options{})
+}
+
+// SourceWith derives the sources-table dimensions of a visit from its landing
 // page URL (dl) and its referrer (dr).
 //
-// Referrer: the referrer's host only (never its path or query), lower case,
-// without "www.", port or trailing dot. It is "" when there is no usable
-// referrer, when it is the page's own host (internal navigation counts as
-// direct; only the exact host after "www." stripping, since subdomains may be
-// other sites), or when it is an IP address (never stored). Only http(s) and
-// android-app referrers are read; the latter yield the app's package name.
+// Referrer: see Source.Referrer. Never a path or query; "" when there is no
+// usable referrer, when it is the page's own host (internal navigation
+// counts as direct; only the exact host after "www." stripping, since
+// subdomains may be other sites), or when it is an IP address (never
+// stored). Only http(s) and android-app referrers are read; the latter
+// yield the app's package name.
 //
 // UTM values: utm_source, utm_medium and utm_campaign from the page URL's
 // query, first occurrence, percent- and '+'-decoded, lower-cased (tagging is
@@ -58,30 +61,37 @@ const (
 // characters. A value containing '@' is dropped: it is usually an address a
 // mailing tool put there.
 //
-// Channel, first rule that applies:
-//  1. a click ID: gclid/gbraid/wbraid/msclkid/yclid → paid_search;
-//     dclid → paid_other; ttclid/twclid/li_fat_id/rdt_cid/sccid/epik →
-//     paid_social (fbclid is on every Facebook link, paid or not: no rule);
-//  2. utm_medium: display/banner/interstitial/expandable → paid_other;
-//     cpc, ppc, cpm, cpv, cpa, "paid*", retargeting → paid_search,
-//     paid_social or paid_other by the source's kind; anything with "mail"
-//     or "newsletter" → email; social/social-network/social-media/sm →
-//     social; organic with a search source → organic_search;
-//     referral/affiliate(s) → referral;
-//  3. utm_source on a list (data/*.txt): ai_assistant, email,
-//     organic_search, social;
-//  4. the referrer host on a list, in the order ai, email (also any
-//     "webmail." host), search, social; any other referrer → referral;
-//  5. any utm_* present but unrecognized → unassigned;
-//  6. fbclid/igshid alone → social (the referrer was stripped);
-//  7. otherwise direct.
+// Channel: GA4's default channel group, so that it equals what GA4 shows
+// for the same hit. First the session source and medium are derived as GA4
+// does, first that applies:
+//  1. a Google Ads click ID (gclid, gbraid, wbraid) → google / cpc, as
+//     auto-tagging does, winning over UTMs; dclid (Campaign Manager,
+//     Display & Video 360) → dfa / cpm. Other networks' click IDs
+//     (msclkid, fbclid, ttclid, …) mean nothing to GA4 and are ignored;
+//  2. utm_source or utm_medium present → the tags, the missing one
+//     "(not set)";
+//  3. a referrer → (engine, organic) for a search engine, else
+//     (host, referral); a webmail host → (host, email) — our one
+//     deliberate difference from GA4, which counts webmail as referral;
+//  4. only utm_campaign → (not set) / (not set);
+//  5. nothing → (direct) / (none).
+//
+// utm_campaign is the campaign in 2–5. Then GA4's rule table is applied in
+// its order (Direct, Cross-network, Paid Shopping, Paid Search, Paid Social,
+// Paid Video, Display, Paid Other, Organic Shopping, Organic Social, Organic
+// Video, Organic Search, Referral, Email, Affiliates, Audio, SMS, Mobile
+// Push Notifications, else Unassigned) with Google's source-category list
+// (data/ga4_source_categories.csv). What a Google Ads click really was
+// (Display, Video, Performance Max) only Google Ads knows: a gclid is Paid
+// Search here. Finally opt.AIChannel may turn Referral or Unassigned from
+// an AI assistant into ChannelAIAssistant.
 //
 // The page and referrer are not retained; results may share memory with them.
-func SourceOf(pageURL, referrer string) Source {
+func SourceWith(pageURL, referrer string, opt Options) Source {
 	var src Source
 	var rawSrc, rawMed, rawCamp string
 	var haveSrc, haveMed, haveCamp bool
-	click, socialHint := clickNone, false
+	click := clickNone
 	q := queryOf(pageURL)
 	for q != "" {
 		var kv string
@@ -105,13 +115,10 @@ func SourceOf(pageURL, referrer string) Source {
 				rawCamp, haveCamp = v, true
 			}
 		default:
-			if v == "" {
-				continue
-			}
-			if c := clickKindOf(k); c > click {
-				click = c
-			} else if strings.EqualFold(k, "fbclid") || strings.EqualFold(k, "igshid") || strings.EqualFold(k, "igsh") {
-				socialHint = true
+			if v != "" {
+				if c := clickKindOf(k); c > click {
+					click = c
+				}
 			}
 		}
 	}
@@ -119,13 +126,37 @@ func SourceOf(pageURL, referrer string) Source {
 	src.UTMMedium = utmValue(rawMed)
 	src.UTMCampaign = utmValue(rawCamp)
 
-	ref, refIsIP := referrerHost(referrer)
-	if ref != "" && ref == pageHost(pageURL) {
-		ref = ""
+	ref := referrerInfo(referrer, pageURL)
+	src.Referrer = ref.name
+
+	t := traffic{campaign: src.UTMCampaign}
+	switch {
+	case click == clickGoogleAds:
+		t = traffic{source: "google", medium: "cpc"} // the Ads campaign name is unknown here
+	case click == clickDV360:
+		t = traffic{source: "dfa", medium: "cpm"}
+	case src.UTMSource != "" || src.UTMMedium != "":
+		t.source, t.medium = orNotSet(src.UTMSource), orNotSet(src.UTMMedium)
+	case ref.source != "":
+		t.source, t.medium, t.webmail = ref.source, ref.medium, ref.webmail
+	case src.UTMCampaign != "":
+		t.source, t.medium = notSet, notSet
+	default:
+		t.source, t.medium = directSrc, noneMedium
 	}
-	src.Referrer = ref
-	src.Channel = channelOf(&src, click, refIsIP, socialHint)
+	src.Channel = channelOf(t)
+	if opt.AIChannel && (src.Channel == ChannelReferral || src.Channel == ChannelUnassigned) &&
+		aiList.matchSource(t.source) {
+		src.Channel = ChannelAIAssistant
+	}
 	return src
+}
+
+func orNotSet(s string) string {
+	if s == "" {
+		return notSet
+	}
+	return s
 }
 
 type clickKind int
@@ -133,137 +164,21 @@ type clickKind int
 // Ordered by precedence when several click IDs are present.
 const (
 	clickNone clickKind = iota
-	clickOther
-	clickSocial
-	clickSearch
+	clickDV360
+	clickGoogleAds
 )
 
+// clickKindOf knows the click IDs GA4 itself reads: Google Ads' and
+// Campaign Manager's. GA4 has no integration that reads msclkid, fbclid,
+// ttclid and the like, so neither do we.
 func clickKindOf(k string) clickKind {
-	switch strings.ToLower(k) {
-	case "gclid", "gbraid", "wbraid", "msclkid", "yclid":
-		return clickSearch
-	case "ttclid", "twclid", "li_fat_id", "rdt_cid", "sccid", "epik":
-		return clickSocial
-	case "dclid":
-		return clickOther
+	switch {
+	case strings.EqualFold(k, "gclid"), strings.EqualFold(k, "gbraid"), strings.EqualFold(k, "wbraid"):
+		return clickGoogleAds
+	case strings.EqualFold(k, "dclid"):
+		return clickDV360
 	}
 	return clickNone
-}
-
-type kind int
-
-const (
-	kindNone kind = iota
-	kindAI
-	kindEmail
-	kindSearch
-	kindSocial
-)
-
-func hostKind(h string) kind {
-	switch {
-	case h == "":
-		return kindNone
-	case aiList.matchHost(h):
-		return kindAI
-	case emailList.matchHost(h) || strings.HasPrefix(h, "webmail."):
-		return kindEmail
-	case searchList.matchHost(h):
-		return kindSearch
-	case socialList.matchHost(h):
-		return kindSocial
-	}
-	return kindNone
-}
-
-func sourceKind(s string) kind {
-	switch {
-	case s == "":
-		return kindNone
-	case aiList.matchSource(s):
-		return kindAI
-	case emailList.matchSource(s):
-		return kindEmail
-	case searchList.matchSource(s):
-		return kindSearch
-	case socialList.matchSource(s):
-		return kindSocial
-	}
-	return kindNone
-}
-
-func channelOf(s *Source, click clickKind, refIsIP, socialHint bool) string {
-	switch click {
-	case clickSearch:
-		return ChannelPaidSearch
-	case clickSocial:
-		return ChannelPaidSocial
-	case clickOther:
-		return ChannelPaidOther
-	}
-	sk := sourceKind(s.UTMSource)
-	rk := hostKind(s.Referrer)
-	k := sk
-	if k == kindNone {
-		k = rk
-	}
-	m := s.UTMMedium
-	switch {
-	case m == "display" || m == "banner" || m == "interstitial" || m == "expandable":
-		return ChannelPaidOther
-	case isPaidMedium(m):
-		switch k {
-		case kindSearch:
-			return ChannelPaidSearch
-		case kindSocial:
-			return ChannelPaidSocial
-		}
-		return ChannelPaidOther
-	case strings.Contains(m, "mail") || strings.Contains(m, "newsletter"):
-		return ChannelEmail
-	case m == "social" || m == "social-network" || m == "social-media" || m == "social network" ||
-		m == "social media" || m == "social_media" || m == "sm":
-		return ChannelSocial
-	case m == "organic" && k == kindSearch:
-		return ChannelOrganicSearch
-	case m == "referral" || m == "affiliate" || m == "affiliates":
-		return ChannelReferral
-	}
-	if c := kindChannel(sk); c != "" {
-		return c
-	}
-	if s.Referrer != "" || refIsIP {
-		if c := kindChannel(rk); c != "" {
-			return c
-		}
-		return ChannelReferral
-	}
-	if s.UTMSource != "" || s.UTMMedium != "" || s.UTMCampaign != "" {
-		return ChannelUnassigned
-	}
-	if socialHint {
-		return ChannelSocial
-	}
-	return ChannelDirect
-}
-
-func kindChannel(k kind) string {
-	switch k {
-	case kindAI:
-		return ChannelAIAssistant
-	case kindEmail:
-		return ChannelEmail
-	case kindSearch:
-		return ChannelOrganicSearch
-	case kindSocial:
-		return ChannelSocial
-	}
-	return ""
-}
-
-// isPaidMedium follows GA4's ^(.*cp.*|ppc|retargeting|paid.*)$.
-func isPaidMedium(m string) bool {
-	return strings.Contains(m, "cp") || m == "ppc" || m == "retargeting" || strings.HasPrefix(m, "paid")
 }
 
 // queryOf returns the raw query of a URL: after the first '?', before '#'.
@@ -279,107 +194,6 @@ func queryOf(u string) string {
 		return ""
 	}
 	return u[i+1:]
-}
-
-// pageHost is the page URL's normalized host, "" for relative URLs.
-func pageHost(u string) string {
-	h, _, ok := urlHost(u, false)
-	if !ok {
-		return ""
-	}
-	return h
-}
-
-// referrerHost normalizes a referrer to its host; isIP reports a valid
-// referrer whose host is an IP address (returned as "").
-func referrerHost(r string) (host string, isIP bool) {
-	h, ip, ok := urlHost(r, true)
-	if !ok {
-		return "", false
-	}
-	return h, ip
-}
-
-// urlHost extracts and normalizes the host of an absolute URL.
-func urlHost(u string, allowApp bool) (host string, isIP, ok bool) {
-	if len(u) > maxURLLen {
-		u = u[:maxURLLen]
-	}
-	u = strings.Trim(u, " \t\r\n")
-	i := strings.Index(u, "://")
-	if i <= 0 {
-		return "", false, false
-	}
-	scheme := u[:i]
-	app := false
-	switch {
-	case strings.EqualFold(scheme, "http"), strings.EqualFold(scheme, "https"):
-	case allowApp && strings.EqualFold(scheme, "android-app"):
-		app = true
-	default:
-		return "", false, false
-	}
-	auth := u[i+3:]
-	if j := strings.IndexAny(auth, "/?#\\"); j >= 0 {
-		auth = auth[:j]
-	}
-	if j := strings.LastIndexByte(auth, '@'); j >= 0 {
-		auth = auth[j+1:]
-	}
-	if strings.HasPrefix(auth, "[") { // IPv6 literal
-		if j := strings.IndexByte(auth, ']'); j > 0 {
-			if _, err := netip.ParseAddr(auth[1:j]); err == nil {
-				return "", true, true
-			}
-		}
-		return "", false, false
-	}
-	if j := strings.IndexByte(auth, ':'); j >= 0 {
-		auth = auth[:j]
-	}
-	auth = strings.TrimSuffix(auth, ".")
-	if auth == "" || len(auth) > MaxHostLen {
-		return "", false, false
-	}
-	if looksIPv4(auth) {
-		if _, err := netip.ParseAddr(auth); err == nil {
-			return "", true, true
-		}
-		return "", false, false
-	}
-	lower := true
-	for k := 0; k < len(auth); k++ {
-		c := auth[k]
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-', c == '.', c == '_':
-		case c >= 'A' && c <= 'Z':
-			lower = false
-		default:
-			// Not a DNS name (raw Unicode hosts arrive punycoded from
-			// browsers); refuse rather than store arbitrary text.
-			return "", false, false
-		}
-	}
-	if !lower {
-		auth = strings.ToLower(auth)
-	}
-	if strings.HasPrefix(auth, ".") || strings.Contains(auth, "..") {
-		return "", false, false
-	}
-	for !app && strings.HasPrefix(auth, "www.") {
-		auth = auth[len("www."):]
-	}
-	return auth, false, auth != ""
-}
-
-// looksIPv4 is a cheap pre-check: ParseAddr allocates its error.
-func looksIPv4(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if (s[i] < '0' || s[i] > '9') && s[i] != '.' {
-			return false
-		}
-	}
-	return true
 }
 
 // utmValue normalizes one raw (still encoded) utm_* value.

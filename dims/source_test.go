@@ -11,58 +11,81 @@ func TestSourceOfReferrers(t *testing.T) {
 	cases := []struct {
 		ref, host, channel string
 	}{
-		// search
-		{"https://www.google.com/", "google.com", ChannelOrganicSearch},
-		{"https://www.google.de/", "google.de", ChannelOrganicSearch},
-		{"https://www.google.co.uk/", "google.co.uk", ChannelOrganicSearch},
-		{"https://www.google.com.br/search?q=secret", "google.com.br", ChannelOrganicSearch},
-		{"https://www.bing.com/search?q=x", "bing.com", ChannelOrganicSearch},
-		{"https://duckduckgo.com/", "duckduckgo.com", ChannelOrganicSearch},
-		{"https://www.ecosia.org/", "ecosia.org", ChannelOrganicSearch},
-		{"https://yandex.ru/", "yandex.ru", ChannelOrganicSearch},
-		{"https://ya.ru/", "ya.ru", ChannelOrganicSearch},
-		{"https://www.baidu.com/link?url=abc", "baidu.com", ChannelOrganicSearch},
-		{"https://search.yahoo.com/", "search.yahoo.com", ChannelOrganicSearch},
-		{"https://uk.search.yahoo.com/", "uk.search.yahoo.com", ChannelOrganicSearch},
-		{"https://search.brave.com/", "search.brave.com", ChannelOrganicSearch},
+		// search: GA4 names the engine (Referrer is that name since issue 15)
+		{"https://www.google.com/", "google", ChannelOrganicSearch},
+		{"https://www.google.de/", "google", ChannelOrganicSearch},
+		{"https://www.google.co.uk/", "google", ChannelOrganicSearch},
+		{"https://google.com/", "google", ChannelOrganicSearch},
+		{"https://images.google.de/", "google", ChannelOrganicSearch},
+		{"https://www.google.com.br/search?q=secret", "google", ChannelOrganicSearch},
+		{"https://www.bing.com/search?q=x", "bing", ChannelOrganicSearch},
+		{"https://duckduckgo.com/", "duckduckgo", ChannelOrganicSearch},
+		{"https://html.duckduckgo.com/html", "duckduckgo", ChannelOrganicSearch},
+		{"https://www.ecosia.org/", "ecosia.org", ChannelOrganicSearch}, // on Google's list as a host
+		{"https://yandex.ru/", "yandex", ChannelOrganicSearch},
+		{"https://ya.ru/", "yandex", ChannelOrganicSearch},
+		{"https://www.baidu.com/link?url=abc", "baidu", ChannelOrganicSearch},
+		{"https://search.yahoo.com/", "yahoo", ChannelOrganicSearch},
+		{"https://uk.search.yahoo.com/", "yahoo", ChannelOrganicSearch},
 		{"https://www.qwant.com/", "qwant.com", ChannelOrganicSearch},
-		{"android-app://com.google.android.googlequicksearchbox/", "com.google.android.googlequicksearchbox", ChannelOrganicSearch},
-		// social
+		{"https://news.google.com/", "news.google.com", ChannelOrganicSearch},
+		// Changed in issue 15: GA4 does not know these engines (Referral).
+		{"https://search.brave.com/", "search.brave.com", ChannelReferral},
+		{"https://www.startpage.com/", "startpage.com", ChannelReferral},
+		// Changed in issue 15: GA4 reports the Google app as a referral
+		// from its package name; we store the coarser "google".
+		{"android-app://com.google.android.googlequicksearchbox/", "google", ChannelReferral},
+		// social (Google's list, exact hosts)
 		{"https://www.facebook.com/", "facebook.com", ChannelSocial},
 		{"https://l.facebook.com/l.php?u=x", "l.facebook.com", ChannelSocial},
+		{"https://lm.facebook.com/", "lm.facebook.com", ChannelSocial},
 		{"https://m.facebook.com/", "m.facebook.com", ChannelSocial},
 		{"https://t.co/abc123", "t.co", ChannelSocial},
-		{"https://x.com/", "x.com", ChannelSocial},
 		{"https://www.linkedin.com/", "linkedin.com", ChannelSocial},
 		{"https://lnkd.in/xyz", "lnkd.in", ChannelSocial},
 		{"https://www.reddit.com/r/golang/", "reddit.com", ChannelSocial},
 		{"https://out.reddit.com/t3_x", "out.reddit.com", ChannelSocial},
 		{"https://l.instagram.com/", "l.instagram.com", ChannelSocial},
-		{"https://www.youtube.com/", "youtube.com", ChannelSocial},
 		{"https://news.ycombinator.com/item?id=1", "news.ycombinator.com", ChannelSocial},
-		{"https://de.pinterest.com/", "de.pinterest.com", ChannelSocial},
 		{"https://www.pinterest.de/", "pinterest.de", ChannelSocial},
-		{"android-app://com.linkedin.android/", "com.linkedin.android", ChannelSocial},
-		// e-mail
+		// Changed in issue 15: not on Google's list, so Referral in GA4.
+		{"https://x.com/", "x.com", ChannelReferral},
+		{"https://de.pinterest.com/", "de.pinterest.com", ChannelReferral},
+		{"android-app://com.linkedin.android/", "com.linkedin.android", ChannelReferral},
+		// video: Organic Video comes before Organic Social (changed in issue 15)
+		{"https://www.youtube.com/", "youtube.com", ChannelOrganicVideo},
+		{"https://m.youtube.com/", "m.youtube.com", ChannelOrganicVideo},
+		{"https://vimeo.com/1", "vimeo.com", ChannelOrganicVideo},
+		// shopping
+		{"https://www.amazon.com/", "amazon.com", ChannelOrganicShopping},
+		{"https://checkout.stripe.com/", "checkout.stripe.com", ChannelOrganicShopping},
+		// e-mail: webmail referrers (our deliberate deviation from GA4)
 		{"https://mail.google.com/", "mail.google.com", ChannelEmail},
 		{"https://outlook.live.com/", "outlook.live.com", ChannelEmail},
 		{"https://outlook.office.com/mail/", "outlook.office.com", ChannelEmail},
 		{"https://mail.yahoo.com/", "mail.yahoo.com", ChannelEmail},
+		{"https://mail.aol.com/", "mail.aol.com", ChannelEmail},
 		{"https://mail.proton.me/", "mail.proton.me", ChannelEmail},
 		{"https://webmail.example-isp.net/", "webmail.example-isp.net", ChannelEmail},
+		{"https://deref-gmx.net/mail/client/x/dereferrer/?redirectUrl=y", "deref-gmx.net", ChannelEmail},
+		{"https://deref-web.de/", "deref-web.de", ChannelEmail},
+		{"https://deref-web-02.de/", "deref-web-02.de", ChannelEmail},
+		{"https://deref-1und1.de/", "deref-1und1.de", ChannelEmail},
+		{"https://mail.ionos.de/", "mail.ionos.de", ChannelEmail},
+		{"https://mail.ionos.co.uk/", "mail.ionos.co.uk", ChannelEmail},
+		{"https://email.t-online.de/em", "email.t-online.de", ChannelEmail},
+		{"https://webmail.bluewin.ch/", "webmail.bluewin.ch", ChannelEmail},
+		{"https://mail.yandex.ru/", "mail.yandex.ru", ChannelEmail}, // on Google's search list: webmail wins
 		{"android-app://com.google.android.gm/", "com.google.android.gm", ChannelEmail},
-		// AI assistants
-		{"https://chatgpt.com/", "chatgpt.com", ChannelAIAssistant},
-		{"https://chat.openai.com/", "chat.openai.com", ChannelAIAssistant},
-		{"https://www.perplexity.ai/", "perplexity.ai", ChannelAIAssistant},
-		{"https://gemini.google.com/app", "gemini.google.com", ChannelAIAssistant},
-		{"https://copilot.microsoft.com/", "copilot.microsoft.com", ChannelAIAssistant},
-		{"https://claude.ai/", "claude.ai", ChannelAIAssistant},
-		{"https://edgeservices.bing.com/", "edgeservices.bing.com", ChannelAIAssistant},
+		// AI assistants: Referral by default, as in GA4 (changed in issue 15)
+		{"https://chatgpt.com/", "chatgpt.com", ChannelReferral},
+		{"https://www.perplexity.ai/", "perplexity.ai", ChannelReferral},
+		{"https://gemini.google.com/app", "gemini.google.com", ChannelReferral},
 		// referral
 		{"https://news.example.org/story", "news.example.org", ChannelReferral},
 		{"https://docs.google.com/document/d/x", "docs.google.com", ChannelReferral},
 		{"https://google.example.org/", "google.example.org", ChannelReferral},
+		{"https://mail.google.example.org/", "mail.google.example.org", ChannelReferral},
 		{"https://Blog.Example.ORG:8080/x", "blog.example.org", ChannelReferral},
 		{"https://user:pw@partner.example.net/", "partner.example.net", ChannelReferral},
 		{"http://203.0.113.7/admin", "", ChannelReferral},
@@ -97,39 +120,52 @@ func TestSourceOfUTM(t *testing.T) {
 		{"https://shop.example.com/?utm_source=Newsletter&utm_medium=Email&utm_campaign=Spring+Sale",
 			"", Source{"", ChannelEmail, "newsletter", "email", "spring sale"}},
 		{"https://shop.example.com/?utm_source=google&utm_medium=cpc&utm_campaign=brand",
-			"https://www.google.com/", Source{"google.com", ChannelPaidSearch, "google", "cpc", "brand"}},
+			"https://www.google.com/", Source{"google", ChannelPaidSearch, "google", "cpc", "brand"}},
 		{"https://shop.example.com/?utm_source=facebook&utm_medium=paid_social",
 			"", Source{"", ChannelPaidSocial, "facebook", "paid_social", ""}},
+		{"https://shop.example.com/?utm_source=partner&utm_medium=cpc",
+			"", Source{"", ChannelPaidOther, "partner", "cpc", ""}},
+		// Changed in issue 15: cpm is GA4's Display (was paid_other).
 		{"https://shop.example.com/?utm_source=partner&utm_medium=cpm",
-			"", Source{"", ChannelPaidOther, "partner", "cpm", ""}},
+			"", Source{"", ChannelDisplay, "partner", "cpm", ""}},
 		{"https://shop.example.com/?utm_source=google&utm_medium=display",
-			"", Source{"", ChannelPaidOther, "google", "display", ""}},
+			"", Source{"", ChannelDisplay, "google", "display", ""}},
 		{"https://shop.example.com/?utm_source=linkedin&utm_medium=social",
 			"", Source{"", ChannelSocial, "linkedin", "social", ""}},
+		// Changed in issue 15: AI is off by default; GA4 has no medium,
+		// so (not set), and chatgpt.com on no list: Unassigned.
 		{"https://shop.example.com/?utm_source=chatgpt.com",
-			"", Source{"", ChannelAIAssistant, "chatgpt.com", "", ""}},
+			"", Source{"", ChannelUnassigned, "chatgpt.com", "", ""}},
 		{"https://shop.example.com/?utm_source=chatgpt.com",
-			"https://chatgpt.com/", Source{"chatgpt.com", ChannelAIAssistant, "chatgpt.com", "", ""}},
+			"https://chatgpt.com/", Source{"chatgpt.com", ChannelUnassigned, "chatgpt.com", "", ""}},
 		{"https://shop.example.com/?utm_source=bing&utm_medium=organic",
 			"", Source{"", ChannelOrganicSearch, "bing", "organic", ""}},
-		{"https://shop.example.com/?utm_source=blogger&utm_medium=affiliate",
-			"", Source{"", ChannelReferral, "blogger", "affiliate", ""}},
+		// Changed in issue 15: GA4's Affiliates (was referral).
+		{"https://shop.example.com/?utm_source=partnerblog&utm_medium=affiliate",
+			"", Source{"", ChannelAffiliates, "partnerblog", "affiliate", ""}},
 		{"https://shop.example.com/?utm_source=somewhere",
 			"", Source{"", ChannelUnassigned, "somewhere", "", ""}},
 		{"https://shop.example.com/?utm_campaign=x",
 			"https://partner.example.net/p", Source{"partner.example.net", ChannelReferral, "", "", "x"}},
-		// click IDs
-		{"https://shop.example.com/?gclid=abc", "https://www.google.com/", Source{"google.com", ChannelPaidSearch, "", "", ""}},
-		{"https://shop.example.com/?msclkid=abc", "", Source{"", ChannelPaidSearch, "", "", ""}},
+		// click IDs: only Google's mean something to GA4
+		{"https://shop.example.com/?gclid=abc", "https://www.google.com/", Source{"google", ChannelPaidSearch, "", "", ""}},
 		{"https://shop.example.com/?wbraid=abc", "", Source{"", ChannelPaidSearch, "", "", ""}},
-		{"https://shop.example.com/?ttclid=abc", "", Source{"", ChannelPaidSocial, "", "", ""}},
-		{"https://shop.example.com/?dclid=abc", "", Source{"", ChannelPaidOther, "", "", ""}},
+		{"https://shop.example.com/?gclid=abc&utm_source=newsletter&utm_medium=email", "",
+			Source{"", ChannelPaidSearch, "newsletter", "email", ""}},
+		// Changed in issue 15: dclid is Display (dfa / cpm), was paid_other.
+		{"https://shop.example.com/?dclid=abc", "", Source{"", ChannelDisplay, "", "", ""}},
+		// Changed in issue 15: GA4 ignores msclkid, ttclid and fbclid.
+		{"https://shop.example.com/?msclkid=abc", "", Source{"", ChannelDirect, "", "", ""}},
+		{"https://shop.example.com/?msclkid=abc", "https://www.bing.com/", Source{"bing", ChannelOrganicSearch, "", "", ""}},
+		{"https://shop.example.com/?ttclid=abc", "", Source{"", ChannelDirect, "", "", ""}},
+		{"https://shop.example.com/?fbclid=abc", "", Source{"", ChannelDirect, "", "", ""}},
 		{"https://shop.example.com/?gclid=", "", Source{"", ChannelDirect, "", "", ""}},
 		{"https://shop.example.com/?fbclid=abc", "https://l.facebook.com/", Source{"l.facebook.com", ChannelSocial, "", "", ""}},
-		{"https://shop.example.com/?fbclid=abc", "", Source{"", ChannelSocial, "", "", ""}},
 		// normalization
 		{"https://shop.example.com/?UTM_SOURCE=Twitter&utm_source=second", "", Source{"", ChannelSocial, "twitter", "", ""}},
-		{"https://shop.example.com/?utm_source=%20Mail%43himp%20", "", Source{"", ChannelEmail, "mailchimp", "", ""}},
+		// Changed in issue 15: GA4's Email needs source or medium "email".
+		{"https://shop.example.com/?utm_source=%20Mail%43himp%20", "", Source{"", ChannelUnassigned, "mailchimp", "", ""}},
+		{"https://shop.example.com/?utm_source=E-Mail", "", Source{"", ChannelEmail, "e-mail", "", ""}},
 		{"https://shop.example.com/?utm_campaign=Sch%C3%B6n", "", Source{"", ChannelUnassigned, "", "", "schön"}},
 		{"https://shop.example.com/?utm_campaign=a%00b%0Ac%FF", "", Source{"", ChannelUnassigned, "", "", "abc"}},
 		{"https://shop.example.com/?utm_campaign=100%", "", Source{"", ChannelUnassigned, "", "", "100%"}},
@@ -180,7 +216,8 @@ func TestChannelsClosedSet(t *testing.T) {
 		}
 		seen[c] = true
 	}
-	for _, want := range []string{"direct", "organic_search", "paid_search", "social", "email", "referral", "ai_assistant"} {
+	for _, want := range []string{"direct", "organic_search", "paid_search", "social", "email", "referral", "ai_assistant",
+		"paid_social", "paid_other", "unassigned"} {
 		if !seen[want] {
 			t.Errorf("Channels() lacks %q", want)
 		}
@@ -188,7 +225,7 @@ func TestChannelsClosedSet(t *testing.T) {
 }
 
 func TestLists(t *testing.T) {
-	for name, l := range map[string]*domainList{"ai": aiList, "email": emailList, "search": searchList, "social": socialList} {
+	for name, l := range map[string]*domainList{"ai": aiList, "email": emailList} {
 		if l.numLines < 10 {
 			t.Errorf("%s list has %d entries", name, l.numLines)
 		}
@@ -198,12 +235,13 @@ func TestLists(t *testing.T) {
 			t.Errorf("parseList accepted %q", bad)
 		}
 	}
-	l, err := parseList("t", "# c\nexample.com\nfoo.*\nbar\n")
+	l, err := parseList("t", "# c\nexample.com\nfoo.*\nmail.ionos.*\nbar\n")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for h, want := range map[string]bool{"example.com": true, "a.b.example.com": true, "notexample.com": false,
-		"foo.de": true, "foo.co.uk": true, "x.foo.de": false, "foo.example.org": false, "foo": false} {
+		"foo.de": true, "foo.co.uk": true, "x.foo.de": false, "foo.example.org": false, "foo": false,
+		"mail.ionos.de": true, "mail.ionos.co.uk": true, "x.mail.ionos.de": false, "ionos.de": false} {
 		if got := l.matchHost(h); got != want {
 			t.Errorf("matchHost(%q) = %v, want %v", h, got, want)
 		}

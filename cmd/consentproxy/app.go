@@ -112,7 +112,8 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.Store = m.Rollups
 	}
-	acfg := aggregate.Config{Secret: cfg.Secret, CountWithoutConsent: cfg.CountWithoutConsent}
+	acfg := aggregate.Config{Secret: cfg.Secret, CountWithoutConsent: cfg.CountWithoutConsent,
+		Channels: dims.Options{AIChannel: cfg.AIChannel}}
 	acfg.MaxVisitorHashes, acfg.MaxSessions, acfg.MaxKeys = memoryCaps(cfg.MemoryLimit)
 	if m.Geo != nil {
 		acfg.Geo = m.Geo

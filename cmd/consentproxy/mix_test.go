@@ -165,8 +165,8 @@ var wantMix = map[string][]string{
 		"G-TEST123||direct||||0|1|1|1|1|0|1",
 		"G-TEST123||email|newsletter|email|spring_sale|0|1|2|1|1|0|1",
 		"G-TEST123|blog.example.org|referral||||0|1|1|1|1|0|1",
-		"G-TEST123|google.com|organic_search||||0|2|3|1|0|$D|1",
-		"G-TEST123|google.com|paid_search||||0|1|1|1|1|0|1",
+		"G-TEST123|google|organic_search||||0|2|3|1|0|$D|1",
+		"G-TEST123|google|paid_search||||0|1|1|1|1|0|1",
 	},
 	"devices": {
 		"G-OTHER99|Chrome|126|Windows|10|desktop|0|1|1|1|1|0|1",
