@@ -64,5 +64,7 @@ if [[ $what == all ]]; then
 		echo "$axe_version $axe_sha256" >.cache/axe/stamp
 		rm -rf "$axe_tmp"
 	fi
+	# The public user-agent corpora uaparse's tests and cmd/corpusreport measure against.
+	scripts/fetch-corpora.sh
 fi
 echo "setup: ok" >&2

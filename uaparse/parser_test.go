@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/consentproxy/consentproxy/uaparse/corpora"
 )
 
 const chromeWin = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
@@ -220,11 +222,58 @@ func BenchmarkParseMiss(b *testing.B) {
 	}
 }
 
-func BenchmarkCrawlerMatch(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		if isCrawler(chromeWin) {
-			b.Fatal("browser matched")
+// benchMix is the corpus mix BenchmarkParse parses uncached: the committed
+// agents.tsv plus the fetched corpora when present (browsers and bots).
+func benchMix(b *testing.B) []string {
+	var uas []string
+	for _, c := range loadCorpus(b) {
+		uas = append(uas, c.ua)
+	}
+	dir := corpora.Dir()
+	if cs, err := corpora.Browsers(dir); err == nil {
+		for _, c := range cs {
+			uas = append(uas, c.UA)
 		}
+	}
+	if cs, err := corpora.Crawlers(dir); err == nil {
+		for _, c := range cs {
+			uas = append(uas, c.UA)
+		}
+	}
+	return uas
+}
+
+// BenchmarkParse is the uncached cost (the budget is 10 µs).
+func BenchmarkParse(b *testing.B) {
+	uas := benchMix(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		normalize(uas[i%len(uas)])
+	}
+}
+
+// TestParseBudget keeps the uncached parse well inside the 10 µs budget on
+// the corpus mix, with a wide margin for slow shared CI machines.
+func TestParseBudget(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("timing: -short or -race")
+	}
+	r := testing.Benchmark(BenchmarkParse)
+	if ns := r.NsPerOp(); ns > 10_000 {
+		t.Errorf("uncached parse %d ns/op over %d UAs, budget 10000", ns, r.N)
+	}
+}
+
+func TestCachedCorpusDoesNotAllocate(t *testing.T) {
+	p := New(0)
+	uas := []string{}
+	for _, c := range loadCorpus(t) {
+		uas = append(uas, c.ua)
+		p.Parse(c.ua)
+	}
+	i := 0
+	if n := testing.AllocsPerRun(1000, func() { p.Parse(uas[i%len(uas)]); i++ }); n != 0 {
+		t.Errorf("cached Parse allocates %.1f times", n)
 	}
 }
