@@ -1,24 +1,33 @@
 // Package uaparse turns User-Agent headers into coarse, normalized Agents
 // (browser family and major version, OS family and major/marketing version,
-// device class, bot flag) for the devices table and the bot decision.
+// device class, bot flag and class) for the devices table and the bot
+// decision.
 //
 // The raw string never leaves this package: Agents hold only constants and
 // re-formatted digits, and the only copy kept is a bounded cache key. Nothing
 // here logs.
 //
-// Normalization rules (see normalize.go for the reasons):
-//   - Browser: family from a closed list; unknown products become "" rather
-//     than their self-chosen name. Version is the major number only.
+// Normalization rules (see normalize.go and platform.go for the reasons):
+//   - Browser: family from a closed list; Chromium forks and in-app browsers
+//     (Facebook, Instagram, WeChat, TikTok, …) by their own token before
+//     Chrome's, Android WebView by "; wv)" or "Version/4.0" next to Chrome;
+//     unknown products become "" rather than their self-chosen name.
+//     Version is the major number only.
 //   - OS: Windows ("10" covers 10 and 11, "8.1", "8", "7", "Vista", "XP"),
 //     macOS ("10.15" style for 10.x, else the major; browsers freeze at
 //     10.15), iOS (iPhone and iPad alike), Android (major; Chrome's reduced
-//     UA always says 10), ChromeOS, Linux, BSD, Windows Phone, KaiOS.
+//     UA always says 10), ChromeOS, Linux, BSD, Windows Phone, KaiOS, Tizen,
+//     webOS.
 //   - Device: desktop, mobile, tablet (iPad; Android without "Mobile";
-//     Kindle) or "" (TVs, consoles, unknown). iPadOS Safari in its default
-//     desktop mode is indistinguishable from a Mac and counts as desktop.
+//     Kindle), tv (smart TVs, set-top boxes, streaming sticks), console, or
+//     "" when unknown. iPadOS Safari in its default desktop mode is
+//     indistinguishable from a Mac and counts as desktop.
 //   - Bot: an empty UA, an implausibly structured one (more than 12
-//     comments or 80 words), a crawlers.txt match, or useragent's Bot().
-//     A bot's Agent carries no other field.
+//     comments or 80 words), a match in crawlers.txt or crawlers_gen.txt
+//     (tokens at word boundaries, so "CUBOT" phones are not "bot"), or the
+//     structural rule: neither a browser, nor an OS, nor a device class
+//     recognized (library when it starts "name/version", like curl/8.0).
+//     A bot's Agent carries its BotClass and no other field.
 package uaparse
 
 import (

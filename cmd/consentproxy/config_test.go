@@ -51,6 +51,7 @@ func TestConfigDefaults(t *testing.T) {
 		KeepURLParams: []string{"utm_*", "gclid"}, DataLayers: []string{"dataLayer"}, Store: "chdb://data/clickhouse", ClickHouseReplicate: true,
 		BannerMode: "basic", PrivacyURL: "/privacy",
 		Retention: 25 * month, FlushInterval: 10 * time.Second, CountWithoutConsent: true,
+		ExcludeReferrerSpam: true, StaffExclusion: true,
 		MaxBody: 65536, MaxEvents: 25, MaxValue: 1000, ReadBuffer: 16384, ForwardQueue: 10000, ForwardWorkers: 32,
 		ScriptTTL: time.Hour, DrainTimeout: 10 * time.Second, LogFormat: "text", LogLevel: "info",
 		MinCount: 5, CollectRate: 50, CollectBurst: 500, MaxConns: 10000, MemoryLimit: 512 << 20, MaxConnsPerIP: 256,

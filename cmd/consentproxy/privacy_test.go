@@ -282,6 +282,8 @@ func TestPrivacyNoticeCookies(t *testing.T) {
 	do("POST", "/optout", nil, "")
 	do("POST", "/optout", form, "action=optin")
 	do("DELETE", "/optout", nil, "")
+	do("POST", "/exclude", form, "action=exclude")
+	do("POST", "/exclude", form, "action=include")
 	c.mustCollect(browser{IP: "203.0.113.9", UA: uaChromeWin, Lang: "en", Cookie: granted}, hit(siteA, "1.2", "page_view", "https://site.example/"))
 	status, _, h := do("POST", "/dashboard/login", form, "token="+apiToken)
 	if status != http.StatusSeeOther {
