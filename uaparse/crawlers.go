@@ -6,6 +6,8 @@ import (
 	"github.com/consentproxy/consentproxy/uaparse/internal/botlist"
 )
 
+//go:generate bash ../scripts/gen-crawlers.sh
+
 // crawlers.txt is the small local list (monitors, AI agents, headless
 // browsers, libraries, corrections); crawlers_gen.txt is generated from the
 // maintained public lists by scripts/gen-crawlers.sh and never edited by

@@ -3,6 +3,8 @@ package uaparse
 import (
 	"strings"
 
+	"github.com/mssola/useragent"
+
 	consentproxy "github.com/consentproxy/consentproxy"
 	"github.com/consentproxy/consentproxy/uaparse/internal/botlist"
 )
@@ -230,5 +232,43 @@ func detectBrowser(ua, os string) (family, version string) {
 		}
 		return "Opera", major(ua[len("Opera/"):])
 	}
+	switch os {
+	case "Windows", "macOS", "Linux", "ChromeOS":
+		// Desktop platforms only: on TVs, phones and feature phones
+		// useragent's guesses (Tizen as "Android Browser", a TV's WebKit as
+		// Safari) are wrong more often than right.
+		return libraryBrowser(ua)
+	}
 	return "", ""
+}
+
+// libraryFamilies are the names of mssola/useragent's browser detection we
+// accept for a UA none of the tokens above recognized (old and odd
+// spellings of the families we know). Any other name it reports is a
+// product's self-chosen name, which may carry an app or user identifier,
+// so it becomes "".
+var libraryFamilies = map[string]string{
+	"Chrome":            "Chrome",
+	"Firefox":           "Firefox",
+	"Safari":            "Safari",
+	"Edge":              "Edge",
+	"Opera":             "Opera",
+	"Internet Explorer": "Internet Explorer",
+	"Chromium":          "Chromium",
+	"YaBrowser":         "Yandex",
+	"Coc Coc":           "Coc Coc",
+	"DuckDuckGo":        "DuckDuckGo",
+	"Google App":        "Google App",
+	"Android":           "Android Browser",
+}
+
+// libraryBrowser is the last resort, useragent's parser: it allocates, but
+// only the rare UA no token matched gets here, and only on a cache miss.
+func libraryBrowser(ua string) (family, version string) {
+	name, v := useragent.New(ua).Browser()
+	f, ok := libraryFamilies[name]
+	if !ok {
+		return "", ""
+	}
+	return f, major(v)
 }

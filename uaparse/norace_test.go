@@ -1,0 +1,5 @@
+//go:build !race
+
+package uaparse
+
+const raceEnabled = false
