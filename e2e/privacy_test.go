@@ -127,7 +127,8 @@ func (w *cookieWatch) listen(ev any) {
 // TestPrivacyNoticeCookies: the cookies the notice of the running binary
 // lists are exactly those a real browser sees set or expired while a
 // visitor accepts (on a site with its own revision), withdraws, rejects,
-// opts out and back in, and staff sign in to the dashboard and out.
+// opts out and back in, and staff exclude the browser and count it again,
+// and sign in to the dashboard and out.
 //
 // Google's cookies come from the stub gtag.js (testdata/fake-gtag.js),
 // which sets _ga and _ga_<container> as Google documents them: their
@@ -176,6 +177,12 @@ func TestPrivacyNoticeCookies(t *testing.T) {
 	look()
 	e.Do("opt back in", chromedp.Click(chromedp.CSS(`form button`), chromedp.NodeVisible),
 		chromedp.WaitNotPresent(chromedp.CSS(`#state[data-state="opted_out"]`)))
+	// Staff exclude this browser from the numbers, and count it again.
+	e.Do("exclude this browser", chromedp.Navigate(e.proxyOrigin+"/exclude"), chromedp.Click(chromedp.CSS(`form button`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#state[data-state="excluded"]`)))
+	look()
+	e.Do("count it again", chromedp.Click(chromedp.CSS(`form button`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#state[data-state="counted"]`)))
 	// Staff sign in to the dashboard and out.
 	e.Do("sign in", chromedp.Navigate(e.proxyOrigin+"/dashboard"), chromedp.SendKeys("#token", dashToken),
 		chromedp.Submit("#token"), chromedp.WaitVisible(chromedp.CSS("#dash")))
