@@ -94,11 +94,11 @@ type Config struct {
 	CollectRate    int
 	CollectBurst   int
 	MaxConns       int
-	// MemoryLimit is the process's memory budget in bytes: 7/8 of it is the
-	// Go runtime's soft limit (runtime/debug.SetMemoryLimit, unless
-	// GOMEMLIMIT is set; see goMemoryLimit)
-	// and what the aggregator's caps derive from (see memoryCaps). Default
-	// 512 MiB.
+	// MemoryLimit is the process's memory budget in bytes: less what is
+	// resident outside the Go runtime at start (the binary, chDB) and a
+	// sixteenth, it is the runtime's soft limit (runtime/debug.SetMemoryLimit,
+	// unless GOMEMLIMIT is set; see goMemoryLimit), and the aggregator's
+	// caps derive from it (see memoryCaps). Default 512 MiB.
 	MemoryLimit int64
 	// MaxConnsPerIP bounds the open connections of one peer address (an
 	// IPv6 /64) outside TrustedProxies. Default 256: a browser opens 6 per
@@ -505,9 +505,15 @@ func memoryCaps(limit int64) (hashes, sessions, keys int) {
 	return int(limit / 16 / 16), int(limit / 16 / 160), int(limit / 4 / (10 * 2 * 600))
 }
 
-// goMemoryLimit is the Go runtime's soft limit for a budget: seven eighths
-// of it. The runtime's limit covers the memory it manages (heap, stacks,
-// its metadata), not the binary's pages or what C code allocates, and a GC
-// that runs behind under load overshoots it briefly; at a budget of 128 MiB
-// a flood with the limit at the budget itself peaked at 128.5 MiB RSS.
-func goMemoryLimit(budget int64) int64 { return budget / 8 * 7 }
+// goMemoryLimit is the Go runtime's soft limit for a budget, given how much
+// of the resident set lies outside the runtime (the binary's pages, C
+// libraries and their allocations; see residentOutsideGo). The runtime's
+// limit covers only the memory it manages, so the outside is taken off,
+// and a sixteenth more for pages touched later and a GC that runs behind
+// under load. With the limit at 7/8 of a 128 MiB budget and 21 MiB
+// outside, a flood under CPU contention peaked at 130 MiB RSS. It is never
+// below a quarter of the budget: a process whose outside alone exceeds the
+// budget (chDB) still gets a usable heap, and a warning says so.
+func goMemoryLimit(budget, outside int64) int64 {
+	return max(budget/4, budget-outside-budget/16)
+}

@@ -79,7 +79,7 @@ var flagSpecs = []flagSpec{
 	{"drain-timeout", "10s", "how long shutdown waits for the forward queue and the last flush"},
 	{"collect-rate", "50", "hits per second one client address may send on average; more get 429; 0 = no limit"},
 	{"collect-burst", "500", "hits one client address may send at once before --collect-rate applies"},
-	{"memory-limit", "512MiB", "the process's memory budget: 7/8 of it is the Go runtime's soft limit (unless GOMEMLIMIT is set); the caps on visitor hashes, sessions and distinct values derive from it"},
+	{"memory-limit", "512MiB", "the process's memory budget: less what is resident outside the Go runtime at start (the binary, chDB) and a sixteenth, it is the runtime's soft limit (unless GOMEMLIMIT is set); the caps on visitor hashes, sessions and distinct values derive from it"},
 	{"max-conns", "10000", "most open client connections; more are refused"},
 	{"max-conns-per-ip", "256", "most open connections from one peer address (an IPv6 /64) that is not a trusted proxy; 0 = no limit"},
 	{"read-timeout", "10s", "how long a client may take to send a whole request, from its first byte or connection"},

@@ -33,10 +33,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	m.Config = cfg
 	m.Logger = newLogger(stderr, cfg)
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// Process-wide, so here and not in Main.Run: tests run many Mains
-		// in one process.
-		debug.SetMemoryLimit(goMemoryLimit(cfg.MemoryLimit))
+	// Process-wide, so here and not in Main.Run: tests run many Mains in
+	// one process. Until the store is open, the outside is a guess.
+	ownLimit := os.Getenv("GOMEMLIMIT") == ""
+	if ownLimit {
+		debug.SetMemoryLimit(goMemoryLimit(cfg.MemoryLimit, cfg.MemoryLimit/8))
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -45,6 +46,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		m.Logger.Error("start", "err", err)
 		m.Close(context.Background())
 		return 1
+	}
+	if outside, measured := residentOutsideGo(); ownLimit && measured {
+		limit := goMemoryLimit(cfg.MemoryLimit, outside)
+		debug.SetMemoryLimit(limit)
+		lvl := slog.LevelDebug
+		if limit > cfg.MemoryLimit-outside-cfg.MemoryLimit/16 {
+			// The floor won: the binary and its C libraries alone hold
+			// more than the budget leaves them (chDB maps hundreds of MiB).
+			lvl = slog.LevelWarn
+		}
+		m.Logger.Log(ctx, lvl, "memory budget", "budget_mib", cfg.MemoryLimit>>20,
+			"outside_go_mib", outside>>20, "go_limit_mib", limit>>20)
 	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
