@@ -15,6 +15,11 @@ var tvTokens = tokens(
 	"android tv", "androidtv", "appletv", "apple tv", "tvos", "roku", "bravia", "netcast", "web0s",
 	"opera tv", "philipstv", "viera", "freebox", "dtv", "tizen tv", "webos tv", "nettv",
 	"; aft", "fire tv", "mibox", "shield android tv", "smart_tv", "tv safari", "; tv)", "; tv;",
+	// Opera's TV SDK ("OMI/"), which also spells the OS "Andr0id"; Hisense's
+	// VIDAA, TCL's WebKit, BrightSign players, Yandex's TV platform
+	// ("<brand> Shell <model>"), Android TV boxes and Xiaomi's TVs. Each
+	// was measured against device-detector's phone and tablet fixtures.
+	" omi/", "andr0id", "vidaa", "tclwebkit", "brightsign", " shell ", "tv box", " atv", "mitv", "dvb",
 )
 
 // legacyMobileTokens mark feature phones and pre-smartphone mobile

@@ -145,9 +145,12 @@ func ParsePattern(line string) (*Pattern, error) {
 // lower-cased UA lc (the earliest one among equals), or "".
 func (cs *Set) Match(lc []byte) string {
 	var best *Pattern
+	ms, me := androidModel(lc)
 	consider := func(p *Pattern, i int) bool {
-		if (best == nil || p.prio > best.prio) && p.MatchAt(lc, i) {
-			best = p
+		if best == nil || p.prio > best.prio {
+			if end := p.matchEnd(lc, i); end >= 0 && (i < ms || end > me) {
+				best = p
+			}
 		}
 		return best != nil && best.prio == PrioLocal
 	}
@@ -186,32 +189,75 @@ func (cs *Set) Match(lc []byte) string {
 	return best.class
 }
 
+// androidModel returns where the device model of an Android UA lies in lc
+// ("(linux; android 10; <model> build/…)" or "…; <model>)"), or (0, -1).
+// Model names are arbitrary words (Discovery, Butterfly, Radar, XBot_Senior,
+// Capture+), so a pattern matching wholly inside one says nothing about
+// bots: 55 real browsers of device-detector's phone and tablet fixtures
+// were flagged this way. A bot's own token comes after the model, so it still counts.
+func androidModel(lc []byte) (start, end int) {
+	const tok = "; android "
+	i := index(lc, tok)
+	if i < 0 {
+		return 0, -1
+	}
+	j := i + len(tok)
+	for j < len(lc) && lc[j] != ';' && lc[j] != ')' {
+		j++ // the version
+	}
+	if j >= len(lc) || lc[j] != ';' {
+		return 0, -1
+	}
+	j++
+	for j < len(lc) && lc[j] == ' ' {
+		j++
+	}
+	// A locale ("en-us; ", "zh_cn; ") may come before the model.
+	if j+6 <= len(lc) && (lc[j+2] == '-' || lc[j+2] == '_') && lc[j+5] == ';' {
+		j += 6
+		for j < len(lc) && lc[j] == ' ' {
+			j++
+		}
+	}
+	k := j
+	for k < len(lc) && lc[k] != ')' && lc[k] != ';' {
+		if hasPrefix(lc[k:], " build/") {
+			break
+		}
+		k++
+	}
+	return j, k
+}
+
 // MatchAt reports whether p matches lc with its first piece at i.
-func (p *Pattern) MatchAt(lc []byte, i int) bool {
+func (p *Pattern) MatchAt(lc []byte, i int) bool { return p.matchEnd(lc, i) >= 0 }
+
+// matchEnd returns where p's match with its first piece at i ends, or -1.
+func (p *Pattern) matchEnd(lc []byte, i int) int {
 	first := p.pieces[0]
 	if !hasPrefix(lc[i:], first) || p.leadB && i > 0 && isAlnum(lc[i-1]) {
-		return false
+		return -1
 	}
 	end := i + len(first)
 	for k := 1; k < len(p.pieces); k++ {
 		j := index(lc[end:], p.pieces[k])
 		if j < 0 {
-			return false
+			return -1
 		}
 		end += j + len(p.pieces[k])
 	}
 	if p.anchorEnd && end != len(lc) {
-		return false
+		return -1
 	}
 	if p.trailB && end < len(lc) && isAlnum(lc[end]) {
 		// Only a single piece is retried further on: the last of several is
 		// rare enough that the first occurrence decides.
-		return false
+		return -1
 	}
 	if len(p.pieces) == 1 && inDeviceWord(lc, i, end) {
-		return false
+		return -1
 	}
-	return true
+	return end
 }
 
 // inDeviceWord reports whether lc[i:end] lies inside one word that is a

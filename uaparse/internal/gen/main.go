@@ -28,6 +28,9 @@ import (
 var cuaDrop = map[string]string{
 	`AP3A\.240617\.008`: "an Android build id: its example is Instagram's in-app browser on a real phone",
 	`Expanse`:           "also a phone name; crawlers.txt has the scanner's own phrase",
+	`Sogou`:             "also Sogou's browser (SogouMobileBrowser, SogouMSE); its spiders say spider",
+	`Fluid`:             "a real site-specific browser for macOS, not automation",
+	`Viber`:             "also Viber's in-app browser (Viber/11.9); crawlers.txt has the preview bot's bare UA",
 }
 
 // cuaHand replaces a conversion that would be too broad: these examples
@@ -78,11 +81,17 @@ var isbotHand = map[string]struct {
 	`^mozilla/\d\.\d\s\((?:compatible;)?(?:\s?[\w\d-.]+[\s/]\d+\.\d+)?\)$`: {nil, "structural: no browser, no OS"},
 	`agent\b`:     {[]string{"*agent"}, ""},
 	`chromeframe`: {nil, "Chrome Frame was a plug-in inside real Internet Explorers"},
-	`check\b`:     {[]string{"*check"}, ""},
-	`monitor\b`:   {[]string{"*monitor"}, ""},
-	`node\b`:      {[]string{"node/"}, ""},
-	`rss\b`:       {[]string{"*rss"}, ""},
-	`java(?!;)`:   {[]string{"^java/"}, ""},
+	// Measured on device-detector's phone, tablet and TV fixtures: as word
+	// prefixes (or words) these flag WeChat ("Process/toolsmp", "Process/tools"), Sogou's browser
+	// ("SogouMobileBrowser") and Hisense TVs ("OMI/….Catcher4.69").
+	`catch`:     {nil, "Hisense TVs say Catcher; Catchpoint is in crawlers.txt"},
+	`sogou`:     {nil, "Sogou's browser is a real browser; its spiders say spider"},
+	`tools`:     {nil, "WeChat says Process/tools; tool crawlers are named in crawler-user-agents"},
+	`check\b`:   {[]string{"*check"}, ""},
+	`monitor\b`: {[]string{"*monitor"}, ""},
+	`node\b`:    {[]string{"node/"}, ""},
+	`rss\b`:     {[]string{"*rss"}, ""},
+	`java(?!;)`: {[]string{"^java/"}, ""},
 }
 
 // isbotClass guesses a class for isbot's unlabeled patterns by keyword.
