@@ -195,7 +195,10 @@ func (cs *Set) Match(lc []byte) string {
 // Capture+), so a pattern matching wholly inside one says nothing about
 // bots: 55 real browsers of device-detector's phone and tablet fixtures
 // were flagged this way. A bot's own token comes after the model, so it still counts.
-func androidModel(lc []byte) (start, end int) {
+func androidModel(lc []byte) (start, end int) { return AndroidModel(lc) }
+
+// AndroidModel is androidModel for uaparse's device rules.
+func AndroidModel(lc []byte) (start, end int) {
 	const tok = "; android "
 	i := index(lc, tok)
 	if i < 0 {
