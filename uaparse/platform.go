@@ -72,6 +72,8 @@ func detectOS(ua string, lc []byte) (os, version, device string) {
 		device = TV
 	case os == "Android" && tvModel(lc):
 		device = TV
+	case os == "Android" && tabletModel(lc):
+		device = Tablet
 	case device == "" && os == "" && legacyMobileTokens.in(lc):
 		device = Mobile
 	}
@@ -310,6 +312,39 @@ func tvModel(lc []byte) bool {
 		}
 	}
 	return true
+}
+
+// tabletModel reports whether an Android UA's device model names a tablet
+// whatever the browser says ("Mobile" comes from many tablets' WebViews):
+// Samsung's Galaxy Tab series (SM-T, SM-P, SM-X), Lenovo's TB- series, or
+// the word tab or tablet. On device-detector's fixtures it moves 135 of its
+// tablets from mobile to tablet, and 2 of its phones to tablet.
+func tabletModel(lc []byte) bool {
+	s, e := botlist.AndroidModel(lc)
+	if e-s < 3 {
+		return false
+	}
+	m := lc[s:e]
+	if len(m) > 4 && (string(m[:4]) == "sm-t" || string(m[:4]) == "sm-p" || string(m[:4]) == "sm-x") && isDigit(m[4]) {
+		return true
+	}
+	if bytes.HasPrefix(m, []byte("lenovo ")) {
+		m = m[len("lenovo "):]
+	}
+	if len(m) > 3 && string(m[:2]) == "tb" && (m[2] == '-' || isDigit(m[2])) {
+		return true
+	}
+	for ws := 0; ws < len(m); {
+		we := ws
+		for we < len(m) && isLetter(m[we]) {
+			we++
+		}
+		if w := string(m[ws:we]); w == "tab" || w == "tablet" {
+			return true
+		}
+		ws = we + 1
+	}
+	return false
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' }

@@ -49,6 +49,12 @@ func reportDeviceDetector(w io.Writer, dir string) error {
 		}
 		return a.Device
 	}, corpora.WantDevice)
+	printAgree(w, "device class, browser-like UAs (what can run gtag.js)", browsers, parse, func(a consentproxy.Agent) string {
+		if a.Bot {
+			return "bot"
+		}
+		return a.Device
+	}, corpora.WantDevice)
 	for _, class := range []string{consentproxy.DeviceTV, consentproxy.DeviceConsole, consentproxy.DeviceTablet, consentproxy.DeviceMobile, consentproxy.DeviceDesktop} {
 		got := map[string]int{}
 		n := 0
