@@ -38,6 +38,11 @@ func ParseDSN(dsn string) (Config, error) {
 	case "http", "https":
 		return Config{}, fmt.Errorf("dsn: scheme %s: only the native protocol (clickhouse://host:9000) is supported", scheme)
 	default:
+		if !validScheme(scheme) {
+			// Not echoed: what precedes "://" may be a password
+			// (":secret@://" is a typo away from a real DSN).
+			return Config{}, fmt.Errorf("dsn: malformed scheme, want clickhouse://")
+		}
 		return Config{}, fmt.Errorf("dsn: unknown scheme %q, want clickhouse://", scheme)
 	}
 	opts, err := ch.ParseDSN(dsn)
@@ -79,4 +84,20 @@ func redact(dsn string) string {
 	}
 	u.User = url.User("xxxxx")
 	return u.String()
+}
+
+// validScheme reports whether s is a URI scheme (RFC 3986: a letter, then
+// letters, digits, '+', '-' or '.'), which can be quoted in an error.
+func validScheme(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return true
 }
