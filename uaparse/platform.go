@@ -70,10 +70,15 @@ func detectOS(ua string, lc []byte) (os, version, device string) {
 		device = Console
 	case tvTokens.in(lc):
 		device = TV
-	case os == "Android" && tvModel(lc):
-		device = TV
-	case os == "Android" && tabletModel(lc):
-		device = Tablet
+	case os == "Android":
+		if s, e := botlist.AndroidModel(lc); e > s {
+			switch m := lc[s:e]; {
+			case tvModel(m):
+				device = TV
+			case tabletModel(m):
+				device = Tablet
+			}
+		}
 	case device == "" && os == "" && legacyMobileTokens.in(lc):
 		device = Mobile
 	}
@@ -259,21 +264,9 @@ func leadingInt(s string) (v, n int) {
 // its fixtures, the rule makes 316 more of its 3,131 TVs TVs and 2 of its
 // 31,700 phones and tablets TVs; a prefix of two or more letters must end
 // in a dash because MS50A4000 is a phone.
-func tvModel(lc []byte) bool {
-	s, e := botlist.AndroidModel(lc)
-	if e <= s {
-		return false
-	}
-	m := lc[s:e]
-	for ws := 0; ws < len(m); {
-		we := ws
-		for we < len(m) && (isLetter(m[we]) || isDigit(m[we])) {
-			we++
-		}
-		if w := string(m[ws:we]); w == "box" || w == "uhd" || w == "4k" { // no allocation
-			return true
-		}
-		ws = we + 1
+func tvModel(m []byte) bool {
+	if hasWord(m, true, "box", "uhd", "4k") {
+		return true
 	}
 	// Optional prefix: one letter, or two to four letters and a dash.
 	i := 0
@@ -319,12 +312,10 @@ func tvModel(lc []byte) bool {
 // Samsung's Galaxy Tab series (SM-T, SM-P, SM-X), Lenovo's TB- series, or
 // the word tab or tablet. On device-detector's fixtures it moves 135 of its
 // tablets from mobile to tablet, and 2 of its phones to tablet.
-func tabletModel(lc []byte) bool {
-	s, e := botlist.AndroidModel(lc)
-	if e-s < 3 {
+func tabletModel(m []byte) bool {
+	if len(m) < 3 {
 		return false
 	}
-	m := lc[s:e]
 	if len(m) > 4 && (string(m[:4]) == "sm-t" || string(m[:4]) == "sm-p" || string(m[:4]) == "sm-x") && isDigit(m[4]) {
 		return true
 	}
@@ -334,13 +325,21 @@ func tabletModel(lc []byte) bool {
 	if len(m) > 3 && string(m[:2]) == "tb" && (m[2] == '-' || isDigit(m[2])) {
 		return true
 	}
+	return hasWord(m, false, "tab", "tablet")
+}
+
+// hasWord reports whether the lower-cased model m holds one of words as a
+// whole word: a run of letters, or of letters and digits when digits is set.
+func hasWord(m []byte, digits bool, words ...string) bool {
 	for ws := 0; ws < len(m); {
 		we := ws
-		for we < len(m) && isLetter(m[we]) {
+		for we < len(m) && (isLetter(m[we]) || digits && isDigit(m[we])) {
 			we++
 		}
-		if w := string(m[ws:we]); w == "tab" || w == "tablet" {
-			return true
+		for _, w := range words {
+			if string(m[ws:we]) == w { // no allocation
+				return true
+			}
 		}
 		ws = we + 1
 	}

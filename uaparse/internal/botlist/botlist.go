@@ -145,7 +145,7 @@ func ParsePattern(line string) (*Pattern, error) {
 // lower-cased UA lc (the earliest one among equals), or "".
 func (cs *Set) Match(lc []byte) string {
 	var best *Pattern
-	ms, me := androidModel(lc)
+	ms, me := AndroidModel(lc)
 	consider := func(p *Pattern, i int) bool {
 		if best == nil || p.prio > best.prio {
 			if end := p.matchEnd(lc, i); end >= 0 && (i < ms || end > me) {
@@ -189,15 +189,13 @@ func (cs *Set) Match(lc []byte) string {
 	return best.class
 }
 
-// androidModel returns where the device model of an Android UA lies in lc
+// AndroidModel returns where the device model of an Android UA lies in lc
 // ("(linux; android 10; <model> build/…)" or "…; <model>)"), or (0, -1).
 // Model names are arbitrary words (Discovery, Butterfly, Radar, XBot_Senior,
 // Capture+), so a pattern matching wholly inside one says nothing about
 // bots: 55 real browsers of device-detector's phone and tablet fixtures
 // were flagged this way. A bot's own token comes after the model, so it still counts.
-func androidModel(lc []byte) (start, end int) { return AndroidModel(lc) }
-
-// AndroidModel is androidModel for uaparse's device rules.
+// uaparse's device rules read the model too.
 func AndroidModel(lc []byte) (start, end int) {
 	const tok = "; android "
 	i := index(lc, tok)

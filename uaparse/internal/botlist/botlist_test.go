@@ -11,13 +11,13 @@ func TestAndroidModel(t *testing.T) {
 		{"mozilla/5.0 (linux; android 10) applewebkit/537.36", ""},
 		{"mozilla/5.0 (windows nt 10.0; win64; x64) applewebkit/537.36", ""},
 	} {
-		s, e := androidModel([]byte(c.ua))
+		s, e := AndroidModel([]byte(c.ua))
 		got := ""
 		if e >= s {
 			got = c.ua[s:e]
 		}
 		if got != c.want {
-			t.Errorf("androidModel(%q) = %q, want %q", c.ua, got, c.want)
+			t.Errorf("AndroidModel(%q) = %q, want %q", c.ua, got, c.want)
 		}
 	}
 }
