@@ -119,6 +119,11 @@ func TestURLParams(t *testing.T) {
 	if got, _ := minimize(t, custom, "dr="+url.QueryEscape("/p?ref=1&utm_source=x&campaign_id=7")); got != "dr="+string(appendEscaped(nil, []byte("/p?ref=1&campaign_id=7"))) {
 		t.Errorf("custom allowlist: %q", got)
 	}
+	// An empty, non-nil list is --keep-url-params none: no query survives.
+	none := &Minimizer{KeepURLParams: []string{}}
+	if got, _ := minimize(t, none, "dl="+url.QueryEscape("/p?utm_source=x&gclid=y")); got != "dl=%2Fp" {
+		t.Errorf("keep none: %q, want dl=%%2Fp", got)
+	}
 }
 
 // TestAllowlist: every parameter is forwarded in its class's form, or

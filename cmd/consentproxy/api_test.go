@@ -23,7 +23,7 @@ func TestAPI(t *testing.T) {
 			d := freshDB(t, engine)
 			m := mustRunMainOn(t, d, func(c *Config) {
 				raw := newRawConfig()
-				if err := raw.parse([]string{"--measurement-ids", siteA, "--api-tokens", "@" + tokens}, func(string) string { return "" }); err != nil {
+				if err := raw.parse([]string{"--measurement-ids", siteA, "--api-tokens", "@" + tokens}, func(string) (string, bool) { return "", false }); err != nil {
 					t.Fatal(err)
 				}
 				parsed, errs := raw.validate()

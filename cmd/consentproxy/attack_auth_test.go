@@ -23,7 +23,7 @@ func authRig(t *testing.T) (*Main, *rig, string) {
 	writeTokens(t, tokens, apiToken)
 	m := mustRunMainOn(t, freshDB(t, engineChdb), func(c *Config) {
 		raw := newRawConfig()
-		if err := raw.parse([]string{"--measurement-ids", siteA, "--api-tokens", "@" + tokens}, func(string) string { return "" }); err != nil {
+		if err := raw.parse([]string{"--measurement-ids", siteA, "--api-tokens", "@" + tokens}, func(string) (string, bool) { return "", false }); err != nil {
 			t.Fatal(err)
 		}
 		parsed, errs := raw.validate()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
@@ -177,7 +178,7 @@ func (r *rawConfig) validate() (Config, []string) {
 		DataDir:               v("data-dir"),
 		Revision:              v("policy-revision"),
 		ConsentMaxAge:         duration("consent-max-age", time.Hour),
-		KeepURLParams:         list(v("keep-url-params")),
+		KeepURLParams:         keepList(v("keep-url-params")),
 		KeepUserParams:        list(v("keep-user-params")),
 		DataLayers:            list(v("datalayer-names")),
 		KeepSearchTerms:       boolean("keep-search-terms"),
@@ -207,7 +208,7 @@ func (r *rawConfig) validate() (Config, []string) {
 		ForwardQueue:          integer("forward-queue", 1, 10_000_000),
 		ForwardWorkers:        integer("forward-workers", 1, 4096),
 		ScriptTTL:             duration("script-ttl", time.Second),
-		DrainTimeout:          duration("drain-timeout", 0),
+		DrainTimeout:          duration("drain-timeout", time.Second),
 		CollectRate:           integer("collect-rate", 0, 1_000_000),
 		CollectBurst:          integer("collect-burst", 1, 1_000_000),
 		MaxConns:              integer("max-conns", 16, 10_000_000),
@@ -365,6 +366,15 @@ func readTexts(v string) (i18n.Texts, error) {
 	return t, nil
 }
 
+// keepList is list for --keep-url-params, where "" and "none" keep no
+// parameter: an empty, non-nil list, since nil means the minimizer's default.
+func keepList(s string) []string {
+	if s == "" || s == "none" {
+		return []string{}
+	}
+	return list(s)
+}
+
 func list(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, ",") {
@@ -459,16 +469,19 @@ func validDomain(d string) bool {
 	return true
 }
 
+// splitHostPort checks a listen address: host:port, :port or [v6]:port.
+// net.SplitHostPort refuses "host:80:90", which splitting at the last colon
+// took for host "host:80".
 func splitHostPort(s string) (string, int, error) {
-	i := strings.LastIndexByte(s, ':')
-	if i < 0 {
-		return "", 0, fmt.Errorf("%q: want host:port or :port", s)
+	host, p, err := net.SplitHostPort(s)
+	if err != nil {
+		return "", 0, fmt.Errorf("%q: want host:port, :port or [v6]:port", s)
 	}
-	port, err := strconv.Atoi(s[i+1:])
+	port, err := strconv.Atoi(p)
 	if err != nil || port < 0 || port > 65535 {
 		return "", 0, fmt.Errorf("%q: bad port", s)
 	}
-	return s[:i], port, nil
+	return host, port, nil
 }
 
 // parseSize reads a byte count: a number with an optional binary or decimal

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/netip"
@@ -21,7 +22,7 @@ func parseConfig(t *testing.T, args []string, env map[string]string) (Config, []
 	t.Helper()
 	r := newRawConfig()
 	r.fs.SetOutput(io.Discard)
-	if err := r.parse(args, func(k string) string { return env[k] }); err != nil {
+	if err := r.parse(args, func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
 		return Config{}, nil, err
 	}
 	cfg, errs := r.validate()
@@ -298,7 +299,7 @@ func TestPreviousSecrets(t *testing.T) {
 	set := func(secret, previous string) func(*Config) {
 		return func(c *Config) {
 			r := newRawConfig()
-			if err := r.parse([]string{"--measurement-ids=G-TEST123", "--secret=" + secret, "--previous-secrets=" + previous}, func(string) string { return "" }); err != nil {
+			if err := r.parse([]string{"--measurement-ids=G-TEST123", "--secret=" + secret, "--previous-secrets=" + previous}, func(string) (string, bool) { return "", false }); err != nil {
 				t.Fatal(err)
 			}
 			k, errs := r.validate()
@@ -375,4 +376,71 @@ func TestCheckConfigWarnsAboutPorts(t *testing.T) {
 	if code := run([]string{"--check-config", "--measurement-ids=G-TEST123", "--store=none", "--public-url=cp.example.com"}, io.Discard, io.Discard); code != 1 {
 		t.Errorf("a public URL without scheme: exit %d, want 1", code)
 	}
+}
+
+// TestConfigTraps: settings that used to mean something else than they say.
+func TestConfigTraps(t *testing.T) {
+	yml := writeFile(t, "c.yaml", "measurement-ids: [G-YAML111]\nkeep-url-params: [utm_source]\nlog-level: debug\n")
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		env   map[string]string
+		check func(Config) string
+		err   string // a validation error containing this, or "" for none
+	}{
+		{name: "empty flag keeps no url parameter", args: []string{"--measurement-ids=G-TEST123", "--keep-url-params="},
+			check: func(c Config) string { return keptNone(c.KeepURLParams) }},
+		{name: "none keeps no url parameter", args: []string{"--measurement-ids=G-TEST123", "--keep-url-params=none"},
+			check: func(c Config) string { return keptNone(c.KeepURLParams) }},
+		{name: "empty environment variable overrides the file", args: []string{"--config", yml},
+			env:   map[string]string{"CONSENTPROXY_KEEP_URL_PARAMS": ""},
+			check: func(c Config) string { return keptNone(c.KeepURLParams) }},
+		{name: "unset environment variable leaves the file", args: []string{"--config", yml},
+			check: func(c Config) string {
+				if !reflect.DeepEqual(c.KeepURLParams, []string{"utm_source"}) || c.LogLevel != "debug" {
+					return fmt.Sprintf("keep %q level %q, want the file's", c.KeepURLParams, c.LogLevel)
+				}
+				return ""
+			}},
+		{name: "empty environment variable of a required value is an error, not the file's", args: []string{"--config", yml},
+			env: map[string]string{"CONSENTPROXY_LOG_LEVEL": ""}, err: "--log-level"},
+		{name: "drain timeout 0 would skip the final flush", args: []string{"--measurement-ids=G-TEST123", "--drain-timeout=0"},
+			err: "--drain-timeout: want a duration of at least 1s"},
+		{name: "listen with two ports", args: []string{"--measurement-ids=G-TEST123", "--listen=host:80:90"},
+			err: "--listen"},
+		{name: "metrics listen with two ports", args: []string{"--measurement-ids=G-TEST123", "--metrics-listen=127.0.0.1:80:90"},
+			err: "--metrics-listen"},
+		{name: "bracketed IPv6 listen is fine", args: []string{"--measurement-ids=G-TEST123", "--listen=[::1]:8080"},
+			check: func(c Config) string { return "" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, errs, err := parseConfig(t, tc.args, tc.env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Join(errs, "\n")
+			if tc.err == "" && got != "" {
+				t.Fatalf("errors: %s", got)
+			}
+			if tc.err != "" {
+				if !strings.Contains(got, tc.err) {
+					t.Fatalf("errors %q, want one with %q", got, tc.err)
+				}
+				return
+			}
+			if msg := tc.check(cfg); msg != "" {
+				t.Error(msg)
+			}
+		})
+	}
+}
+
+// keptNone checks a KeepURLParams that must keep nothing: empty, and not
+// nil, which the minimizer reads as its default (proxy's
+// TestURLParams holds that an empty list keeps none).
+func keptNone(keep []string) string {
+	if keep == nil || len(keep) != 0 {
+		return fmt.Sprintf("keep-url-params %#v, want an empty non-nil list", keep)
+	}
+	return ""
 }

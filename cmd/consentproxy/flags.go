@@ -43,7 +43,7 @@ var flagSpecs = []flagSpec{
 	{"data-dir", "./data", "directory for the generated secret, the spool and the embedded database"},
 	{"policy-revision", "1", "policy revision consent is asked for; changing it asks everyone again"},
 	{"consent-max-age", "4368h", "how long a consent choice (accept or reject) is valid: 182 days"},
-	{"keep-url-params", "utm_*,gclid", "query parameters URLs sent to Google keep (dl, dr, ep.* URLs); a trailing * matches a prefix"},
+	{"keep-url-params", "utm_*,gclid", "query parameters URLs sent to Google keep (dl, dr, ep.* URLs); a trailing * matches a prefix; none (or empty) keeps none"},
 	{"keep-search-terms", "false", "forward site-search terms (ep.search_term and the like) to Google"},
 	{"max-value", "1000", "longest parameter value sent to Google, in bytes; longer ones are cut, never refused"},
 	{"keep-user-params", "", "user identifiers forwarded anyway: uid, up.<name>, upn.<name>"},
@@ -76,7 +76,7 @@ var flagSpecs = []flagSpec{
 	{"forward-queue", "10000", "hits waiting for Google; when full, a hit waits up to 250 ms for room while Google answers, else it is dropped"},
 	{"forward-workers", "32", "concurrent requests to Google"},
 	{"script-ttl", "1h", "how long a fetched gtag.js is served before it is fetched again"},
-	{"drain-timeout", "10s", "how long shutdown waits for the forward queue and the last flush"},
+	{"drain-timeout", "10s", "how long shutdown waits for the forward queue and the last flush; at least 1s"},
 	{"collect-rate", "50", "hits per second one client address may send on average; more get 429; 0 = no limit"},
 	{"collect-burst", "500", "hits one client address may send at once before --collect-rate applies"},
 	{"memory-limit", "512MiB", "the process's memory budget: less what is resident outside the Go runtime at start (the binary, chDB) and a sixteenth, it is the runtime's soft limit (unless GOMEMLIMIT is set); the caps on visitor hashes, sessions and distinct values derive from it"},
@@ -106,15 +106,17 @@ func newRawConfig() *rawConfig {
 }
 
 // parse reads args, then the environment and the YAML file for flags the
-// command line did not set.
-func (r *rawConfig) parse(args []string, getenv func(string) string) error {
+// command line did not set. lookupEnv is os.LookupEnv or a test's fake: a
+// variable set to "" is set, and overrides the file (keep-url-params: ""
+// keeps no query parameter; an unset variable leaves the file's value).
+func (r *rawConfig) parse(args []string, lookupEnv func(string) (string, bool)) error {
 	if err := r.fs.Parse(args); err != nil {
 		return err
 	}
 	set := map[string]bool{}
 	r.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if !set["config"] {
-		r.config = getenv(EnvName("config"))
+		r.config, _ = lookupEnv(EnvName("config"))
 	}
 	file := map[string]string{}
 	if r.config != "" {
@@ -130,18 +132,13 @@ func (r *rawConfig) parse(args []string, getenv func(string) string) error {
 		if set[f.name] {
 			continue
 		}
-		if v, ok := lookupEnv(getenv, EnvName(f.name)); ok {
+		if v, ok := lookupEnv(EnvName(f.name)); ok {
 			*r.values[f.name] = v
 		} else if v, ok := file[f.name]; ok {
 			*r.values[f.name] = v
 		}
 	}
 	return nil
-}
-
-func lookupEnv(getenv func(string) string, name string) (string, bool) {
-	v := getenv(name)
-	return v, v != ""
 }
 
 // errUnknownKeys marks a YAML file naming keys that are no flag: likely a

@@ -76,7 +76,7 @@ func FuzzConfigYAML(f *testing.F) {
 		}
 		r := newRawConfig()
 		r.fs.SetOutput(io.Discard)
-		if err := r.parse([]string{"--config", path, "--secret=0123456789abcdef", "--previous-secrets="}, func(string) string { return "" }); err != nil {
+		if err := r.parse([]string{"--config", path, "--secret=0123456789abcdef", "--previous-secrets="}, func(string) (string, bool) { return "", false }); err != nil {
 			if err.Error() == "" {
 				t.Fatal("empty error")
 			}

@@ -114,7 +114,7 @@ func (m *Main) ReloadTokens() error {
 func (m *Main) ParseFlags(args []string, stdout, stderr io.Writer) (cfg Config, code int, ok bool) {
 	r := newRawConfig()
 	r.fs.SetOutput(stderr)
-	if err := r.parse(args, os.Getenv); err != nil {
+	if err := r.parse(args, os.LookupEnv); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, 0, false
 		}

@@ -277,7 +277,7 @@ func runMain(t testing.TB, extra []string, mutate func(*Config)) *Main {
 	up := newStubUpstream(t)
 	r := newRawConfig()
 	r.fs.SetOutput(io.Discard)
-	noEnv := func(string) string { return "" } // the host's environment must not leak in
+	noEnv := func(string) (string, bool) { return "", false } // the host's environment must not leak in
 	if err := r.parse(append(testArgs(t.TempDir(), up.URL), extra...), noEnv); err != nil {
 		t.Fatalf("parse flags: %v", err)
 	}

@@ -241,7 +241,7 @@ func runPrivacyNotice(args []string, stdout, stderr io.Writer) int {
 	format := r.fs.String("format", privacy.FormatMarkdown, "privacy-notice: "+strings.Join(privacy.Formats(), ", "))
 	lang := r.fs.String("lang", privacy.DefaultLanguage, "privacy-notice: language, one of "+strings.Join(privacy.Languages(), ", "))
 	base := r.fs.String("base-url", "", "privacy-notice: the proxy's public URL, e.g. https://proxy.example.com, to link its endpoints")
-	if err := r.parse(args, os.Getenv); err != nil {
+	if err := r.parse(args, os.LookupEnv); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}

@@ -23,7 +23,7 @@ func parsedConfig(t *testing.T, args ...string) Config {
 	t.Helper()
 	r := newRawConfig()
 	r.fs.SetOutput(io.Discard)
-	if err := r.parse(append(testArgs(t.TempDir(), "http://127.0.0.1:1"), args...), func(string) string { return "" }); err != nil {
+	if err := r.parse(append(testArgs(t.TempDir(), "http://127.0.0.1:1"), args...), func(string) (string, bool) { return "", false }); err != nil {
 		t.Fatal(err)
 	}
 	cfg, errs := r.validate()
@@ -133,7 +133,7 @@ func TestPrivacyNoticeCommand(t *testing.T) {
 				t.Fatalf("%s %s: exit %d: %s", format, lang, code, errOut.String())
 			}
 			r := newRawConfig()
-			if err := r.parse([]string{"--config", cfgFile}, func(string) string { return "" }); err != nil {
+			if err := r.parse([]string{"--config", cfgFile}, func(string) (string, bool) { return "", false }); err != nil {
 				t.Fatal(err)
 			}
 			cfg, errs := r.validate()
