@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -54,7 +55,8 @@ type Main struct {
 	metricsSrv *http.Server
 	background sync.WaitGroup
 	stopBg     context.CancelFunc
-	serveErr   chan error
+	serveErr   chan error  // a listener's failure, see Wait
+	closing    atomic.Bool // Close has begun: listeners stopping is no failure
 }
 
 // NewMain returns a Main with a quiet logger; ParseFlags or a test fills Config.
@@ -123,6 +125,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	bg, stop := context.WithCancel(context.Background())
 	m.stopBg = stop
+	m.serveErr = make(chan error, 1)
 	if m.Store != nil {
 		m.Flusher, err = aggregate.NewFlusher(m.Aggregator, m.Store, aggregate.FlushConfig{
 			Interval: cfg.FlushInterval,
@@ -249,9 +252,41 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	m.peers = newPeerListener(m.ln, cfg.MaxConnsPerIP, trust.Trusted)
-	m.serveErr = make(chan error, 1)
-	go func() { m.serveErr <- m.App.Listener(m.peers) }()
+	go func() {
+		err := m.App.Listener(m.peers)
+		if err == nil {
+			// fasthttp says nil for a closed listener too, not only
+			// after Shutdown.
+			err = errors.New("closed")
+		}
+		m.fail(fmt.Errorf("listener: %w", err))
+	}()
 	return nil
+}
+
+// fail reports that a listener stopped serving on its own; the first such
+// error ends Wait. An error after shutdown began is the shutdown's own.
+func (m *Main) fail(err error) {
+	if m.closing.Load() {
+		return
+	}
+	select {
+	case m.serveErr <- err:
+	default:
+	}
+}
+
+// Wait blocks until ctx is done (nil) or a listener stops serving on its
+// own (its error). Without it, a listener that failed after start left
+// the process waiting for a signal with nothing served, and /healthz of a
+// supervisor's probe went unanswered instead of the process exiting.
+func (m *Main) Wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-m.serveErr:
+		return err
+	}
 }
 
 // registerAPI mounts the marketing API. Every request needs a bearer token
@@ -389,6 +424,7 @@ func (m *Main) discard(ctx context.Context) {
 // queue and the final flush need.
 func (m *Main) Close(ctx context.Context) error {
 	var errs []error
+	m.closing.Store(true)
 	if m.App != nil {
 		hctx, cancel := ctx, context.CancelFunc(func() {})
 		if dl, ok := ctx.Deadline(); ok {

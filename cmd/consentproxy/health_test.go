@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net"
 	"net/http"
 	"net/url"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -176,4 +178,26 @@ func TestHealth(t *testing.T) {
 			return s == http.StatusOK
 		})
 	})
+}
+
+// TestWaitEndsWhenTheListenerFails: a listener that stops serving on its
+// own ends Wait with its error, so the process exits instead of waiting
+// for a signal with nothing served; a cancelled context ends it with nil.
+func TestWaitEndsWhenTheListenerFails(t *testing.T) {
+	m := MustRunMain(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := m.Wait(ctx); err != nil {
+		t.Fatalf("Wait after cancel = %v, want nil", err)
+	}
+	m.ln.Close() // what a failing accept looks like to the server
+	ctx, cancel = context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := m.Wait(ctx)
+	if err == nil || ctx.Err() != nil {
+		t.Fatalf("Wait = %v (context %v), want the listener's error", err, ctx.Err())
+	}
+	if !strings.Contains(err.Error(), "listener") {
+		t.Errorf("Wait = %v, want it to name the listener", err)
+	}
 }

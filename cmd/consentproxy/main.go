@@ -74,8 +74,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 	m.Logger.Info("listening", "addr", m.Addr(), "metrics_addr", m.MetricsAddr(), "store", m.StoreKind(), "measurement_ids", cfg.MeasurementIDs)
-	<-ctx.Done()
+	serveErr := m.Wait(ctx)
 	stop()
+	if serveErr != nil {
+		m.Logger.Error("stopped serving", "err", serveErr)
+	}
 
 	// A second signal forces the exit; the first drains.
 	force := make(chan os.Signal, 1)
@@ -90,6 +93,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	if err := m.Close(sctx); err != nil {
 		m.Logger.Error("shutdown", "err", err)
+		return 1
+	}
+	if serveErr != nil {
 		return 1
 	}
 	m.Logger.Info("stopped")

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -198,7 +200,11 @@ func (m *Main) serveMetrics(c *collector) error {
 	m.metricsLn = ln
 	m.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute}
-	go func() { _ = m.metricsSrv.Serve(ln) }()
+	go func() {
+		if err := m.metricsSrv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			m.fail(fmt.Errorf("metrics listener: %w", err))
+		}
+	}()
 	return nil
 }
 
