@@ -17,6 +17,7 @@ import (
 	"errors"
 	"math"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -44,6 +45,11 @@ type Config struct {
 	// valid one out. An address past its budget is refused before its token
 	// is looked at, even a valid one, or the limit would not hold guessing.
 	LoginFailuresPerMinute int
+	// OneTime names a token of Tokens that signs in once, before
+	// OneTimeUntil: the sign-in link the proxy logs when it has no tokens
+	// file. Default "" (none). Its session lasts SessionTTL like any other.
+	OneTime      string
+	OneTimeUntil time.Time
 }
 
 // Routes the dashboard mounts.
@@ -59,7 +65,8 @@ type Dashboard struct {
 	cfg    Config
 	assets *assets
 	fails  *apitoken.FailureLimiter
-	revKey []byte // keys the tokens' revisions that sessions hold
+	revKey []byte      // keys the tokens' revisions that sessions hold
+	used   atomic.Bool // the OneTime token has signed in
 }
 
 // New checks cfg, fills in defaults and builds the assets.
@@ -154,6 +161,10 @@ func (d *Dashboard) login(c *fiber.Ctx) error {
 	if !ok {
 		d.fails.Fail(addr, d.cfg.Now())
 		return d.render(c, fiber.StatusUnauthorized, view{Error: "That token is not valid."})
+	}
+	if d.cfg.OneTime != "" && g.Name == d.cfg.OneTime && (d.cfg.Now().After(d.cfg.OneTimeUntil) || d.used.Swap(true)) {
+		return d.render(c, fiber.StatusUnauthorized, view{Error: "This sign-in link was used already or has expired. " +
+			"Create a token with: consentproxy token create --file tokens.yaml --site G-… --name you"})
 	}
 	id, err := newSessionID()
 	if err != nil {

@@ -412,3 +412,60 @@ func TestLogout(t *testing.T) {
 		t.Errorf("logout cookie %+v: want HttpOnly, SameSite=Strict", c)
 	}
 }
+
+// TestOneTimeSignIn: the OneTime token signs in once before its deadline;
+// its session then works like any other, and other tokens are unaffected.
+func TestOneTimeSignIn(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		after time.Duration // when the first sign-in happens, after the rig's now
+	}{{"within the hour", 59 * time.Minute}, {"expired", 61 * time.Minute}} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRig(t)
+			r.d.cfg.OneTime, r.d.cfg.OneTimeUntil = "all", r.now.Add(time.Hour)
+			r.now = r.now.Add(tc.after)
+			resp, body := r.login(tokenAll)
+			if tc.after > time.Hour {
+				if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "used already or has expired") {
+					t.Fatalf("expired link: %d %s", resp.StatusCode, body)
+				}
+				return
+			}
+			ck := sessionCookie(t, resp)
+			req := httptest.NewRequest(http.MethodGet, "/dashboard", nil)
+			req.AddCookie(ck)
+			_, page := r.do(req)
+			m := csrfRe.FindStringSubmatch(page)
+			if m == nil {
+				t.Fatalf("the link's session shows no dashboard:\n%s", page)
+			}
+			if code, body := r.api(siteB, ck, m[1]); code != http.StatusOK {
+				t.Errorf("the link's session reads the API: %d %s", code, body)
+			}
+			if resp, body := r.login(tokenAll); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "used already") {
+				t.Errorf("second use of the link: %d %s", resp.StatusCode, body)
+			}
+			if resp, _ := r.login(tokenOne); resp.StatusCode != http.StatusSeeOther {
+				t.Errorf("another token after the link was used: %d", resp.StatusCode)
+			}
+		})
+	}
+}
+
+// TestSignInPageLoadsTheLinkScript: the sign-in view loads the page script,
+// which turns a #signin= fragment into a sign-in; after a failed one the
+// form says so (data-error), and the script does not post it again.
+func TestSignInPageLoadsTheLinkScript(t *testing.T) {
+	r := newRig(t)
+	_, page := r.do(httptest.NewRequest(http.MethodGet, "/dashboard", nil))
+	if !strings.Contains(page, `id="signin"`) || !strings.Contains(page, `src="dashboard/assets/dashboard.js?v=`) {
+		t.Errorf("sign-in view without the form id or the script:\n%s", page)
+	}
+	if strings.Contains(page, "data-error") {
+		t.Error("a fresh sign-in view is marked failed")
+	}
+	_, page = r.login("wrong-token-0123456789abcdefghij")
+	if !strings.Contains(page, `id="signin" data-error`) {
+		t.Errorf("a failed sign-in is not marked, so the link would be posted in a loop:\n%s", page)
+	}
+}

@@ -144,7 +144,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 {{- else}}
 <main class="signin">
 <h1>consentproxy dashboard</h1>
-<form method="post" action="{{.Root}}dashboard/login">
+<form method="post" action="{{.Root}}dashboard/login" id="signin"{{if .V.Error}} data-error{{end}}>
 <label for="token">API token</label>
 <input id="token" name="token" type="password" required autocomplete="current-password" spellcheck="false"{{if .V.Error}} aria-invalid="true" aria-describedby="error"{{end}}>
 {{- if .V.Error}}
@@ -152,8 +152,9 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 {{- end}}
 <button type="submit">Sign in</button>
 </form>
-<p class="hint">Use a token from the proxy's <code>--api-tokens</code> file. The session keeps what the token may read, never the token.</p>
+<p class="hint">Use a token from the proxy's <code>--api-tokens</code> file (<code>consentproxy token create</code> makes one), or open the one-time sign-in link the proxy logs at start when it has no such file. The session keeps what the token may read, never the token.</p>
 </main>
+<script src="{{.Root}}{{.Script}}" defer></script>
 {{- end}}
 </body>
 </html>
