@@ -7,10 +7,11 @@ GO ?= go
 
 .PHONY: run test setup build bench bench-go fuzz clean
 
-## run: fetch the embedded ClickHouse if needed and run the proxy on it
+## run: fetch the embedded ClickHouse if needed and run the proxy on it in demo mode,
+## offline: it prints one URL (the landing page, the demo shop, the dashboard)
 run:
 	scripts/setup.sh chdb
-	$(GO) run ./cmd/consentproxy --listen $(LISTEN) --measurement-ids $(MEASUREMENT_IDS)
+	$(GO) run ./cmd/consentproxy --demo --listen $(LISTEN) --measurement-ids $(MEASUREMENT_IDS)
 
 ## test: install what the tests need, start private ClickHouse servers, run every test with -race
 test:

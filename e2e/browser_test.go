@@ -47,7 +47,7 @@ type options struct {
 	// slowChoice delays the banner's POST /consent on its way to the proxy.
 	slowChoice time.Duration
 	// gtag is the gtag.js the stub Google Tag Manager serves: nil is the
-	// fake (testdata/fake-gtag.js), or a real copy (see realGtags).
+	// fake (demo/assets/gtag.js), or a real copy (see realGtags).
 	gtag *gtagCopy
 	// proxyPort puts the proxy of the subdomains topology on another port
 	// than HTTPS's (":8443").

@@ -14,7 +14,7 @@
 //	   └──▶ front  (https://cp.example.test, or https://www.example.test/cp with the
 //	          │     prefix stripped: a load balancer, X-Forwarded-For = a public test address)
 //	          └──▶ proxy  (the consentproxy binary, --store none, --trusted-proxies 127.0.0.1)
-//	                 ├──▶ stub GTM (serves gtag.js: testdata/fake-gtag.js, or a real copy)
+//	                 ├──▶ stub GTM (serves gtag.js: demo/assets/gtag.js, or a real copy)
 //	                 └──▶ stub GA  (records the /g/collect hits the proxy forwards)
 //
 // The names are on HTTPS's default port because real gtag.js drops any other

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/consentproxy/consentproxy/demo"
 )
 
 // gtagCopy is one gtag.js the stub Google Tag Manager serves.
@@ -22,7 +24,7 @@ const fakeID = "G-E2ETEST1"
 
 func fakeGtag(t testing.TB) *gtagCopy {
 	t.Helper()
-	return &gtagCopy{name: "fake", id: fakeID, js: readTestdata(t, "fake-gtag.js")}
+	return &gtagCopy{name: "fake", id: fakeID, js: demo.FakeGtag()}
 }
 
 // realGtagEnv names real copies of Google's gtag.js: files, or directories

@@ -130,7 +130,7 @@ func (w *cookieWatch) listen(ev any) {
 // opts out and back in, and staff exclude the browser and count it again,
 // and sign in to the dashboard and out.
 //
-// Google's cookies come from the stub gtag.js (testdata/fake-gtag.js),
+// Google's cookies come from the stub gtag.js (demo/assets/gtag.js),
 // which sets _ga and _ga_<container> as Google documents them: their
 // presence shows the notice's names follow that pattern, not that Google
 // sets nothing else. The notice lists them apart, as set by Google's script.

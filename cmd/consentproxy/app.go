@@ -20,6 +20,7 @@ import (
 	"github.com/consentproxy/consentproxy/apitoken"
 	"github.com/consentproxy/consentproxy/consent"
 	"github.com/consentproxy/consentproxy/dashboard"
+	"github.com/consentproxy/consentproxy/demo"
 	"github.com/consentproxy/consentproxy/dims"
 	"github.com/consentproxy/consentproxy/geoip"
 	"github.com/consentproxy/consentproxy/proxy"
@@ -46,6 +47,7 @@ type Main struct {
 	Store      consentproxy.Store
 	Rollups    *rollup.Tracker // nil without a store
 	Geo        *geoip.DB
+	Google     *demo.Google // the stand-in for Google, with --demo only
 
 	ln         net.Listener
 	peers      *peerListener // ln, at most --max-conns-per-ip from one untrusted peer
@@ -55,8 +57,11 @@ type Main struct {
 	metricsSrv *http.Server
 	background sync.WaitGroup
 	stopBg     context.CancelFunc
+	trust      *web.Trust
+	signInCode string      // the one-time sign-in link's code, without --api-tokens
 	serveErr   chan error  // a listener's failure, see Wait
 	closing    atomic.Bool // Close has begun: listeners stopping is no failure
+	serving    atomic.Bool // the App serves ln (and closes it at shutdown)
 }
 
 // NewMain returns a Main with a quiet logger; ParseFlags or a test fills Config.
@@ -92,6 +97,17 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 		m.Config.Secret = secret
+	}
+	// Listen first, so that everything built below knows the real
+	// address (":0" in tests): the landing page, the demo's page URLs.
+	var err error
+	if m.ln, err = net.Listen("tcp", m.Config.Listen); err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	if m.Config.Demo {
+		if err := m.startDemo(); err != nil {
+			return err
+		}
 	}
 	cfg := m.Config
 	codec, err := consent.NewCodec(append([][]byte{cfg.Secret}, cfg.OldSecrets...), cfg.ConsentMaxAge, nil)
@@ -142,6 +158,9 @@ func (m *Main) Run(ctx context.Context) error {
 		m.goBackground(func() { m.Flusher.Run(bg) })
 		m.goBackground(func() { m.retain(bg) })
 		m.goBackground(func() { m.Rollups.Run(bg) })
+		if cfg.Demo {
+			m.goBackground(func() { m.fillHistory(bg) })
+		}
 	} else {
 		// Without a store, aggregates still feed realtime; collecting keeps
 		// their memory bounded.
@@ -159,6 +178,7 @@ func (m *Main) Run(ctx context.Context) error {
 	origins := web.NewOrigins(cfg.AllowedOrigins)
 	policy := consent.Policy{HonorDNT: cfg.HonorDNT, HonorGPC: cfg.HonorGPC, ConsentOverridesSignals: cfg.AllowOptInOverSignals}
 	trust := web.NewTrust(cfg.TrustedProxies)
+	m.trust = trust
 	if cfg.APITokens != nil {
 		// Failed tokens are limited per client address, behind a proxy too.
 		cfg.APITokens.Configure(apitoken.Options{ClientIP: trust.ClientIP})
@@ -247,11 +267,12 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.registerPrivacy(); err != nil {
 		return err
 	}
-
-	if m.ln, err = net.Listen("tcp", cfg.Listen); err != nil {
-		return fmt.Errorf("listen: %w", err)
+	if err := m.registerLanding(); err != nil {
+		return err
 	}
+
 	m.peers = newPeerListener(m.ln, cfg.MaxConnsPerIP, trust.Trusted)
+	m.serving.Store(true)
 	go func() {
 		err := m.App.Listener(m.peers)
 		if err == nil {
@@ -300,28 +321,36 @@ func (m *Main) registerAPI() error {
 	cors := web.NewOrigins(cfg.APICORSOrigins)
 	// The dashboard signs in with an API token and then speaks to the same
 	// API through an HttpOnly session (plus a CSRF header).
-	var dash *dashboard.Dashboard
-	if cfg.APITokens != nil {
-		var err error
-		if dash, err = dashboard.New(dashboard.Config{Tokens: cfg.APITokens, Secret: cfg.Secret}); err != nil {
-			return fmt.Errorf("dashboard: %w", err)
+	// Without a tokens file, a one-time sign-in link opens the dashboard
+	// (not the API: the link is no bearer token).
+	dcfg := dashboard.Config{Tokens: cfg.APITokens, Secret: cfg.Secret}
+	if cfg.APITokens == nil {
+		code, set, err := signInLink()
+		if err != nil {
+			return err
 		}
-		dash.Register(m.App)
+		set.Configure(apitoken.Options{ClientIP: m.trust.ClientIP})
+		m.signInCode = code
+		dcfg.Tokens, dcfg.OneTime, dcfg.OneTimeUntil = set, signInName, time.Now().Add(time.Hour)
 	}
+	dash, err := dashboard.New(dcfg)
+	if err != nil {
+		return fmt.Errorf("dashboard: %w", err)
+	}
+	dash.Register(m.App)
 	api, err := stats.New(stats.Config{
 		Store:    m.Store,
 		Rollups:  m.frontier,
 		MinCount: cfg.MinCount,
 		Realtime: m.Aggregator.Realtime,
 		Authorize: func(c *fiber.Ctx, site string) error {
-			if cfg.APITokens == nil {
-				return consentproxy.Errorf(consentproxy.EUNAUTH, "The API is not enabled: start the proxy with --api-tokens.")
+			// A session decides unless there is none; then the bearer token does.
+			if err := dash.Authorize(c, site); consentproxy.ErrorCode(err) != consentproxy.EUNAUTH {
+				return err
 			}
-			if dash != nil {
-				// A session decides unless there is none; then the bearer token does.
-				if err := dash.Authorize(c, site); consentproxy.ErrorCode(err) != consentproxy.EUNAUTH {
-					return err
-				}
+			if cfg.APITokens == nil {
+				return consentproxy.Errorf(consentproxy.EUNAUTH, "The API is not enabled: start the proxy with --api-tokens "+
+					"(consentproxy token create makes a tokens file).")
 			}
 			return cfg.APITokens.Authorize(c, site)
 		},
@@ -439,6 +468,9 @@ func (m *Main) Close(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("stop http: %w", err))
 		}
 	}
+	if m.ln != nil && !m.serving.Load() {
+		m.ln.Close() // Run failed before serving it
+	}
 	if m.metricsSrv != nil {
 		if err := m.metricsSrv.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("stop metrics: %w", err))
@@ -472,6 +504,9 @@ func (m *Main) Close(ctx context.Context) error {
 	}
 	if m.Geo != nil {
 		m.Geo.Close()
+	}
+	if m.Google != nil {
+		m.Google.Close()
 	}
 	return errors.Join(errs...)
 }

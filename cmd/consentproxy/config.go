@@ -110,6 +110,9 @@ type Config struct {
 	WriteTimeout  time.Duration
 	IdleTimeout   time.Duration
 	MetricsListen string
+	// Demo serves the offline demo (package demo) and sends the upstreams'
+	// traffic to its stand-in for Google. Default false.
+	Demo bool
 
 	LogFormat string
 	LogLevel  string
@@ -218,6 +221,7 @@ func (r *rawConfig) validate() (Config, []string) {
 		WriteTimeout:          duration("write-timeout", 100*time.Millisecond),
 		IdleTimeout:           duration("idle-timeout", 100*time.Millisecond),
 		MetricsListen:         v("metrics-listen"),
+		Demo:                  boolean("demo"),
 		LogFormat:             v("log-format"),
 		LogLevel:              v("log-level"),
 	}
@@ -295,6 +299,13 @@ func (r *rawConfig) validate() (Config, []string) {
 				"page views; serve the proxy on 443 (or 80)")
 		}
 	}
+	if c.Demo {
+		for _, u := range []struct{ name, val string }{{"ga-upstream", c.GAUpstream}, {"gtm-upstream", c.GTMUpstream}} {
+			if u.val != defaultOf(u.name) {
+				bad("demo", "sends everything to its own stand-in for Google, so it cannot be combined with --%s", u.name)
+			}
+		}
+	}
 	if c.Store == "" {
 		c.Store = "chdb://" + filepath.Join(c.DataDir, "clickhouse")
 	}
@@ -364,6 +375,16 @@ func readTexts(v string) (i18n.Texts, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// defaultOf is a flag's default.
+func defaultOf(name string) string {
+	for _, f := range flagSpecs {
+		if f.name == name {
+			return f.def
+		}
+	}
+	return ""
 }
 
 // keepList is list for --keep-url-params, where "" and "none" keep no

@@ -86,9 +86,25 @@ var flagSpecs = []flagSpec{
 	{"write-timeout", "10s", "how long a client may take to receive a whole response"},
 	{"idle-timeout", "60s", "how long a keep-alive connection may wait for its next request"},
 	{"metrics-listen", "", "address serving Prometheus /metrics, e.g. 127.0.0.1:9464; empty = off"},
+	{"demo", "false", "serve the offline demo: a shop with the banner at /demo/, a stand-in for Google on loopback that the upstreams point at, and 7 days of generated history; never in production"},
 	{"log-format", "text", "text or json"},
 	{"log-level", "info", "debug, info, warn or error"},
 }
+
+// bareFlags may be given without a value (--demo means --demo=true).
+// Only new switches: making --honor-dnt one would turn "--honor-dnt false"
+// into --honor-dnt=true and a stray argument.
+var bareFlags = map[string]bool{"demo": true}
+
+// flagValue is a flag's text; a bare one is a boolean switch to package flag.
+type flagValue struct {
+	s    string
+	bare bool
+}
+
+func (v *flagValue) String() string     { return v.s }
+func (v *flagValue) Set(s string) error { v.s = s; return nil }
+func (v *flagValue) IsBoolFlag() bool   { return v.bare }
 
 // EnvName is the environment variable that sets a flag.
 func EnvName(flagName string) string {
@@ -98,7 +114,9 @@ func EnvName(flagName string) string {
 func newRawConfig() *rawConfig {
 	r := &rawConfig{fs: flag.NewFlagSet("consentproxy", flag.ContinueOnError), values: map[string]*string{}}
 	for _, f := range flagSpecs {
-		r.values[f.name] = r.fs.String(f.name, f.def, f.help+" (env "+EnvName(f.name)+")")
+		v := &flagValue{s: f.def, bare: bareFlags[f.name]}
+		r.fs.Var(v, f.name, f.help+" (env "+EnvName(f.name)+")")
+		r.values[f.name] = &v.s
 	}
 	r.fs.StringVar(&r.config, "config", "", "optional YAML file whose keys are flag names")
 	r.fs.BoolVar(&r.check, "check-config", false, "validate the configuration, print every problem, exit 0 or 1")
@@ -112,6 +130,9 @@ func newRawConfig() *rawConfig {
 func (r *rawConfig) parse(args []string, lookupEnv func(string) (string, bool)) error {
 	if err := r.fs.Parse(args); err != nil {
 		return err
+	}
+	if r.fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (flags are --name=value)", r.fs.Arg(0))
 	}
 	set := map[string]bool{}
 	r.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

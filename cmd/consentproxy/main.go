@@ -76,7 +76,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}()
-	m.Logger.Info("listening", "addr", m.Addr(), "metrics_addr", m.MetricsAddr(), "store", m.StoreKind(), "measurement_ids", cfg.MeasurementIDs)
+	m.logStart()
+	if m.signInCode != "" || cfg.Demo {
+		// The one URL a newcomer needs, on its own line.
+		fmt.Fprintln(stdout, "consentproxy is ready: open "+m.OpenURL())
+	}
 	serveErr := m.Wait(ctx)
 	stop()
 	if serveErr != nil {

@@ -3,14 +3,20 @@
 // no inline code (the page runs under script-src 'self').
 (function () {
   "use strict";
-  // A sign-in link (#signin=<code>, printed in the proxy's log) signs in
-  // at once. The code is in the fragment, so no server, proxy or access
-  // log on the way sees it, and it leaves the address bar before the post.
+  // A sign-in link (#signin=<code>, printed by the proxy at start) signs
+  // in at once. The code is in the fragment, so no server, proxy or access
+  // log on the way sees it, and it leaves the address bar before the post;
+  // the landing page keeps it for this tab in sessionStorage, used once.
   var m = /^#signin=([A-Za-z0-9_-]{20,100})$/.exec(location.hash);
+  var code = m && m[1];
+  try {
+    code = code || sessionStorage.getItem("consentproxy-signin");
+    sessionStorage.removeItem("consentproxy-signin");
+  } catch (e) { /* storage off: the fragment alone */ }
   var signin = document.getElementById("signin");
-  if (m && signin && !signin.hasAttribute("data-error")) {
-    history.replaceState(null, "", location.pathname + location.search);
-    signin.elements.token.value = m[1];
+  if (m) history.replaceState(null, "", location.pathname + location.search);
+  if (code && signin && !signin.hasAttribute("data-error")) {
+    signin.elements.token.value = code;
     signin.submit();
     return;
   }

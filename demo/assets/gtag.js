@@ -1,4 +1,6 @@
 /*
+ * The stand-in for gtag.js that the demo (--demo) and the browser tests serve.
+ *
  * A stand-in for Google's gtag.js, served by the stub GTM upstream so the
  * browser tests never reach Google. It does the few things the real script
  * does that the proxy and the banner depend on:
