@@ -45,6 +45,10 @@ type Config struct {
 	// valid one out. An address past its budget is refused before its token
 	// is looked at, even a valid one, or the limit would not hold guessing.
 	LoginFailuresPerMinute int
+	// Sites are the measurement ids the proxy serves: a grant for every
+	// site starts on the first and offers the others. Default none: the
+	// site is typed in.
+	Sites []string
 	// OneTime names a token of Tokens that signs in once, before
 	// OneTimeUntil: the sign-in link the proxy logs when it has no tokens
 	// file. Default "" (none). Its session lasts SessionTTL like any other.

@@ -469,3 +469,17 @@ func TestSignInPageLoadsTheLinkScript(t *testing.T) {
 		t.Errorf("a failed sign-in is not marked, so the link would be posted in a loop:\n%s", page)
 	}
 }
+
+// TestAllSitesGrantStartsOnAKnownSite: with Sites, an all-sites sign-in
+// starts on the first (the page loads at once) and offers the others.
+func TestAllSitesGrantStartsOnAKnownSite(t *testing.T) {
+	r := newRig(t)
+	r.d.cfg.Sites = []string{siteB, siteA}
+	ck, _ := r.signIn(tokenAll)
+	req := httptest.NewRequest(http.MethodGet, "/dashboard", nil)
+	req.AddCookie(ck)
+	_, page := r.do(req)
+	if !strings.Contains(page, `value="`+siteB+`" list="known-sites"`) || !strings.Contains(page, `<option value="`+siteA+`">`) {
+		t.Errorf("the all-sites view does not start on %s and offer %s:\n%s", siteB, siteA, page)
+	}
+}

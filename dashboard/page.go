@@ -81,7 +81,11 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 <div class="field">
 <label for="site">Site</label>
 {{- if .V.Session.Grant.All}}
-<input id="site" name="site" type="text" required autocomplete="off" spellcheck="false" placeholder="G-XXXXXXX">
+<input id="site" name="site" type="text" required autocomplete="off" spellcheck="false" placeholder="G-XXXXXXX"
+{{- with .Sites}} value="{{index . 0}}" list="known-sites"{{end}}>
+{{- with .Sites}}
+<datalist id="known-sites">{{range .}}<option value="{{.}}"></option>{{end}}</datalist>
+{{- end}}
 {{- else}}
 <select id="site" name="site">{{range .V.Session.Grant.Sites}}<option>{{.}}</option>{{end}}</select>
 {{- end}}
@@ -164,7 +168,7 @@ func (d *Dashboard) render(c *fiber.Ctx, status int, v view) error {
 	var b bytes.Buffer
 	err := pageTmpl.Execute(&b, map[string]any{
 		"V": v, "Tables": tables, "Script": relative(d.assets.script.URL()), "Style": relative(d.assets.style.URL()),
-		"Root": root(c),
+		"Root": root(c), "Sites": d.cfg.Sites,
 	})
 	if err != nil {
 		return err

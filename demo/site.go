@@ -82,6 +82,8 @@ which the proxy honours on the server. <a href="/demo/{{.Page.Path}}">Stop simul
 <p class="hint">Only with analytics consent, and only the allowlisted, minimized parameters. The stand-in for Google runs on
 this machine, so nothing leaves it.</p>
 <ol id="google-hits" aria-live="polite"></ol>
+<p class="hint"><code>_uip</code> is the address Google sees: a public one cut to /24 (IPv6 /48); a private or loopback
+one, like yours here, becomes <code>::</code>.</p>
 <p><a href="/dashboard">Open the dashboard</a> · <a href="/privacy">Privacy notice</a> · <a href="/">Proxy home</a></p>
 </aside>
 </div>

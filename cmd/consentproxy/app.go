@@ -323,7 +323,7 @@ func (m *Main) registerAPI() error {
 	// API through an HttpOnly session (plus a CSRF header).
 	// Without a tokens file, a one-time sign-in link opens the dashboard
 	// (not the API: the link is no bearer token).
-	dcfg := dashboard.Config{Tokens: cfg.APITokens, Secret: cfg.Secret}
+	dcfg := dashboard.Config{Tokens: cfg.APITokens, Secret: cfg.Secret, Sites: cfg.MeasurementIDs}
 	if cfg.APITokens == nil {
 		code, set, err := signInLink()
 		if err != nil {

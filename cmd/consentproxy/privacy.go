@@ -107,7 +107,7 @@ func privacyFacts(cfg Config) privacy.Facts {
 	for _, r := range consentproxy.Reasons() {
 		f.Stored.Outcomes = append(f.Stored.Outcomes, r.String())
 	}
-	if cfg.Store != "none" && cfg.APITokens != nil {
+	if cfg.Store != "none" { // with a tokens file or the sign-in link
 		f.Cookies = append(f.Cookies, privacy.Cookie{Name: dashboard.CookieName, Purpose: privacy.PurposeDashboard,
 			Category: privacy.CategoryNecessary, MaxAge: dashboardSessionTTL, Scope: privacy.ScopeProxyHost,
 			SetBy: privacy.SetByProxy, HTTPOnly: true})
@@ -131,8 +131,10 @@ func privacyFacts(cfg Config) privacy.Facts {
 func googleFacts(cfg Config) privacy.Google {
 	g := privacy.Google{IPMode: cfg.IPMode.String(), Headers: forwardedHeaders, KeptUserParams: cfg.KeepUserParams,
 		KeptURLParams: cfg.KeepURLParams, ForwardedParams: proxy.ForwardedParams(), SearchTerms: cfg.KeepSearchTerms}
-	if len(g.KeptURLParams) == 0 {
-		g.KeptURLParams = proxy.DefaultKeepURLParams // what the Minimizer does with an empty list
+	if g.KeptURLParams == nil {
+		// What the Minimizer does with nil; an empty list (--keep-url-params
+		// none) keeps nothing, and the notice says so.
+		g.KeptURLParams = proxy.DefaultKeepURLParams
 	}
 	for _, p := range []string{"uid", "up.*", "upn.*"} {
 		kept := false

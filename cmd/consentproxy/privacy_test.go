@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/consentproxy/consentproxy/privacy"
+	"github.com/consentproxy/consentproxy/proxy"
 )
 
 // parsedConfig is what the real flag parser and validator make of args on
@@ -400,5 +401,16 @@ func TestPrivacyNoticeForwarding(t *testing.T) {
 				t.Errorf("dl = %q, kept %v", q.Get("dl"), f.Google.KeptURLParams)
 			}
 		})
+	}
+}
+
+// TestNoticeKeepsNoURLParams: with --keep-url-params none the notice says
+// no query parameter is kept, as the minimizer does; unset, the defaults.
+func TestNoticeKeepsNoURLParams(t *testing.T) {
+	if got := googleFacts(Config{KeepURLParams: []string{}}).KeptURLParams; len(got) != 0 {
+		t.Errorf("--keep-url-params none: the notice says %q are kept", got)
+	}
+	if got := googleFacts(Config{}).KeptURLParams; len(got) != len(proxy.DefaultKeepURLParams) {
+		t.Errorf("unset: the notice says %q, want the defaults", got)
 	}
 }

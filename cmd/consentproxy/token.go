@@ -34,7 +34,7 @@ func runToken(args []string, stdout, stderr io.Writer) int {
 	file := fs.String("file", "tokens.yaml", "tokens file to add the token to (created, mode 0600, when missing); the proxy reads it with --api-tokens @FILE")
 	name := fs.String("name", "", "the token's name, shown in logs and metrics (required, unique in the file)")
 	sites := fs.String("site", "", `comma list of measurement ids the token may read, or "*" for all (required)`)
-	rate := fs.Int("rate", 0, "requests per minute (default 60)")
+	rate := fs.Int("rate", 0, "requests per minute (default 600: a dashboard view is 17)")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0

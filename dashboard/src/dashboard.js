@@ -147,7 +147,11 @@
   function chart(res, bucket) {
     var box = document.getElementById("chart");
     box.textContent = "";
-    var pts = res.results.map(function (r) { return { t: r.dimensions[0], v: Number(r.metrics[0]) || 0, p: Number(r.metrics[1]) || 0 }; });
+    // Buckets under the API's minimum count come back folded into one
+    // "(other)" row: it is no point in time, so it is left out and said.
+    var folded = res.results.filter(function (r) { return r.dimensions[0] === "(other)"; }).length > 0;
+    var pts = res.results.filter(function (r) { return r.dimensions[0] !== "(other)"; })
+      .map(function (r) { return { t: r.dimensions[0], v: Number(r.metrics[0]) || 0, p: Number(r.metrics[1]) || 0 }; });
     // Drawn at the box's own width, so text stays 12 px on a phone too.
     var W = Math.max(300, Math.min(1400, Math.round(box.clientWidth) || 800)), H = W < 500 ? 200 : 260, L = 44, R = 12, T = 12, B = 28;
     if (pts.length > W - L - R) {
@@ -196,7 +200,8 @@
       svgEl("text", { x: W / 2, y: H / 2, "class": "axis", "text-anchor": "middle" }, "No data for this period");
     }
     box.appendChild(svg);
-    document.getElementById("chart-note").textContent = "· per " + bucket.slice(5);
+    document.getElementById("chart-note").textContent = "· per " + bucket.slice(5) +
+      (folded ? " · " + bucket.slice(5) + "s with too few visitors to show are left out" : "");
   }
 
   function niceMax(v) {
