@@ -64,7 +64,7 @@ type AgentParser interface {
 // by the proxy for every event of every hit, whatever its Reason, and handed to a
 // Recorder. Its strings may point into request memory that is reused once the
 // handler returns: a Recorder must copy whatever it keeps, and must keep nothing
-// that identifies a person (see the package store invariants in the README).
+// that identifies a person (see "What is counted, and what is never stored" in docs/privacy.md).
 type Observation struct {
 	Time   time.Time // when the proxy received the hit
 	Site   string    // the measurement id (tid); "" when it was missing or invalid

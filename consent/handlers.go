@@ -62,7 +62,7 @@ type Handlers struct {
 	// AllowOptInOverSignals lets a visitor's explicit opt-in in the banner's
 	// preferences modal win over GPC/DNT in the browser. Default false: the
 	// signal wins and the modal's categories are locked. The proxy's Decide
-	// must agree for hits to be forwarded (see the package README notes).
+	// must agree for hits to be forwarded (see Policy.ConsentOverridesSignals and docs/banner.md).
 	AllowOptInOverSignals bool
 	// Texts override the built-in banner and opt-out page texts; they are
 	// merged over i18n.Builtin() with i18n.Merge, so any subset of languages

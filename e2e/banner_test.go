@@ -9,7 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// DOM hooks of the banner contract (notes/banner.md).
+// DOM hooks of the banner contract (docs/banner.md).
 const (
 	banner      = "#cp-banner"
 	modal       = "#cp-modal"

@@ -12,8 +12,9 @@ import (
 	"github.com/consentproxy/consentproxy/consent"
 )
 
-// collect takes a GA4 hit exactly as gtag sends it and answers at once with
-// 204; forwarding happens later, from the queue.
+// collect takes a GA4 hit exactly as gtag sends it and answers 204 once its
+// events are decided and the forwarded ones queued; forwarding happens later,
+// from the queue (a full queue makes it wait up to 250 ms for room).
 func (p *Proxy) collect(c *fiber.Ctx) error {
 	now := p.cfg.Now()
 	req := c.Request()

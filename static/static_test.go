@@ -65,7 +65,7 @@ func TestScriptIsCSPSafe(t *testing.T) {
 	}
 }
 
-// TestScriptKeepsContract holds the minified script to notes/banner.md: the
+// TestScriptKeepsContract holds the minified script to the banner contract of docs/banner.md: the
 // browser tests and site owners rely on these names, and minification must
 // not rename any of them.
 func TestScriptKeepsContract(t *testing.T) {

@@ -21,7 +21,7 @@
 //	suppression_reason   → outcomes.reason           suppressed (opt_out, gpc, dnt only)
 //	filter_reason, filter_class → filtered.reason, .class   filtered (bots by class, exclusions by rule)
 //
-// The metric lists are what each table counts (see the README): a
+// The metric lists are what each table counts (see docs/privacy.md): a
 // pageview belongs to a page, not to a country, so pageviews by country is
 // refused rather than answered from the wrong table. visit_duration is not
 // offered for devices, countries or languages because the aggregator does not

@@ -201,3 +201,26 @@ func TestWaitEndsWhenTheListenerFails(t *testing.T) {
 		t.Errorf("Wait = %v, want it to name the listener", err)
 	}
 }
+
+// TestHealthcheckCommand: `consentproxy healthcheck` exits 0 against a
+// serving proxy, 1 against a closed port or a non-200 answer.
+func TestHealthcheckCommand(t *testing.T) {
+	m := MustRunMain(t, nil)
+	var out, errb strings.Builder
+	if code := run([]string{"healthcheck", "--url", "http://" + m.Addr() + "/healthz"}, &out, &errb); code != 0 {
+		t.Errorf("serving proxy: exit %d, %s", code, errb.String())
+	}
+	if code := run([]string{"healthcheck", "--url", "http://" + m.Addr() + "/no-such-page"}, &out, &errb); code != 1 {
+		t.Errorf("a 404: exit %d, want 1", code)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	t.Setenv(EnvName("listen"), closed)
+	if code := run([]string{"healthcheck", "--timeout", "2s"}, &out, &errb); code != 1 {
+		t.Errorf("closed port from CONSENTPROXY_LISTEN: exit %d, want 1", code)
+	}
+}

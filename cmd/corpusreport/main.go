@@ -1,5 +1,5 @@
 // Command corpusreport measures consentproxy's dimension extraction against
-// public corpora nobody here wrote, and prints the numbers the README quotes:
+// public corpora nobody here wrote, and prints the numbers docs/privacy.md quotes:
 // bot recall and false positives, browser/OS/device agreement, GA4 channel
 // agreement and user-agent parse cost. It is a command, not a test, so its
 // numbers are reported rather than asserted (the tests assert the floors).

@@ -1,0 +1,113 @@
+package demo
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	consentproxy "github.com/consentproxy/consentproxy"
+)
+
+// TestGoogle: gtag.js only for its ids, and /g/collect answered 204 with
+// every event kept in order (the query's shared parameters first), at most
+// maxHits of them, newest first.
+func TestGoogle(t *testing.T) {
+	g := NewGoogle([]string{"G-DEMO0001"})
+	srv := httptest.NewServer(g)
+	defer srv.Close()
+	get := func(path string) (int, string) {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, js := get("/gtag/js?id=G-DEMO0001"); code != 200 || !strings.Contains(js, "__fakeGtag") {
+		t.Errorf("gtag.js: %d", code)
+	}
+	if code, _ := get("/gtag/js?id=G-OTHER001"); code != 404 {
+		t.Errorf("gtag.js for another id: %d, want 404", code)
+	}
+	resp, err := http.Post(srv.URL+"/g/collect?v=2&tid=G-DEMO0001&dl=http%3A%2F%2Fx%2F", "text/plain", strings.NewReader("en=page_view\nen=scroll&epn.percent_scrolled=90"))
+	if err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("collect: %v %v", err, resp)
+	}
+	hits, total := g.Hits()
+	if total != 2 || len(hits) != 2 || hits[0].Event != "scroll" || hits[1].Event != "page_view" {
+		t.Fatalf("hits %+v total %d", hits, total)
+	}
+	if p := hits[0].Params; len(p) != 5 || p[0] != [2]string{"v", "2"} || p[2] != [2]string{"dl", "http://x/"} || p[4] != [2]string{"epn.percent_scrolled", "90"} {
+		t.Errorf("params in order, shared first: %q", p)
+	}
+	for range maxHits + 10 {
+		g.record("en=page_view", "")
+	}
+	if hits, total := g.Hits(); len(hits) != maxHits || total != 2+maxHits+10 {
+		t.Errorf("kept %d of %d, want the latest %d", len(hits), total, maxHits)
+	}
+}
+
+// FuzzRecord: whatever arrives at the stand-in's /g/collect, recording it
+// neither panics nor keeps more than maxHits.
+func FuzzRecord(f *testing.F) {
+	f.Add("v=2&tid=G-DEMO0001&en=page_view", "")
+	f.Add("v=2", "en=a\n\nen=b&x=%zz\r\n")
+	f.Add("%", "=&&=")
+	f.Fuzz(func(t *testing.T, query, body string) {
+		g := NewGoogle(nil)
+		for range 3 {
+			g.record(query, body)
+		}
+		if hits, _ := g.Hits(); len(hits) > maxHits {
+			t.Fatalf("%d hits kept", len(hits))
+		}
+	})
+}
+
+// TestHistory: a day of history is deterministic, inside its day, made of
+// the reasons and events the proxy produces, and plausible in size.
+func TestHistory(t *testing.T) {
+	h := History{Site: "G-DEMO0001", Origin: "http://localhost:8080", Agents: agentStub{}}
+	day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) // a Tuesday
+	run := func() (views int, reasons map[consentproxy.Reason]int, choices int) {
+		reasons = map[consentproxy.Reason]int{}
+		h.Day(day, func(o *consentproxy.Observation) {
+			if o.Time.Before(day) || o.Time.After(day.Add(26*time.Hour)) {
+				t.Errorf("observation at %s, outside its day", o.Time)
+			}
+			if o.Site != h.Site || !strings.HasPrefix(o.Location, h.Origin+"/demo/") || !o.IP.IsValid() {
+				t.Errorf("observation %+v", o)
+			}
+			if o.Event == "page_view" {
+				views++
+				reasons[o.Reason]++
+			}
+		}, func(outcome string, at time.Time) {
+			if outcome != choiceAccept && outcome != choiceReject && outcome != choiceCustom {
+				t.Errorf("outcome %q", outcome)
+			}
+			choices++
+		})
+		return
+	}
+	v1, r1, c1 := run()
+	v2, _, c2 := run()
+	if v1 != v2 || c1 != c2 {
+		t.Errorf("not deterministic: %d/%d views, %d/%d choices", v1, v2, c1, c2)
+	}
+	if v1 < 200 || v1 > 2000 || r1[consentproxy.ReasonForwarded] < v1/2 || r1[consentproxy.ReasonBot] == 0 || r1[consentproxy.ReasonGPC] == 0 {
+		t.Errorf("a day of %d page views by reason %v: want a small shop's, mostly forwarded, with bots and GPC", v1, r1)
+	}
+}
+
+type agentStub struct{}
+
+func (agentStub) Parse(ua string) consentproxy.Agent {
+	bot := strings.Contains(ua, "bot") || strings.Contains(ua, "Bot")
+	return consentproxy.Agent{Browser: "Chrome", OS: "Windows", Bot: bot}
+}
