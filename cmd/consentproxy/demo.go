@@ -135,9 +135,16 @@ func (m *Main) OpenURL() string {
 	return u
 }
 
-// version is the module version and VCS revision the binary was built
-// from, as far as the build recorded them.
+// buildVersion is set at release builds (-ldflags "-X
+// main.buildVersion=v1.2.3": .goreleaser.yaml, the Dockerfile).
+var buildVersion string
+
+// version is buildVersion, else the module version and VCS revision the
+// Go toolchain recorded ("(devel)" for a build from a checkout).
 func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return ""

@@ -213,6 +213,12 @@ func TestHealthcheckCommand(t *testing.T) {
 	if code := run([]string{"healthcheck", "--url", "http://" + m.Addr() + "/no-such-page"}, &out, &errb); code != 1 {
 		t.Errorf("a 404: exit %d, want 1", code)
 	}
+	if code := run([]string{"healthcheck", "http://" + m.Addr() + "/healthz"}, &out, &errb); code != 0 {
+		t.Errorf("the URL as an argument: exit %d, %s", code, errb.String())
+	}
+	if code := run([]string{"healthcheck", "--url", "http://" + m.Addr() + "/healthz", "http://elsewhere"}, &out, &errb); code != 2 {
+		t.Errorf("a URL twice: exit %d, want 2", code)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

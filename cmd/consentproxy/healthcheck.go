@@ -26,6 +26,13 @@ func runHealthcheck(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
+	switch {
+	case fs.NArg() == 1 && *target == "":
+		*target = fs.Arg(0) // consentproxy healthcheck http://…/healthz
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "consentproxy healthcheck: unexpected argument %q (the URL is one argument, or --url)\n", fs.Arg(fs.NArg()-1))
+		return 2
+	}
 	if *target == "" {
 		listen, ok := os.LookupEnv(EnvName("listen"))
 		if !ok || listen == "" {

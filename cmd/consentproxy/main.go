@@ -23,6 +23,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "migrate" {
 		return runMigrate(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && (args[0] == "version" || args[0] == "--version") {
+		fmt.Fprintln(stdout, "consentproxy", version())
+		return 0
+	}
 	if len(args) > 0 && args[0] == "healthcheck" {
 		return runHealthcheck(args[1:], stdout, stderr)
 	}

@@ -204,6 +204,9 @@ func TestSessionIsUTC(t *testing.T) {
 const childEnv = "CHDB_STORE_TEST_CHILD"
 
 func runChild(mode string) int {
+	if mode == "wx" {
+		return runWX()
+	}
 	if mode != "coldopen" {
 		fmt.Println("unknown child mode", mode)
 		return 2
