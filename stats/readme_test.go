@@ -13,22 +13,22 @@ import (
 	"github.com/consentproxy/consentproxy"
 )
 
-// readmeSQL returns the statements of the README's "Querying directly"
-// block, placed on the fixture: its site and its day instead of the
+// readmeSQL returns the statements of docs/storage.md's "Worked
+// statements" block, placed on the fixture: its site and its day instead of the
 // examples' placeholders.
 func readmeSQL(t *testing.T) map[string]string {
 	t.Helper()
-	b, err := os.ReadFile("../README.md")
+	b, err := os.ReadFile("../docs/storage.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, after, ok := strings.Cut(string(b), "### Querying directly")
+	_, after, ok := strings.Cut(string(b), "### Worked statements")
 	if !ok {
-		t.Fatal("README has no Querying directly section")
+		t.Fatal("docs/storage.md has no Worked statements section")
 	}
 	_, block, ok := strings.Cut(after, "```sql\n")
 	if !ok {
-		t.Fatal("no sql block under Querying directly")
+		t.Fatal("no sql block under Worked statements")
 	}
 	block, _, _ = strings.Cut(block, "```")
 	r := strings.NewReplacer(
@@ -54,12 +54,12 @@ func readmeSQL(t *testing.T) map[string]string {
 		}
 	}
 	if len(out) < 5 {
-		t.Fatalf("found %d statements in the README's sql block", len(out))
+		t.Fatalf("found %d statements in docs/storage.md's sql block", len(out))
 	}
 	return out
 }
 
-// TestREADMESQLMatchesAPI runs the README's worked SQL on both engines
+// TestREADMESQLMatchesAPI runs the worked SQL of docs/storage.md (once the README's) on both engines
 // (after rolling the fixture up, as production does) and compares it with
 // the API's answers for the same questions, suppression off.
 func TestREADMESQLMatchesAPI(t *testing.T) {
@@ -77,11 +77,11 @@ func TestREADMESQLMatchesAPI(t *testing.T) {
 				t.Helper()
 				q, ok := stmts[name]
 				if !ok {
-					t.Fatalf("README example %q is gone", name)
+					t.Fatalf("docs/storage.md example %q is gone", name)
 				}
 				res, err := s.Query(context.Background(), q)
 				if err != nil {
-					t.Fatalf("README example %q: %v\n%s", name, err, q)
+					t.Fatalf("docs/storage.md example %q: %v\n%s", name, err, q)
 				}
 				return res.Rows
 			}
@@ -113,7 +113,7 @@ func TestREADMESQLMatchesAPI(t *testing.T) {
 					return r
 				}
 				if !slices.EqualFunc(sortRows(a), sortRows(b), slices.Equal) {
-					t.Errorf("%s:\nREADME SQL %q\nAPI        %q", what, a, b)
+					t.Errorf("%s:\ndocs SQL   %q\nAPI        %q", what, a, b)
 				}
 			}
 			same("top pages", sql("top pages last week: visitors per UTC day, summed (as the API counts them)"),
