@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -215,29 +216,41 @@ func (m *Main) notes() []string {
 func (m *Main) registerLanding() error {
 	cfg := m.Config
 	yes := func(b bool) string { return map[bool]string{true: "yes", false: "no"}[b] }
+	// The page is public: it names kinds, never paths, hosts or files
+	// (the start-up line has those).
 	api := "off (no store)"
 	switch {
 	case m.Store != nil && cfg.APITokens != nil:
-		api = "tokens file " + cfg.apiTokensPath
+		api = "API tokens from a file"
 	case m.Store != nil:
 		api = "one-time sign-in link only (no --api-tokens)"
+	}
+	store := map[string]string{"chdb": "embedded ClickHouse (chDB)", "clickhouse": "ClickHouse server", "none": "none (realtime only)"}[m.StoreKind()]
+	if cfg.ClickHouseCluster != "" {
+		store = "ClickHouse cluster"
+	}
+	publicURL := cmp.Or(cfg.PublicURL, "not set (--public-url)")
+	if cfg.Demo {
+		publicURL = m.URL()
 	}
 	l := web.Landing{
 		Version: version(),
 		Settings: [][2]string{
 			{"Measurement ids", strings.Join(cfg.MeasurementIDs, ", ")},
-			{"Public URL", m.URL()},
-			{"Store", m.storeWhere()},
+			{"Public URL", publicURL},
+			{"Store", store},
 			{"Banner mode", cfg.BannerMode},
 			{"Honours GPC / DNT", yes(cfg.HonorGPC) + " / " + yes(cfg.HonorDNT)},
 			{"IP sent to Google", cfg.IPMode.String()},
 			{"Policy revision", cfg.Revision},
 			{"Marketing API", api},
-			{"Forwarding to", cfg.GAUpstream},
 		},
-		Notes: m.notes(),
 	}
 	if cfg.Demo {
+		// Only the demo, on a machine of one's own, shows the notes (they
+		// name the data directory and the stand-in's address).
+		l.Notes = m.notes()
+		l.Settings = append(l.Settings, [2]string{"Forwarding to", "the stand-in for Google at " + m.Google.URL()})
 		l.Links = append(l.Links, [2]string{"Demo shop, with the banner", demo.Path})
 	}
 	if m.Store != nil {

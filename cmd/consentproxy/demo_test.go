@@ -79,8 +79,9 @@ func TestDemo(t *testing.T) {
 	if status, _, _ := pr.do("GET", "/demo/google.json", nil, ""); status != http.StatusNotFound {
 		t.Errorf("/demo/google.json without --demo: %d, want 404", status)
 	}
-	if _, body, _ := pr.do("GET", "/", nil, ""); strings.Contains(body, "/demo/") {
-		t.Error("the landing page links the demo without --demo")
+	if _, body, _ := pr.do("GET", "/", nil, ""); strings.Contains(body, "/demo/") || strings.Contains(body, plain.Config.DataDir) ||
+		strings.Contains(body, plain.Config.GAUpstream) {
+		t.Errorf("without --demo the public landing page links the demo, or names the data directory or the upstream:\n%s", body)
 	}
 	if plain.Google != nil || !strings.HasPrefix(plain.Config.GAUpstream, "http://127.0.0.1:") || plain.Config.GAUpstream == "" {
 		t.Errorf("without --demo: Google %v, upstream %s (the test's stub)", plain.Google, plain.Config.GAUpstream)
