@@ -61,6 +61,16 @@ func (s *Set) Revision(name string, key []byte) (rev []byte, ok bool) {
 	return nil, false
 }
 
+// Has reports whether a token of that name is in the set.
+func (s *Set) Has(name string) bool {
+	for _, e := range s.list() {
+		if e.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // CheckRevision is Check and the matched token's Revision, both of the same
 // load of the file, so that a reload between the two cannot pair a grant
 // with another token's revision.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	consentproxy "github.com/consentproxy/consentproxy"
+	"github.com/consentproxy/consentproxy/consent"
 )
 
 // TestGoogle: gtag.js only for its ids, and /g/collect answered 204 with
@@ -88,7 +89,7 @@ func TestHistory(t *testing.T) {
 				reasons[o.Reason]++
 			}
 		}, func(outcome string, at time.Time) {
-			if outcome != choiceAccept && outcome != choiceReject && outcome != choiceCustom {
+			if outcome != consent.OutcomeAcceptAll && outcome != consent.OutcomeRejectAll && outcome != consent.OutcomeCustom {
 				t.Errorf("outcome %q", outcome)
 			}
 			choices++

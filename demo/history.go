@@ -6,6 +6,7 @@ import (
 	"time"
 
 	consentproxy "github.com/consentproxy/consentproxy"
+	"github.com/consentproxy/consentproxy/consent"
 )
 
 // History is generated traffic for the dashboard to show from the start:
@@ -25,13 +26,6 @@ type History struct {
 	// Seed makes the history reproducible. Default 0 (still deterministic).
 	Seed uint64
 }
-
-// Outcome values of a banner choice, as consent counts them.
-const (
-	choiceAccept = "accept_all"
-	choiceReject = "reject_all"
-	choiceCustom = "custom"
-)
 
 var (
 	userAgents = []string{
@@ -145,11 +139,11 @@ func (h History) visit(r *rand.Rand, day time.Time, record func(*consentproxy.Ob
 		reason = consentproxy.ReasonNoConsent // left the banner unanswered
 	case n < 30:
 		reason = consentproxy.ReasonDenied
-		choice(choiceReject, at.Add(3*time.Second))
+		choice(consent.OutcomeRejectAll, at.Add(3*time.Second))
 	case n < 35:
-		choice(choiceCustom, at.Add(5*time.Second))
+		choice(consent.OutcomeCustom, at.Add(5*time.Second))
 	default:
-		choice(choiceAccept, at.Add(2*time.Second))
+		choice(consent.OutcomeAcceptAll, at.Add(2*time.Second))
 	}
 	pages := 1
 	for pages < 8 && r.IntN(100) < 55 {

@@ -57,11 +57,9 @@ type Main struct {
 	metricsSrv *http.Server
 	background sync.WaitGroup
 	stopBg     context.CancelFunc
-	trust      *web.Trust
 	signInCode string      // the one-time sign-in link's code, without --api-tokens
 	serveErr   chan error  // a listener's failure, see Wait
 	closing    atomic.Bool // Close has begun: listeners stopping is no failure
-	serving    atomic.Bool // the App serves ln (and closes it at shutdown)
 }
 
 // NewMain returns a Main with a quiet logger; ParseFlags or a test fills Config.
@@ -178,7 +176,6 @@ func (m *Main) Run(ctx context.Context) error {
 	origins := web.NewOrigins(cfg.AllowedOrigins)
 	policy := consent.Policy{HonorDNT: cfg.HonorDNT, HonorGPC: cfg.HonorGPC, ConsentOverridesSignals: cfg.AllowOptInOverSignals}
 	trust := web.NewTrust(cfg.TrustedProxies)
-	m.trust = trust
 	if cfg.APITokens != nil {
 		// Failed tokens are limited per client address, behind a proxy too.
 		cfg.APITokens.Configure(apitoken.Options{ClientIP: trust.ClientIP})
@@ -255,7 +252,7 @@ func (m *Main) Run(ctx context.Context) error {
 	api := &statusCounter{}
 	m.App.Use("/api/", api.handler)
 	m.App.Use("/dashboard", api.handler)
-	if err := m.registerAPI(); err != nil {
+	if err := m.registerAPI(trust); err != nil {
 		return err
 	}
 	if cfg.MetricsListen != "" {
@@ -272,7 +269,6 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	m.peers = newPeerListener(m.ln, cfg.MaxConnsPerIP, trust.Trusted)
-	m.serving.Store(true)
 	go func() {
 		err := m.App.Listener(m.peers)
 		if err == nil {
@@ -313,7 +309,7 @@ func (m *Main) Wait(ctx context.Context) error {
 // registerAPI mounts the marketing API. Every request needs a bearer token
 // from --api-tokens; without that file the API refuses everyone. CORS is
 // off unless --api-cors-origins names the origins that may call it.
-func (m *Main) registerAPI() error {
+func (m *Main) registerAPI(trust *web.Trust) error {
 	cfg := m.Config
 	if m.Store == nil {
 		return nil // --store none: nothing to query
@@ -329,7 +325,7 @@ func (m *Main) registerAPI() error {
 		if err != nil {
 			return err
 		}
-		set.Configure(apitoken.Options{ClientIP: m.trust.ClientIP})
+		set.Configure(apitoken.Options{ClientIP: trust.ClientIP})
 		m.signInCode = code
 		dcfg.Tokens, dcfg.OneTime, dcfg.OneTimeUntil = set, signInName, time.Now().Add(time.Hour)
 	}
@@ -468,8 +464,8 @@ func (m *Main) Close(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("stop http: %w", err))
 		}
 	}
-	if m.ln != nil && !m.serving.Load() {
-		m.ln.Close() // Run failed before serving it
+	if m.ln != nil && m.peers == nil {
+		m.ln.Close() // Run failed before serving it (the App closes what it serves)
 	}
 	if m.metricsSrv != nil {
 		if err := m.metricsSrv.Shutdown(ctx); err != nil {

@@ -20,21 +20,20 @@ func main() {
 
 // run is main without os.Exit, so tests can drive every exit path.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "migrate" {
-		return runMigrate(args[1:], stdout, stderr)
-	}
-	if len(args) > 0 && (args[0] == "version" || args[0] == "--version") {
-		fmt.Fprintln(stdout, "consentproxy", version())
-		return 0
-	}
-	if len(args) > 0 && args[0] == "healthcheck" {
-		return runHealthcheck(args[1:], stdout, stderr)
-	}
-	if len(args) > 0 && args[0] == "token" {
-		return runToken(args[1:], stdout, stderr)
-	}
-	if len(args) > 0 && args[0] == "privacy-notice" {
-		return runPrivacyNotice(args[1:], stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "migrate":
+			return runMigrate(args[1:], stdout, stderr)
+		case "privacy-notice":
+			return runPrivacyNotice(args[1:], stdout, stderr)
+		case "token":
+			return runToken(args[1:], stdout, stderr)
+		case "healthcheck":
+			return runHealthcheck(args[1:], stdout, stderr)
+		case "version", "--version":
+			fmt.Fprintln(stdout, "consentproxy", version())
+			return 0
+		}
 	}
 	m := NewMain()
 	cfg, code, ok := m.ParseFlags(args, stdout, stderr)

@@ -91,7 +91,7 @@ func createToken(path, name string, sites []string, rate int) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("%s does not load as it is, so it is left unchanged: %w", path, err)
 		}
-		if _, taken := set.Revision(name, []byte("name-check")); taken {
+		if set.Has(name) {
 			return "", fmt.Errorf("%s has a token named %q already", path, name)
 		}
 	}
