@@ -115,6 +115,11 @@ func TestDemoWalk(t *testing.T) {
 	// The shop: the banner, accepted; the panel shows the hits Google got.
 	follow(`a[href="/demo/"]`)
 	e.WaitVisible(banner)
+	// Basic mode: before a choice no tag is loaded (the fake sets
+	// window.__fakeGtag when it runs), so nothing can reach the stand-in.
+	if loaded := eval[bool](e, `typeof window.__fakeGtag !== "undefined"`); loaded {
+		t.Error("gtag.js ran before any choice")
+	}
 	if n := eval[int](e, `Number(document.getElementById("google-total").textContent)`); n != 0 {
 		t.Errorf("before any choice the stand-in Google got %d hits", n)
 	}
