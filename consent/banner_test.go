@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentproxy/consentproxy/static"
 	"github.com/consentproxy/consentproxy/static/i18n"
 	"github.com/consentproxy/consentproxy/web"
 )
@@ -91,9 +92,11 @@ func TestConfigJSONLanguages(t *testing.T) {
 					t.Errorf("texts.%s = %q, want %q", k, c.Texts[k], want[k])
 				}
 			}
-			if len(c.Categories) != 3 || c.Categories[1].ID != "analytics" || c.Categories[1].Title != want["analytics"] ||
-				!c.Categories[0].Required || c.Categories[1].Required || c.Categories[2].Required {
-				t.Errorf("categories %+v", c.Categories)
+			// The modal's categories are texts.
+			for _, k := range []string{"necessary", "analytics", "marketing", "necessary_desc", "analytics_desc", "marketing_desc", "always_on"} {
+				if c.Texts[k] == "" || c.Texts[k] != want[k] {
+					t.Errorf("texts.%s = %q, want %q", k, c.Texts[k], want[k])
+				}
 			}
 			for k := range c.Texts {
 				if strings.HasPrefix(k, "optout_") || strings.HasPrefix(k, "state_") {
@@ -118,7 +121,7 @@ func TestConfigJSONSettings(t *testing.T) {
 	}{
 		{"defaults", Handlers{}, func(t *testing.T, c BannerConfig) {
 			if c.Revision != "1" || c.Mode != ModeBasic || c.ExpiryDays != 182 || !c.HonorGPC || !c.HonorDNT ||
-				c.AllowOptInOverSignals || c.PrivacyURL != "/privacy" || c.Version != 1 || len(c.Languages) != 8 {
+				c.AllowOptInOverSignals || c.PrivacyURL != "/privacy" || len(c.Languages) != 8 {
 				t.Fatalf("%+v", c)
 			}
 		}},
@@ -186,19 +189,40 @@ func TestConfigJSONGolden(t *testing.T) {
 	}
 }
 
+// TestConfigJSONCaching: config.json revalidates, unless asked for by the
+// version the script was built with; it is compressed, and each language
+// and encoding has its own ETag.
 func TestConfigJSONCaching(t *testing.T) {
-	do := serve(t, &Handlers{})
-	resp := do(get("http://proxy.site.example/consent/config.json?lang=fr"))
+	h := &Handlers{}
+	do := serve(t, h)
+	resp := do(get("http://proxy.site.example/consent/config.json?lang=fr", "Accept-Encoding", "gzip, br"))
 	etag := resp.Header.Get("ETag")
-	if resp.Header.Get("Cache-Control") != "no-cache" || len(etag) < 10 {
+	if resp.Header.Get("Cache-Control") != "no-cache" || len(etag) < 10 || resp.Header.Get("Content-Encoding") != "br" {
 		t.Fatalf("headers %v", resp.Header)
 	}
-	if r := do(get("http://proxy.site.example/consent/config.json?lang=fr", "If-None-Match", etag)); r.StatusCode != 304 {
+	if r := do(get("http://proxy.site.example/consent/config.json?lang=fr", "Accept-Encoding", "gzip, br", "If-None-Match", etag)); r.StatusCode != 304 {
 		t.Fatalf("If-None-Match: %d", r.StatusCode)
 	}
-	r := do(get("http://proxy.site.example/consent/config.json?lang=de", "If-None-Match", etag))
+	r := do(get("http://proxy.site.example/consent/config.json?lang=de", "Accept-Encoding", "gzip, br", "If-None-Match", etag))
 	if r.StatusCode != 200 || r.Header.Get("ETag") == etag {
 		t.Fatalf("another language answered %d with the same ETag", r.StatusCode)
+	}
+	v := h.Banner().Version
+	for _, tt := range []struct{ v, cache string }{
+		{v, "public, max-age=31536000, immutable"},
+		{"old", "no-cache"},
+	} {
+		r := do(get("http://proxy.site.example/consent/config.json?lang=de&v=" + tt.v))
+		if got := r.Header.Get("Cache-Control"); got != tt.cache {
+			t.Errorf("v=%s: Cache-Control %q, want %q", tt.v, got, tt.cache)
+		}
+	}
+	// The version changes with any language's config, and only then.
+	if other := (&Handlers{Texts: i18n.Texts{"pl": {"accept": "OK"}}}); serve(t, other) != nil && other.Banner().Version == v {
+		t.Error("another config kept the version")
+	}
+	if same := (&Handlers{}); serve(t, same) != nil && same.Banner().Version != v {
+		t.Error("the same config got another version")
 	}
 }
 
@@ -290,5 +314,42 @@ func TestCORS(t *testing.T) {
 				t.Errorf("preflight methods %q", resp.Header.Get("Access-Control-Allow-Methods"))
 			}
 		})
+	}
+}
+
+// sizeBudget is issue 4's limit on the banner's code, JS and CSS together,
+// gzipped. The code is now one file, the script with its stylesheet
+// inside; each language's copy adds that language's settings and texts
+// (before, config.json, sent separately and uncompressed).
+const sizeBudget = 5000
+
+func TestBannerBudget(t *testing.T) {
+	h := &Handlers{}
+	serve(t, h)
+	a, err := static.New(static.Config{Banner: h.Banner()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := static.New(static.Config{Banner: static.Banner{Configs: map[string][]byte{"en": []byte("{}")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var worst string
+	for lang, s := range a.Scripts {
+		if worst == "" || len(s.Gzip) > len(a.Scripts[worst].Gzip) {
+			worst = lang
+		}
+		if len(s.Brotli) >= len(s.Gzip) {
+			t.Errorf("%s: brotli (%d B) is not smaller than gzip (%d B)", lang, len(s.Brotli), len(s.Gzip))
+		}
+	}
+	s, c := a.Scripts[worst], code.Script
+	t.Logf("code (script and stylesheet, no config): %d B minified, %d B gzip, %d B brotli (budget %d B gzip)",
+		len(c.Raw), len(c.Gzip), len(c.Brotli), sizeBudget)
+	t.Logf("largest copy (%s), with its texts: %d B gzip, %d B brotli; en: %d B gzip, %d B brotli; %d languages",
+		worst, len(s.Gzip), len(s.Brotli), len(a.Scripts["en"].Gzip), len(a.Scripts["en"].Brotli), len(a.Scripts))
+	t.Logf("consent.css alone, for engines without constructable stylesheets: %d B gzip", len(a.Style.Gzip))
+	if len(c.Gzip) > sizeBudget {
+		t.Fatalf("the banner's code is %d B gzipped, over the %d B budget", len(c.Gzip), sizeBudget)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/consentproxy/consentproxy/static"
 	"github.com/consentproxy/consentproxy/static/i18n"
 	"github.com/consentproxy/consentproxy/web"
 )
@@ -29,19 +30,12 @@ const (
 	DefaultPrivacyURL = "/privacy"
 )
 
-// Category is one line of the preferences modal.
-type Category struct {
-	ID          string `json:"id"`
-	Required    bool   `json:"required"`
-	Title       string `json:"title"`
-	Description string `json:"description"`
-}
-
 // BannerConfig is GET /consent/config.json: everything the banner needs,
 // in one language, so site owners change the banner without touching the
-// script.
+// script. The script carries the config of one language inside
+// (static.Banner); the preferences modal's categories are the texts
+// necessary, analytics and marketing, with their _desc.
 type BannerConfig struct {
-	Version   int      `json:"version"`
 	Lang      string   `json:"lang"`
 	Languages []string `json:"languages"`
 	Revision  string   `json:"revision"`
@@ -53,7 +47,6 @@ type BannerConfig struct {
 	HonorDNT              bool              `json:"honor_dnt"`
 	AllowOptInOverSignals bool              `json:"allow_opt_in_over_signals"`
 	PrivacyURL            string            `json:"privacy_url"`
-	Categories            []Category        `json:"categories"`
 	Texts                 map[string]string `json:"texts"`
 }
 
@@ -121,11 +114,21 @@ func (h *Handlers) prepare() {
 	if h.texts, err = i18n.Merge(i18n.Builtin(), h.Texts); err != nil {
 		h.texts = i18n.Builtin()
 	}
-	h.configs = map[string]cachedJSON{}
-	for _, lang := range h.texts.Languages() {
-		b, _ := json.Marshal(h.bannerConfig(lang)) // maps and strings: cannot fail
-		sum := sha256.Sum256(b)
-		h.configs[lang] = cachedJSON{body: b, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+	h.configs = map[string]*static.Asset{}
+	h.configHandlers = map[string]fiber.Handler{}
+	all := sha256.New()
+	for _, lang := range h.texts.Languages() { // sorted
+		b, _ := json.Marshal(h.bannerConfig(lang))                                                // maps and strings: cannot fail
+		as, _ := static.NewAsset("/consent/config.json", fiber.MIMEApplicationJSONCharsetUTF8, b) // compresses in memory: cannot fail
+		h.configs[lang] = as
+		all.Write([]byte(lang + "\x00" + as.Hash + "\x00"))
+	}
+	h.configVersion = base64.RawURLEncoding.EncodeToString(all.Sum(nil)[:9])
+	for lang, as := range h.configs {
+		// Revalidated on every page view (a 304 while nothing changed)
+		// unless asked for by the version the script was built with,
+		// which changes whenever any language's config does.
+		h.configHandlers[lang] = as.Handler(static.ServeOptions{Cache: "no-cache", Version: h.configVersion})
 	}
 	h.page = newOptOutPage()
 	h.staff = newStaffPage()
@@ -143,9 +146,14 @@ func (h *Handlers) prepare() {
 	}
 }
 
-type cachedJSON struct {
-	body []byte
-	etag string
+// Banner is what the banner's script is built with (static.New): every
+// language's config.json and their version. Call it after Register.
+func (h *Handlers) Banner() static.Banner {
+	configs := map[string][]byte{}
+	for lang, as := range h.configs {
+		configs[lang] = as.Raw
+	}
+	return static.Banner{Configs: configs, Version: h.configVersion, Default: i18n.Default, Pick: h.texts.Pick}
 }
 
 func (h *Handlers) expiryDays() int {
@@ -169,7 +177,6 @@ func (h *Handlers) bannerConfig(lang string) BannerConfig {
 		}
 	}
 	return BannerConfig{
-		Version:               1,
 		Lang:                  lang,
 		Languages:             h.texts.Languages(),
 		Revision:              h.Revision,
@@ -179,12 +186,7 @@ func (h *Handlers) bannerConfig(lang string) BannerConfig {
 		HonorDNT:              h.policy.HonorDNT,
 		AllowOptInOverSignals: h.AllowOptInOverSignals,
 		PrivacyURL:            h.privacyURL,
-		Categories: []Category{
-			{ID: "necessary", Required: true, Title: t["necessary"], Description: t["necessary_desc"]},
-			{ID: "analytics", Title: t["analytics"], Description: t["analytics_desc"]},
-			{ID: "marketing", Title: t["marketing"], Description: t["marketing_desc"]},
-		},
-		Texts: texts,
+		Texts:                 texts,
 	}
 }
 
@@ -197,20 +199,13 @@ func (h *Handlers) lang(c *fiber.Ctx) (lang string, fromQuery bool) {
 	return h.texts.Pick(string(c.Request().Header.Peek(fiber.HeaderAcceptLanguage))), false
 }
 
+// config serves config.json, compressed. The banner asks for it only when
+// the page's language is not the one its script was built with.
 func (h *Handlers) config(c *fiber.Ctx) error {
 	lang, fromQuery := h.lang(c)
-	cj := h.configs[lang]
-	// Revalidated on every page view (a 304 while nothing changed), so a
-	// policy revision asks every returning visitor again at once.
-	c.Set(fiber.HeaderCacheControl, "no-cache")
 	if !fromQuery {
 		c.Vary(fiber.HeaderAcceptLanguage)
 	}
-	c.Set(fiber.HeaderETag, cj.etag)
-	if inm := string(c.Request().Header.Peek(fiber.HeaderIfNoneMatch)); inm != "" && web.ETagMatch(inm, cj.etag) {
-		return c.SendStatus(fiber.StatusNotModified)
-	}
 	c.Set(fiber.HeaderContentLanguage, lang)
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Send(cj.body)
+	return h.configHandlers[lang](c)
 }

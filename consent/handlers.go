@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	consentproxy "github.com/consentproxy/consentproxy"
+	"github.com/consentproxy/consentproxy/static"
 	"github.com/consentproxy/consentproxy/static/i18n"
 	"github.com/consentproxy/consentproxy/web"
 )
@@ -94,16 +95,18 @@ type Handlers struct {
 	PostBurst int
 
 	// Filled by Register from the settings above.
-	policy     Policy
-	mode       string
-	privacyURL string
-	texts      i18n.Texts
-	configs    map[string]cachedJSON // config.json per language
-	page       *optOutPage
-	staff      *staffPage
-	limiter    *web.IPLimiter // nil: no limit
-	retryAfter string
-	refused    *postCounters // a pointer: Handlers is a settings value tests copy
+	policy         Policy
+	mode           string
+	privacyURL     string
+	texts          i18n.Texts
+	configs        map[string]*static.Asset // config.json per language
+	configHandlers map[string]fiber.Handler
+	configVersion  string
+	page           *optOutPage
+	staff          *staffPage
+	limiter        *web.IPLimiter // nil: no limit
+	retryAfter     string
+	refused        *postCounters // a pointer: Handlers is a settings value tests copy
 }
 
 type postCounters struct{ malformed, limited atomic.Uint64 }

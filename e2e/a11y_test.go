@@ -62,8 +62,14 @@ func (e *env) audit(axe, sel, label string) {
 	if !eval[bool](e, `typeof window.axe !== "undefined"`) {
 		eval[chromedp.Void](e, axe)
 	}
-	r := eval[axeResult](e, fmt.Sprintf(`axe.run({include: [[%q]]}, {resultTypes: ["violations"]})
-		.then(r => ({violations: r.violations, passes: r.passes.length}))`, sel))
+	// The banner's parts are inside the shadow root of <consent-proxy>,
+	// which axe reaches by a list of selectors, host first.
+	ctx := fmt.Sprintf("[[%q]]", sel)
+	if strings.HasPrefix(sel, "#cp-") {
+		ctx = fmt.Sprintf("{fromShadowDom: [%q, %q]}", "consent-proxy", sel)
+	}
+	r := eval[axeResult](e, fmt.Sprintf(`axe.run({include: %s}, {resultTypes: ["violations"]})
+		.then(r => ({violations: r.violations, passes: r.passes.length}))`, ctx))
 	e.t.Logf("axe %s: %d rules passed, %d violated", label, r.Passes, len(r.Violations))
 	if r.Passes == 0 {
 		e.t.Errorf("axe %s: no rule passed; did it find %s?", label, sel)
@@ -86,7 +92,7 @@ func (e *env) audit(axe, sel, label string) {
 // screenshots see the final colours.
 func (e *env) settled(sel string) {
 	e.t.Helper()
-	e.waitJS("animations of "+sel+" finished", fmt.Sprintf(`(() => { const root = document.querySelector(%q);
+	e.waitJS("animations of "+sel+" finished", fmt.Sprintf(`(() => { const root = __cpTest.q(%q);
 		return !!root && root.getAnimations({subtree: true}).every(a => a.playState !== "running"); })()`, sel))
 }
 
@@ -108,7 +114,7 @@ func TestAccessibility(t *testing.T) {
 			e.Click(preferences)
 			e.WaitVisible(modal)
 			e.settled(modal)
-			if got := eval[string](e, `document.querySelector("#cp-modal").getAttribute("aria-modal")`); got != "true" {
+			if got := eval[string](e, `__cpTest.q("#cp-modal").getAttribute("aria-modal")`); got != "true" {
 				t.Errorf("modal aria-modal=%q, want true", got)
 			}
 			e.Screenshot("modal-" + scheme)
@@ -125,8 +131,7 @@ func TestAccessibility(t *testing.T) {
 		e.openBanner(e.pageWith(nil))
 		e.Click(preferences)
 		e.WaitVisible(modal)
-		moving := eval[[]string](e, `document.getAnimations()
-			.filter(a => a.effect && a.effect.target && a.effect.target.closest && a.effect.target.closest("#cp-banner, #cp-modal"))
+		moving := eval[[]string](e, `__cpTest.q("consent-proxy").shadowRoot.getAnimations()
 			.filter(a => Number(a.effect.getComputedTiming().duration) > 50)
 			.map(a => (a.animationName || a.transitionProperty || "animation") + " " + a.effect.getComputedTiming().duration + "ms")`)
 		if len(moving) > 0 {

@@ -155,14 +155,14 @@ func firstVisit(t *testing.T, g *gtagCopy) {
 	e := newEnv(t, options{gtag: g})
 	e.openBanner(e.pageWith(nil))
 
-	a := eval[map[string]string](e, `(() => { const b = document.querySelector("#cp-banner");
-		const text = id => { const el = id && document.getElementById(id); return el ? el.textContent.trim() : ""; };
+	a := eval[map[string]string](e, `(() => { const b = __cpTest.q("#cp-banner");
+		const text = id => { const el = id && __cpTest.q("#" + id); return el ? el.textContent.trim() : ""; };
 		return {role: b.getAttribute("role") || "", label: text(b.getAttribute("aria-labelledby")),
 			desc: text(b.getAttribute("aria-describedby"))}; })()`)
 	if a["role"] != "dialog" || a["label"] == "" || a["desc"] == "" {
 		t.Errorf("banner: role=%q, aria-labelledby text %q, aria-describedby text %q; want a labelled, described dialog", a["role"], a["label"], a["desc"])
 	}
-	e.waitJS("focus inside the banner", `!!document.activeElement.closest("#cp-banner")`)
+	e.waitJS("focus inside the banner", `!!__cpTest.active().closest("#cp-banner")`)
 	if e.Visible(modal) {
 		t.Error("the preferences modal is open on first visit")
 	}
@@ -201,7 +201,7 @@ func firstVisit(t *testing.T, g *gtagCopy) {
 // neither is the easy way out.
 func checkEqualWeight(t *testing.T, e *env) {
 	t.Helper()
-	b := eval[[]map[string]any](e, fmt.Sprintf(`[%q, %q].map(s => { const el = document.querySelector(s);
+	b := eval[[]map[string]any](e, fmt.Sprintf(`[%q, %q].map(s => { const el = __cpTest.q(s);
 		if (!el) return null; const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
 		return {top: r.top, height: r.height, width: r.width, font: cs.fontSize + " " + cs.fontWeight,
 			bg: cs.backgroundColor, fg: cs.color, border: cs.borderTopWidth + " " + cs.borderTopColor}; })`, accept, reject))
@@ -231,7 +231,7 @@ func rejectFlows(t *testing.T, g *gtagCopy) {
 			case "close":
 				e.Click(bannerClose)
 			case "escape":
-				e.waitJS("focus inside the banner", `!!document.activeElement.closest("#cp-banner")`)
+				e.waitJS("focus inside the banner", `!!__cpTest.active().closest("#cp-banner")`)
 				e.Key("\u001b")
 			case "api":
 				eval[chromedp.Void](e, `window.consentproxy.reject()`)
@@ -360,7 +360,7 @@ func gpcFlow(t *testing.T, g *gtagCopy) {
 		t.Fatalf("the page load carried Sec-GPC %q, want 1", g)
 	}
 	e.WaitVisible(notice)
-	if txt := eval[string](e, `document.querySelector("#cp-notice").textContent`); !strings.Contains(strings.ToLower(txt), "privacy signal") {
+	if txt := eval[string](e, `__cpTest.q("#cp-notice").textContent`); !strings.Contains(strings.ToLower(txt), "privacy signal") {
 		t.Errorf("notice text %q does not mention the privacy signal", txt)
 	}
 	if e.Visible(banner) {
@@ -378,7 +378,7 @@ func gpcFlow(t *testing.T, g *gtagCopy) {
 	// preferences open, but nothing can be switched on.
 	e.Click("#site-settings")
 	e.WaitVisible(modal)
-	if !eval[bool](e, `document.querySelector('`+analytics+`').disabled && !document.querySelector('`+analytics+`').checked`) {
+	if !eval[bool](e, `__cpTest.q('`+analytics+`').disabled && !__cpTest.q('`+analytics+`').checked`) {
 		t.Error("under GPC the analytics checkbox can be ticked, though the proxy does not allow an opt-in over the signal")
 	}
 	e.Click(save)

@@ -223,7 +223,7 @@ func eval[T any](e *env, expr string) T {
 
 // visibleJS is true when the element exists and is rendered visibly.
 func visibleJS(sel string) string {
-	return fmt.Sprintf(`(() => { const el = document.querySelector(%q);
+	return fmt.Sprintf(`(() => { const el = __cpTest.q(%q);
 		return !!el && el.checkVisibility({opacityProperty: true, visibilityProperty: true}); })()`, sel)
 }
 
@@ -258,7 +258,8 @@ func (e *env) waitJS(what, expr string) {
 // Click clicks the first visible match of sel with the mouse.
 func (e *env) Click(sel string) {
 	e.t.Helper()
-	e.Do("click "+sel, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
+	// By a JS path, so that it reaches into the banner's shadow root.
+	e.Do("click "+sel, chromedp.Click(chromedp.JSPath(fmt.Sprintf("__cpTest.q(%q)", sel)), chromedp.NodeVisible))
 }
 
 // Key presses keys (kb constants) on whatever has focus.
@@ -267,10 +268,10 @@ func (e *env) Key(keys string, opts ...chromedp.KeyOption) {
 	e.Do(fmt.Sprintf("press %q", keys), chromedp.KeyEvent(keys, opts...))
 }
 
-// Focused describes document.activeElement: its action hook, name or id.
+// Focused describes __cpTest.active(): its action hook, name or id.
 func (e *env) Focused() string {
 	e.t.Helper()
-	return eval[string](e, `(() => { const a = document.activeElement;
+	return eval[string](e, `(() => { const a = __cpTest.active();
 		if (!a || a === document.body) return "body";
 		return a.getAttribute("data-cp-action") || a.getAttribute("name") || a.id || a.tagName.toLowerCase(); })()`)
 }
@@ -278,7 +279,7 @@ func (e *env) Focused() string {
 // FocusInside reports whether the focused element is inside sel.
 func (e *env) FocusInside(sel string) bool {
 	e.t.Helper()
-	return eval[bool](e, fmt.Sprintf(`!!(document.activeElement && document.activeElement.closest(%q))`, sel))
+	return eval[bool](e, fmt.Sprintf(`!!(__cpTest.active() && __cpTest.active().closest(%q))`, sel))
 }
 
 // Cookies returns the browser's cookies for the site (the proxy shares its host).

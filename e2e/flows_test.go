@@ -34,7 +34,7 @@ func (e *env) tabTo(want string, max int, back bool) {
 // focusRing checks that the focused element shows a visible focus indicator.
 func (e *env) focusRing() {
 	e.t.Helper()
-	ring := eval[string](e, `(() => { const cs = getComputedStyle(document.activeElement);
+	ring := eval[string](e, `(() => { const cs = getComputedStyle(__cpTest.active());
 		const outline = cs.outlineStyle !== "none" && parseFloat(cs.outlineWidth) > 0;
 		return outline ? "outline " + cs.outlineWidth + " " + cs.outlineColor : (cs.boxShadow !== "none" ? "box-shadow " + cs.boxShadow : ""); })()`)
 	if ring == "" {
@@ -48,13 +48,13 @@ func TestKeyboard(t *testing.T) { eachGtag(t, keyboard) }
 func keyboard(t *testing.T, g *gtagCopy) {
 	e := newEnv(t, options{gtag: g})
 	e.openBanner(e.pageWith(nil))
-	e.waitJS("focus inside the banner", `!!document.activeElement.closest("#cp-banner")`)
+	e.waitJS("focus inside the banner", `!!__cpTest.active().closest("#cp-banner")`)
 
 	e.tabTo("preferences", 12, false)
 	e.focusRing()
 	e.Key(kb.Enter)
 	e.WaitVisible(modal)
-	e.waitJS("focus inside the modal", `!!document.activeElement.closest("#cp-modal")`)
+	e.waitJS("focus inside the modal", `!!__cpTest.active().closest("#cp-modal")`)
 
 	// Focus is trapped in the modal, both ways round.
 	for _, back := range []bool{false, true} {
@@ -70,14 +70,14 @@ func keyboard(t *testing.T, g *gtagCopy) {
 		}
 	}
 	// Nothing is pre-ticked; "necessary" is on and cannot be changed.
-	boxes := eval[map[string]bool](e, `(() => { const q = s => document.querySelector(s);
-		const nec = [...document.querySelectorAll("#cp-modal input[type=checkbox]")].find(i => i.disabled);
+	boxes := eval[map[string]bool](e, `(() => { const q = s => __cpTest.q(s);
+		const nec = [...__cpTest.qa("#cp-modal input[type=checkbox]")].find(i => i.disabled);
 		return {analytics: q('#cp-modal input[name="analytics"]').checked, marketing: q('#cp-modal input[name="marketing"]').checked,
 			necessary: !!nec && nec.checked}; })()`)
 	if boxes["analytics"] || boxes["marketing"] || !boxes["necessary"] {
 		t.Errorf("checkboxes %v: want analytics and marketing unticked, necessary ticked and disabled", boxes)
 	}
-	if !eval[bool](e, `!!document.querySelector('#cp-modal a[href*="/privacy"]')`) {
+	if !eval[bool](e, `!!__cpTest.q('#cp-modal a[href*="/privacy"]')`) {
 		t.Error("the modal has no link to the privacy page")
 	}
 
@@ -100,7 +100,7 @@ func keyboard(t *testing.T, g *gtagCopy) {
 	e.Key(" ")
 	e.settled(modal)
 	e.Screenshot("modal-keyboard-focus")
-	if !eval[bool](e, `document.querySelector('#cp-modal input[name="analytics"]').checked`) {
+	if !eval[bool](e, `__cpTest.q('#cp-modal input[name="analytics"]').checked`) {
 		t.Fatal("Space did not tick analytics")
 	}
 	e.tabTo("save", 12, false)
@@ -151,7 +151,7 @@ func reopenAndWithdraw(t *testing.T, e *env) {
 	// Re-open through the site's own button.
 	e.Click("#site-settings")
 	e.WaitVisible(modal)
-	if !eval[bool](e, `document.querySelector('#cp-modal input[name="analytics"]').checked`) {
+	if !eval[bool](e, `__cpTest.q('#cp-modal input[name="analytics"]').checked`) {
 		t.Error("re-opened preferences do not show analytics as granted")
 	}
 	e.Key(kb.Escape)
@@ -163,7 +163,7 @@ func reopenAndWithdraw(t *testing.T, e *env) {
 	eval[chromedp.Void](e, `window.consentproxy.open()`)
 	e.WaitVisible(modal)
 	for _, box := range []string{analytics, marketing} {
-		if eval[bool](e, `document.querySelector('`+box+`').checked`) {
+		if eval[bool](e, `__cpTest.q('`+box+`').checked`) {
 			e.Click(box)
 		}
 	}
@@ -207,18 +207,28 @@ func revision(t *testing.T, g *gtagCopy) {
 		if r := e.Record(); r.Current == nil || *r.Current {
 			t.Errorf("GET /consent after the bump: current=%v, want false", r.Current)
 		}
-		// config.json is revalidated on every page view, so the very next
-		// visit asks again, and nothing loads or is forwarded before it.
-		mark, gtm := e.net.Mark(), len(e.gtm.Requests("/gtag/js"))
+		// The browser still has the script of revision 1 in its cache, so
+		// the page applies the old choice at once; the banner's check with
+		// the proxy on the same page view learns of revision 2, withdraws
+		// it (Google's cookies go) and asks again. The proxy forwards
+		// nothing meanwhile: consent for revision 1 no longer counts.
 		e.openBanner(e.pageWith(nil))
-		e.noTagTraffic(mark, gtm, 1)
+		e.waitJS("gtag's cookies cleared", `!document.cookie.includes("_ga")`)
+		if ev := e.lastEvent(); ev.Analytics {
+			t.Errorf("after the check with the proxy: consentproxy:change %+v, want analytics off", ev)
+		}
 		if n := len(e.ga.Requests("/g/collect")); n != 1 {
 			t.Errorf("the proxy forwarded %d hits, want still 1: consent for revision 1 no longer counts", n)
 		}
 		e.Click(accept)
 		e.WaitHidden(banner)
 		e.wantRecord("2", true, true)
+		// The next page: the cookie (revision 2) is newer than the cached
+		// script (1), so the banner asks the proxy before it applies it,
+		// and then the page view is forwarded, with no banner.
+		e.Open(e.pageWith(nil))
 		e.forwarded(2)
+		e.noBanner("for revision 2 after the visitor answered it")
 	})
 	t.Run("data-revision", func(t *testing.T) {
 		e := newEnv(t, options{gtag: g})

@@ -36,7 +36,7 @@ func TestPrivacyPage(t *testing.T) {
 		e.openBanner(e.pageWith(map[string]string{"data-lang": lang}))
 		e.Click(preferences)
 		e.WaitVisible(modal)
-		if got := eval[string](e, fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || ""`, e.privacyLink())); got != text {
+		if got := eval[string](e, fmt.Sprintf(`(__cpTest.q(%q) || {}).textContent || ""`, e.privacyLink())); got != text {
 			t.Errorf("%s: the modal's link to the notice reads %q, want %q", lang, got, text)
 		}
 	}
@@ -47,7 +47,7 @@ func TestPrivacyPage(t *testing.T) {
 	if u := eval[string](e, `location.href`); u != e.proxyOrigin+"/privacy" {
 		t.Errorf("the link led to %s", u)
 	}
-	if h1 := eval[string](e, `document.querySelector("h1").textContent`); h1 != "Measurement, cookies and your choices" {
+	if h1 := eval[string](e, `__cpTest.q("h1").textContent`); h1 != "Measurement, cookies and your choices" {
 		t.Errorf("h1 %q (Chromium asks for en-US)", h1)
 	}
 	sections := eval[[]string](e, `[...document.querySelectorAll("main section")].map(s => s.id)`)

@@ -174,8 +174,12 @@ func newSite(t testing.TB) *site {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.serve)
 	mux.HandleFunc("GET /site.css", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		css := s.css
+		s.mu.Unlock()
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
-		w.Write(s.css)
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(css)
 	})
 	mux.HandleFunc("GET /js/{name}", func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
@@ -217,6 +221,13 @@ func (s *site) URL() string { return s.srv.URL }
 func (s *site) Set(p sitePage) {
 	s.mu.Lock()
 	s.page = p
+	s.mu.Unlock()
+}
+
+// SetCSS replaces the site's stylesheet.
+func (s *site) SetCSS(b []byte) {
+	s.mu.Lock()
+	s.css = b
 	s.mu.Unlock()
 }
 

@@ -8,9 +8,6 @@ const (
 	// RevisionCookie holds the site's own policy revision (data-revision)
 	// a choice answered, for as long as the choice is valid.
 	RevisionCookie = "cp_rev"
-	// VerifiedKey (sessionStorage) holds the consent cookie the proxy
-	// verified this session, so the banner does not ask on every page.
-	VerifiedKey = "cp_v"
 	// NoticeKey (localStorage) notes that the privacy-signal notice was
 	// dismissed.
 	NoticeKey = "cp_notice"

@@ -1,7 +1,8 @@
 // Package static builds and serves the consent banner's script and styles.
 //
 // The sources are embedded and minified with esbuild when the proxy starts,
-// then compressed once with gzip and brotli. Building at start-up rather than
+// then built into one copy per language, each with its settings and texts
+// inside, and compressed once with gzip and brotli. Building at start-up rather than
 // committing generated output keeps one source of truth: nothing can drift,
 // there is no generator step to forget, and the script can name the
 // stylesheet by its content hash. Measured cost: about 30 ms and 7 MB of
@@ -15,6 +16,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -34,7 +36,7 @@ const (
 	StylePath  = "/consent.css"
 )
 
-// Config tunes how the assets are served.
+// Config tunes how the assets are built and served.
 type Config struct {
 	// MaxAge is the cache lifetime of a request without the current
 	// ?v=<hash>, which is how sites embed /consent.js. Default 1 h: a new
@@ -42,6 +44,28 @@ type Config struct {
 	// makes revalidation cheap. Requests with the current hash are cached
 	// for a year, immutable.
 	MaxAge time.Duration
+	// Banner is what the script is built with. Required.
+	Banner Banner
+}
+
+// Banner holds the banner's settings and texts, as consent.Handlers makes
+// them. Each language gets its own copy of the script with its config
+// built in, so that the first layer paints with no request after the
+// script, and a stored choice applies before anything else loads.
+type Banner struct {
+	// Configs are config.json per language. Required: at least Default's.
+	Configs map[string][]byte
+	// Version names every config at once: a script asks for another
+	// language as config.json?v=<Version>, which is cached for good.
+	// Default: none, and such requests revalidate.
+	Version string
+	// Default is the language served when Pick names none that Configs
+	// has. Default "en".
+	Default string
+	// Pick chooses the language for an Accept-Language header, or for the
+	// ?lang= list a site may put on the script's URL. Default: always
+	// Default.
+	Pick func(list string) string
 }
 
 // Asset is one built file in every encoding it is served in.
@@ -61,9 +85,12 @@ func (a *Asset) URL() string { return a.Path + "?v=" + a.Hash }
 
 // Assets are the built banner files.
 type Assets struct {
-	cfg    Config
-	Script *Asset
-	Style  *Asset
+	cfg Config
+	// Scripts are the script's copies by language; Script is the default
+	// language's.
+	Scripts map[string]*Asset
+	Script  *Asset
+	Style   *Asset
 }
 
 // engines are the oldest browsers the banner supports; esbuild lowers
@@ -71,38 +98,66 @@ type Assets struct {
 var engines = []api.Engine{
 	{Name: api.EngineChrome, Version: "80"},
 	{Name: api.EngineEdge, Version: "80"},
-	{Name: api.EngineFirefox, Version: "78"},
+	{Name: api.EngineFirefox, Version: "80"},
 	{Name: api.EngineSafari, Version: "13.1"},
 	{Name: api.EngineIOS, Version: "13.4"},
 }
+
+// bootPlaceholder is where each copy of the script gets its config.
+const bootPlaceholder = "__CP_BOOT__"
 
 // New builds the assets from the embedded sources.
 func New(cfg Config) (*Assets, error) {
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = time.Hour
 	}
+	if cfg.Banner.Default == "" {
+		cfg.Banner.Default = "en"
+	}
+	if _, ok := cfg.Banner.Configs[cfg.Banner.Default]; !ok {
+		return nil, fmt.Errorf("build consent.js: no config for the default language %q", cfg.Banner.Default)
+	}
 	css, err := build("src/consent.css", api.LoaderCSS, nil)
 	if err != nil {
 		return nil, err
 	}
 	style := newAsset(StylePath, "text/css; charset=utf-8", css)
-	// The script names the stylesheet by hash, so the stylesheet it loads is
-	// cached for good and changes exactly when the script does.
-	js, err := build("src/consent.js", api.LoaderJS, map[string]string{"__CP_CSS__": strconv.Quote(style.Hash)})
+	// The stylesheet goes into the script, which adopts it into its shadow
+	// root; engines without constructable stylesheets load the file, named
+	// by hash so that it is cached for good.
+	js, err := build("src/consent.js", api.LoaderJS, map[string]string{
+		"__CP_CSS__": jsonString(string(css)), "__CP_CSSV__": jsonString(style.Hash), "__CP_CFGV__": jsonString(cfg.Banner.Version),
+	})
 	if err != nil {
 		return nil, err
 	}
-	if bytes.Contains(js, []byte("__CP_")) {
-		return nil, fmt.Errorf("build consent.js: a build-time placeholder was left in the output")
+	if bytes.Count(js, []byte(bootPlaceholder)) != 1 || bytes.Count(js, []byte("__CP_")) != 1 {
+		return nil, fmt.Errorf("build consent.js: want exactly one %s and no other build-time placeholder", bootPlaceholder)
 	}
-	script := newAsset(ScriptPath, "text/javascript; charset=utf-8", js)
-	if err := script.compress(); err != nil {
-		return nil, err
+	a := &Assets{cfg: cfg, Style: style, Scripts: map[string]*Asset{}}
+	for lang, conf := range cfg.Banner.Configs {
+		if !json.Valid(conf) {
+			return nil, fmt.Errorf("build consent.js: the %s config is not JSON", lang)
+		}
+		// JSON is a JavaScript expression; encoding/json escapes U+2028 and
+		// U+2029, which older engines refuse in string literals.
+		s, err := NewAsset(ScriptPath, "text/javascript; charset=utf-8", bytes.Replace(js, []byte(bootPlaceholder), conf, 1))
+		if err != nil {
+			return nil, err
+		}
+		a.Scripts[lang] = s
 	}
+	a.Script = a.Scripts[cfg.Banner.Default]
 	if err := style.compress(); err != nil {
 		return nil, err
 	}
-	return &Assets{cfg: cfg, Script: script, Style: style}, nil
+	return a, nil
+}
+
+// jsonString is s as a JSON string, the form esbuild's define takes.
+func jsonString(s string) string {
+	b, _ := json.Marshal(s) // a string always marshals
+	return string(b)
 }
 
 func build(name string, loader api.Loader, define map[string]string) ([]byte, error) {
@@ -182,17 +237,53 @@ func (a *Asset) compress() error {
 
 // Register mounts GET (and HEAD) /consent.js and /consent.css.
 func (a *Assets) Register(r fiber.Router) {
-	r.Get(ScriptPath, a.serve(a.Script))
-	r.Get(StylePath, a.serve(a.Style))
+	r.Get(ScriptPath, a.serveScript())
+	r.Get(StylePath, a.Style.Handler(a.options()))
 }
 
-func (a *Assets) serve(as *Asset) fiber.Handler {
-	return as.Handler(ServeOptions{
+func (a *Assets) options() ServeOptions {
+	return ServeOptions{
 		Cache: "public, max-age=" + strconv.Itoa(int(a.cfg.MaxAge/time.Second)),
 		// Public, cookie-free files: readable cross-origin so sites can use
 		// Subresource Integrity, and embeddable under COEP.
 		CrossOrigin: true,
-	})
+	}
+}
+
+// serveScript serves the copy of the script in the visitor's language:
+// the ?lang= list on the script's URL if the site put one there, else the
+// browser's Accept-Language (and then the answer varies by it).
+func (a *Assets) serveScript() fiber.Handler {
+	handlers := map[string]fiber.Handler{}
+	for lang, s := range a.Scripts {
+		handlers[lang] = s.Handler(a.options())
+	}
+	return func(c *fiber.Ctx) error {
+		list := c.Query("lang")
+		fromQuery := list != ""
+		if !fromQuery {
+			list = string(c.Request().Header.Peek(fiber.HeaderAcceptLanguage))
+		}
+		h, ok := handlers[a.Language(list)]
+		if !ok {
+			h = handlers[a.cfg.Banner.Default]
+		}
+		err := h(c)
+		if !fromQuery {
+			c.Vary(fiber.HeaderAcceptLanguage)
+		}
+		return err
+	}
+}
+
+// Language is the language whose copy of the script a list asks for.
+func (a *Assets) Language(list string) string {
+	if a.cfg.Banner.Pick != nil {
+		if l := a.cfg.Banner.Pick(list); a.Scripts[l] != nil {
+			return l
+		}
+	}
+	return a.cfg.Banner.Default
 }
 
 // ServeOptions shape how an asset is served.
@@ -204,6 +295,10 @@ type ServeOptions struct {
 	// CrossOrigin makes the file readable and embeddable by other origins;
 	// otherwise it is same-origin only.
 	CrossOrigin bool
+	// Version, if set, is the ?v= that makes the answer immutable instead
+	// of the asset's own hash: for files requested by a version that names
+	// several of them. Default "".
+	Version string
 }
 
 // Handler serves the asset in the best encoding the client accepts, with a
@@ -211,12 +306,16 @@ type ServeOptions struct {
 func (as *Asset) Handler(o ServeOptions) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		h := &c.Response().Header
-		if string(c.Request().URI().QueryArgs().Peek("v")) == as.Hash {
+		want := as.Hash
+		if o.Version != "" {
+			want = o.Version
+		}
+		if string(c.Request().URI().QueryArgs().Peek("v")) == want {
 			h.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 		} else {
 			h.Set(fiber.HeaderCacheControl, o.Cache)
 		}
-		h.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+		c.Vary(fiber.HeaderAcceptEncoding) // added to, not set: a caller may vary by more
 		h.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 		if o.CrossOrigin {
 			h.Set(fiber.HeaderAccessControlAllowOrigin, "*")

@@ -230,11 +230,6 @@ func (m *Main) Run(ctx context.Context) error {
 	for _, id := range cfg.MeasurementIDs {
 		sites[id] = true
 	}
-	assets, err := static.New(static.Config{})
-	if err != nil {
-		return fmt.Errorf("build banner: %w", err)
-	}
-	assets.Register(m.App)
 	ch := &consent.Handlers{
 		Codec: codec, Revision: cfg.Revision, CookieDomain: cfg.CookieDomain,
 		Origins: origins, Sites: sites, Choice: m.Aggregator.RecordChoice, ClientIP: trust.ClientIP,
@@ -249,6 +244,13 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("consent settings: %w", err)
 	}
 	ch.Register(m.App)
+	// The banner's script is built with the settings and texts the consent
+	// handlers serve, one copy per language.
+	assets, err := static.New(static.Config{Banner: ch.Banner()})
+	if err != nil {
+		return fmt.Errorf("build banner: %w", err)
+	}
+	assets.Register(m.App)
 	api := &statusCounter{}
 	m.App.Use("/api/", api.handler)
 	m.App.Use("/dashboard", api.handler)

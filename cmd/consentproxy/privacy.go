@@ -78,7 +78,6 @@ func privacyFacts(cfg Config) privacy.Facts {
 		GoogleCookies: []privacy.Cookie{{Name: googleClientCookie, Purpose: privacy.PurposeGAClient,
 			Category: privacy.CategoryAnalytics, MaxAge: googleCookieMaxAge, Scope: privacy.ScopeSiteDomain, SetBy: privacy.SetByGoogle}},
 		Storage: []privacy.StorageEntry{
-			{Name: static.VerifiedKey, Kind: privacy.StorageSession, Purpose: privacy.PurposeVerified},
 			{Name: static.NoticeKey, Kind: privacy.StorageLocal, Purpose: privacy.PurposeNoticeDismissed},
 		},
 		Signals: privacy.Signals{OptOutCookie: consent.OptOutCookie, GPC: cfg.HonorGPC, DNT: cfg.HonorDNT,

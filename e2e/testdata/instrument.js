@@ -2,7 +2,8 @@
  * Injected by the tests into every document before any page script runs
  * (Page.addScriptToEvaluateOnNewDocument, which CSP does not govern). It only
  * observes: layout shifts, when #cp-banner first becomes visible, the
- * consentproxy:change events, and CSP violations.
+ * consentproxy:change events, and CSP violations; and it gives the tests a
+ * way into the banner's shadow root (q, qa, active).
  */
 (function () {
   "use strict";
@@ -31,6 +32,25 @@
   } catch (e) {
     p.shifts.push({ error: String(e) });
   }
+  // The banner lives in the open shadow root of <consent-proxy>: q, qa and
+  // active look there first, then in the document.
+  function root() {
+    var h = document.querySelector("consent-proxy");
+    return h && h.shadowRoot;
+  }
+  p.q = function (sel) {
+    var r = root();
+    return (r && r.querySelector(sel)) || document.querySelector(sel);
+  };
+  p.qa = function (sel) {
+    var r = root();
+    return [].slice.call(r ? r.querySelectorAll(sel) : []).concat([].slice.call(document.querySelectorAll(sel)));
+  };
+  p.active = function () {
+    var a = document.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    return a;
+  };
   function visible(el) {
     if (!el) return false;
     if (el.checkVisibility) return el.checkVisibility({ opacityProperty: true, visibilityProperty: true });
@@ -38,7 +58,7 @@
     return r.width > 0 && r.height > 0;
   }
   (function poll() {
-    if (visible(document.getElementById("cp-banner"))) {
+    if (visible(p.q("#cp-banner"))) {
       p.bannerVisible = performance.now();
       return;
     }

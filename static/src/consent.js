@@ -1,9 +1,12 @@
-// consentproxy banner. The contract (DOM hooks, API, events) is notes/banner.md;
+// consentproxy banner. The contract (DOM hooks, API, events) is docs/banner.md;
 // browser tests are written against it, so keep every id, attribute and name.
 //
 // CSP: no eval, no inline script or style, no innerHTML (it also runs under
 // Trusted Types); every node is built with createElement and textContent.
-// __CP_CSS__ is replaced at build time with the stylesheet's content hash.
+// Build-time placeholders, replaced by static.New: __CP_BOOT__ (the settings
+// and the texts of this copy's language, the same object config.json
+// serves), __CP_CFGV__ (the version of every language's config.json),
+// __CP_CSS__ (the stylesheet) and __CP_CSSV__ (its hash).
 (() => {
   const w = window
   const d = document
@@ -27,30 +30,31 @@
   const base = src.replace(/\/[^/]*$/, '') // the proxy, with any path prefix it is mounted under
   const crossOrigin = new URL(src).origin !== location.origin
   const id = ds.measurementId || ''
-  const nonce = (me && me.nonce) || null
+  const nonce = me && me.nonce
   const nav = navigator
   const gpc = nav.globalPrivacyControl === true || nav.globalPrivacyControl === '1'
   const dnt = (nav.doNotTrack || w.doNotTrack) === '1'
   const NONE = { analytics: false, marketing: false }
+  const ALL = { analytics: true, marketing: true }
+  const CATS = ['necessary', 'analytics', 'marketing']
 
-  let cfg // /consent/config.json
-  let t // texts of cfg.lang
+  // The settings come with the script, so a stored choice applies before
+  // anything else loads; only the texts may need one more request, when
+  // the page's language is not the one this copy was picked for.
+  const cfg = __CP_BOOT__
+  let t = cfg.texts
+  let lang = cfg.lang
+  const signal = cfg.honor_gpc && gpc ? 'gpc' : cfg.honor_dnt && dnt ? 'dnt' : ''
   let choice = null // {analytics, marketing, revision, time} as stored
   let optedOut = false
-  let signal = '' // 'gpc' | 'dnt' when honoured
   let loaded = false
-  let banner, modal, notice, back, fromBanner
+  let host, root, banner, modal, notice, back, fromBanner
 
   // Every cookie of a name: the browser sends one per scope (host, parent
   // domain, path), and a sibling subdomain may set one on the parent.
   const cookies = (n) => d.cookie.split('; ').filter((c) => c.startsWith(n + '=')).map((c) => c.slice(n.length + 1))
   const cookie = (n) => cookies(n)[0]
-  const store = (k, v) => {
-    try {
-      return v === undefined ? sessionStorage.getItem(k) : sessionStorage.setItem(k, v)
-    } catch (e) { /* storage blocked: behave as if empty */ }
-  }
-  const req = (path, opts) => fetch(base + path, Object.assign({ credentials: 'include' }, opts))
+  const req = (path, opts) => fetch(base + path, { credentials: 'include', ...opts })
   const noop = () => {}
 
   // el builds an element; attributes with null/false values are left out.
@@ -61,47 +65,26 @@
     return e
   }
   const button = (action, cls, label, aria) =>
-    el('button', { type: 'button', class: 'cp-b' + (cls ? ' ' + cls : ''), 'data-cp-action': action, 'aria-label': aria }, label || t[action])
+    el('button', { type: 'button', class: 'cp-b' + (cls ? ' ' + cls : ''), part: 'button ' + action, 'data-cp-action': action, 'aria-label': aria }, label || t[action])
 
-  // The signed cookie, read without its signature (the proxy verifies it):
-  // 1.<id>.<unix seconds>.<revision>.<n|a|m|am>.<signature>
+  // The signed cookie, read without its signature (the proxy verifies it,
+  // on every hit): 1.<id>.<unix seconds>.<revision>.<n|a|m|am>.<signature>
   const parse = (v) => {
     const f = (v || '').split('.')
     return f.length === 6 && f[0] === '1'
       ? { analytics: f[4].includes('a'), marketing: f[4].includes('m'), revision: f[3], time: f[2] * 1000 }
       : null
   }
-  const fromRecord = (r) => r && { analytics: r.analytics, marketing: r.marketing, revision: r.revision, time: Date.parse(r.time) }
-
-  // readChoice trusts a cookie the proxy has already verified this session;
-  // otherwise it asks the proxy once (GET /consent), which also covers a
-  // rotated secret and a proxy whose cookies this page cannot read.
-  const readChoice = () => {
-    // An opt-out in any scope wins; of several consent cookies the proxy
-    // decides (the most restrictive), so none of them is trusted here.
-    optedOut = cookies('cp_optout').some(Boolean)
-    const all = cookies('cp_consent')
-    const v = all.length === 1 ? all[0] : undefined
-    if (all.length < 2 && (v ? store('cp_v') === v : !crossOrigin)) return (choice = parse(v))
-    return req('/consent')
-      .then((r) => r.json())
-      .then((j) => {
-        optedOut = optedOut || !!j.opted_out
-        choice = fromRecord(j.consent)
-        if (v && choice) store('cp_v', v)
-      })
-      .catch(() => (choice = parse(v)))
-  }
-
   const revision = () => ds.revision || cfg.revision
   const current = (c) =>
     c && c.revision === cfg.revision && (!ds.revision || cookie('cp_rev') === encodeURIComponent(ds.revision)) &&
-    Date.now() - c.time < cfg.expiry_days * 864e5
+    Date.now() - c.time < cfg.expiry_days * 864e5 ? c : null
   // A privacy signal or the opt-out cookie silences everything, unless the
   // proxy lets an explicit opt-in through the modal win over the signal.
   const suppressed = () =>
     optedOut || (!!signal && !(cfg.allow_opt_in_over_signals && choice && (choice.analytics || choice.marketing)))
   const effective = () => (choice && !suppressed() ? choice : NONE)
+  const mode = () => ds.mode || cfg.mode
 
   // Under Trusted Types a script URL needs a policy; this one only ever
   // passes the proxy's own gtag.js. Sites that list allowed policies add
@@ -111,7 +94,7 @@
     if (w.trustedTypes) {
       policy = w.trustedTypes.createPolicy('consentproxy', {
         createScriptURL: (u) => {
-          if (u.indexOf(base + '/gtag/js?') !== 0) throw new TypeError('consentproxy: not the proxy')
+          if (u.indexOf(base + '/gtag/js?') !== 0) throw new TypeError(u)
           return u
         },
       })
@@ -139,8 +122,8 @@
     for (const c of d.cookie.split('; ')) {
       const n = c.split('=')[0]
       if (n.indexOf('_ga') !== 0) continue
-      const host = location.hostname.split('.')
-      for (; host.length; host.shift()) d.cookie = n + '=;max-age=0;path=/;domain=' + host.join('.')
+      const h = location.hostname.split('.')
+      for (; h.length; h.shift()) d.cookie = n + '=;max-age=0;path=/;domain=' + h.join('.')
       d.cookie = n + '=;max-age=0;path=/'
     }
   }
@@ -160,13 +143,12 @@
       detail: { analytics: e.analytics, marketing: e.marketing, revision: revision() },
     }))
   }
-  const mode = () => ds.mode || cfg.mode
 
   const decide = (c, viaModal) => {
     c = { analytics: !!c.analytics, marketing: !!c.marketing }
     // Under a privacy signal only a visitor's own opt-in in the modal can
     // grant anything, and only where the proxy allows it.
-    if (signal && !(viaModal && cfg.allow_opt_in_over_signals)) c = Object.assign({}, NONE)
+    if (signal && !(viaModal && cfg.allow_opt_in_over_signals)) c = { ...NONE }
     if (viaModal && optedOut && (c.analytics || c.marketing)) {
       optedOut = false
       req('/optout', { method: 'DELETE' }).catch(noop)
@@ -176,7 +158,7 @@
     // before the cookie is (rightly) dropped. A refusal applies at once.
     const was = effective()
     const grants = (c.analytics && !was.analytics) || (c.marketing && !was.marketing)
-    choice = Object.assign(c, { revision: cfg.revision, time: Date.now() })
+    choice = { ...c, revision: cfg.revision, time: Date.now() }
     if (ds.revision) {
       d.cookie = 'cp_rev=' + encodeURIComponent(ds.revision) + ';path=/;samesite=lax;max-age=' + cfg.expiry_days * 86400 +
         (location.protocol === 'https:' ? ';secure' : '')
@@ -189,7 +171,6 @@
       .then((r) => r.ok && r.json())
       .then((rec) => {
         if (!rec) return
-        store('cp_v', cookie('cp_consent') || '')
         if (grants) apply(true)
         if (mayLoad()) load()
       })
@@ -198,15 +179,35 @@
   }
 
   const state = () => {
-    const e = cfg ? effective() : NONE
-    return { analytics: e.analytics, marketing: e.marketing, revision: cfg ? revision() : ds.revision, decided: !!choice, signal, optedOut }
+    const e = effective()
+    return { analytics: e.analytics, marketing: e.marketing, revision: revision(), decided: !!choice, signal, optedOut }
   }
 
+  // Everything the banner shows lives in one shadow root: no rule of the
+  // site reaches in, none of ours leaks out. Themes use the --cp-*
+  // properties, which inherit through it, and ::part().
   const mount = (node) => {
-    node.setAttribute('lang', cfg.lang)
-    d.body.prepend(node) // early in the DOM, so screen readers meet it first
+    if (!host) {
+      host = el('consent-proxy', { lang })
+      root = host.attachShadow({ mode: 'open' })
+      if (root.adoptedStyleSheets && 'replaceSync' in CSSStyleSheet.prototype) {
+        const s = new CSSStyleSheet()
+        s.replaceSync(__CP_CSS__)
+        root.adoptedStyleSheets = [s]
+      } else {
+        // Older engines: the same stylesheet as a file, shown once loaded.
+        host.hidden = true
+        root.append(el('link', { rel: 'stylesheet', href: base + '/consent.css?v=' + __CP_CSSV__, nonce }))
+        root.firstChild.onload = root.firstChild.onerror = () => (host.hidden = false)
+      }
+      root.addEventListener('click', onAction)
+      d.body.prepend(host) // early in the DOM, so screen readers meet it first
+    }
+    root.append(node) // its language is the host's
     return node
   }
+  // The focused element, inside the shadow root too.
+  const active = () => (host && d.activeElement === host ? root.activeElement : d.activeElement)
   const privacy = () => cfg.privacy_url && el('a', { href: cfg.privacy_url }, t.privacy_link)
   // The proxy's own notice, generated from its configuration, unless the
   // site's policy link already points there.
@@ -216,17 +217,20 @@
   }
   const focus = (node) => node && node.focus({ preventScroll: true })
   const remember = () => {
-    if (!banner && !modal) back = d.activeElement
+    if (!banner && !modal) back = active()
   }
   const restore = () => {
+    const a = active()
     if (back && back.isConnected && back !== d.body) focus(back)
-    else if (d.activeElement && d.activeElement !== d.body) d.activeElement.blur()
+    else if (a && a !== d.body) a.blur()
     back = null
   }
+  const dialog = (id, part, modalish, ...kids) =>
+    el('div', { id, class: 'cp', part, role: 'dialog', 'aria-modal': modalish, 'aria-labelledby': id.slice(0, 4) + 't', 'aria-describedby': id.slice(0, 4) + 'd', tabindex: -1 }, ...kids)
 
   const showBanner = () => {
     remember()
-    banner = mount(el('div', { id: 'cp-banner', class: 'cp', role: 'dialog', 'aria-labelledby': 'cp-bt', 'aria-describedby': 'cp-bd', tabindex: -1 },
+    banner = mount(dialog('cp-banner', 'banner', false,
       el('h2', { id: 'cp-bt' }, t.title),
       el('p', { id: 'cp-bd' }, t.description),
       el('div', { class: 'cp-row' }, button('reject'), button('accept')),
@@ -235,7 +239,6 @@
     banner.onkeydown = (e) => {
       if (e.key === 'Escape') decide(NONE)
     }
-    banner.onclick = onAction
     focus(banner)
   }
 
@@ -246,31 +249,30 @@
     if (banner) banner.remove(), (banner = null)
     const e = effective()
     const locked = !!signal && !cfg.allow_opt_in_over_signals
-    modal = mount(el('div', { id: 'cp-modal', class: 'cp', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'cp-mt', 'aria-describedby': 'cp-md', tabindex: -1 },
-      el('div', { class: 'cp-box' },
+    // Each category: its name opens its details, and a switch beside it.
+    // Nothing is on unless the visitor's choice has it on.
+    modal = mount(dialog('cp-modal', 'modal', 'true',
+      el('div', { class: 'cp-box', part: 'box' },
         el('h2', { id: 'cp-mt' }, t.modal_title),
         button('close', 'cp-x', '\u00d7', t.modal_close),
         el('p', { id: 'cp-md' }, t.modal_description),
         locked && el('p', { class: 'cp-k' }, t.signal_locked),
-        ...cfg.categories.map((c) => el('div', { class: 'cp-c' },
-          el('label', {},
-            el('input', {
-              type: 'checkbox', name: c.id, 'aria-describedby': 'cp-d-' + c.id,
-              checked: c.required || (!locked && !!e[c.id]), disabled: c.required || locked,
-            }),
-            c.title,
-            c.required && el('span', { class: 'cp-on' }, t.always_on)),
-          el('p', { id: 'cp-d-' + c.id }, c.description))),
-        el('div', { class: 'cp-row' }, button('save')),
-        privacy(), details())))
-    modal.onclick = (ev) => (ev.target === modal ? closeModal() : onAction(ev))
+        ...CATS.map((c, i) => el('div', { class: 'cp-c' },
+          el('details', {}, el('summary', { id: 'cp-s-' + c }, t[c]), el('p', { id: 'cp-d-' + c }, t[c + '_desc'])),
+          !i && el('span', { class: 'cp-on' }, t.always_on),
+          el('input', {
+            type: 'checkbox', role: 'switch', name: c, part: 'switch', 'aria-labelledby': 'cp-s-' + c, 'aria-describedby': 'cp-d-' + c,
+            checked: !i || (!locked && !!e[c]), disabled: !i || locked,
+          }))),
+        el('div', { class: 'cp-row' }, button('reject'), button('accept'), button('save')),
+        el('div', { class: 'cp-more' }, privacy(), details()))))
     modal.onkeydown = (ev) => {
       if (ev.key === 'Escape') closeModal()
       if (ev.key !== 'Tab') return
-      const f = modal.querySelectorAll('button,a[href],input:not([disabled])')
+      const f = modal.querySelectorAll('button,a[href]') // the first and the last focusable are of these
       const first = f[0]
       const last = f[f.length - 1]
-      const at = d.activeElement
+      const at = active()
       if (ev.shiftKey ? at === first || at === modal : at === last) {
         ev.preventDefault()
         focus(ev.shiftKey ? last : first)
@@ -303,24 +305,21 @@
     try {
       if (localStorage.getItem('cp_notice')) return
     } catch (e) { /* storage blocked: show it */ }
-    notice = el('div', { id: 'cp-notice', class: 'cp', role: 'status' }, el('p', {}, t.notice), button('dismiss', 'cp-x', '\u00d7', t.dismiss))
-    d.body.append(notice)
-    notice.setAttribute('lang', cfg.lang)
-    notice.onclick = onAction
+    notice = mount(el('div', { id: 'cp-notice', class: 'cp', part: 'notice', role: 'status' }, el('p', {}, t.notice), button('dismiss', 'cp-x', '\u00d7', t.dismiss)))
   }
 
   function onAction(ev) {
     const a = ev.target.closest('[data-cp-action]')
+    if (ev.target === modal) return closeModal() // the backdrop
     if (!a) return
     const act = a.getAttribute('data-cp-action')
-    if (act === 'accept') decide({ analytics: true, marketing: true })
-    else if (act === 'reject') decide(NONE)
-    else if (act === 'preferences') openModal()
+    const on = (n) => modal.querySelector('input[name="' + n + '"]').checked
+    if (act === 'accept') decide(ALL, !!modal)
+    else if (act === 'reject') decide(NONE, !!modal)
+    else if (act === 'preferences' || act === 'open') openModal()
     else if (act === 'close') modal ? closeModal() : decide(NONE)
-    else if (act === 'save') {
-      const on = (n) => modal.querySelector('input[name="' + n + '"]').checked
-      decide({ analytics: on('analytics'), marketing: on('marketing') }, true)
-    } else if (act === 'dismiss') {
+    else if (act === 'save') decide({ analytics: on('analytics'), marketing: on('marketing') }, true)
+    else if (act === 'dismiss') {
       notice.remove()
       try {
         localStorage.setItem('cp_notice', '1')
@@ -328,51 +327,90 @@
     }
   }
 
-  // The focus trap also holds against clicks and scripts moving focus away.
+  // The focus trap also holds against clicks and scripts moving focus
+  // away; focus inside the shadow root shows here as its host.
   d.addEventListener('focusin', (e) => {
-    if (modal && !modal.contains(e.target)) focus(modal)
+    if (modal && e.target !== host) focus(modal)
   })
   d.addEventListener('click', (e) => {
     const o = e.target.closest && e.target.closest('[data-consentproxy-open]')
     if (o) e.preventDefault(), api.open()
   })
 
-  const init = () => {
-    signal = cfg.honor_gpc && gpc ? 'gpc' : cfg.honor_dnt && dnt ? 'dnt' : ''
-    if (!current(choice)) choice = null
-    if (choice) apply()
-    else if (!suppressed() && mode() === 'advanced') load()
+  // 2. The stored choice, from the cookie, at once: a repeat visitor's
+  // gtag.js starts loading now. The proxy verifies the signature of every
+  // hit, so a forged cookie gains nothing. The banner still asks the proxy
+  // (GET /consent) in the background and corrects itself if the proxy
+  // disagrees: an opt-out it holds, a rotated secret, or a newer policy
+  // revision than this (cached) script knows.
+  optedOut = cookies('cp_optout').some(Boolean)
+  const all = cookies('cp_consent')
+  const v = all.length === 1 && all[0]
+  const stored = parse(v)
+  choice = current(stored)
+  if (choice) apply()
+  else if (!suppressed() && mode() === 'advanced') load()
+  const key = () => JSON.stringify(state())
+  const was = key()
+  // It waits for the answer only where it cannot know the choice itself:
+  // several cookies (the proxy decides which wins), a proxy whose cookies
+  // the page cannot read, or a cookie of another revision than its own.
+  const wait = all.length > 1 || (!v && crossOrigin) || (stored && stored.revision !== cfg.revision)
+  const asked = (v || wait) && req('/consent')
+    .then((r) => r.json())
+    .then((j) => {
+      optedOut = optedOut || !!j.opted_out
+      cfg.revision = j.revision
+      const r = j.consent // {analytics, marketing, revision, time, ...}
+      choice = current(r && { ...r, time: Date.parse(r.time) })
+    }, noop)
+
+  // 3. The texts: this copy's, when they are the page's language (as the
+  // proxy picks it, i18n.Pick: the tag, its primary subtag, a regional
+  // variant), else config.json of that language, cached for good under
+  // the version. A page in no language the proxy has keeps this copy's,
+  // which the proxy picked from the browser's languages.
+  const want = (() => {
+    for (let l of [ds.lang, d.documentElement.lang, nav.language]) {
+      l = (l || '').toLowerCase()
+      const p = l.split('-')[0]
+      const m = [l, p].find((x) => cfg.languages.includes(x)) || cfg.languages.find((x) => x.indexOf(p + '-') === 0)
+      if (m) return m
+    }
+    return cfg.lang
+  })()
+  const texts = want === cfg.lang
+    ? 0
+    : fetch(base + '/consent/config.json?lang=' + want + '&v=' + __CP_CFGV__)
+      .then((r) => r.json())
+      .then((j) => ((t = j.texts), (lang = j.lang)), noop)
+  const ready = Promise.all([
+    texts,
+    wait && asked,
+    d.body || new Promise((r) => d.addEventListener('DOMContentLoaded', r)),
+  ]).then(() => {
+    if (key() !== was) apply()
     if (signal && suppressed()) showNotice()
     else if (!choice && !optedOut && !signal) showBanner()
     if (ds.floatingButton === 'true') {
-      d.body.append(el('button', { id: 'cp-open', class: 'cp', type: 'button', 'aria-label': t.open, title: t.open, 'data-consentproxy-open': true }))
+      mount(el('button', { id: 'cp-open', class: 'cp', part: 'open', type: 'button', 'aria-label': t.open, title: t.open, 'data-cp-action': 'open' }))
     }
-  }
-
-  const css = el('link', { rel: 'stylesheet', href: base + '/consent.css?v=' + __CP_CSS__, nonce })
-  d.head.append(css)
-  const langs = [ds.lang, d.documentElement.lang, nav.language].filter(Boolean).join(',')
-  const ready = Promise.all([
-    req('/consent/config.json?lang=' + encodeURIComponent(langs)).then((r) => {
-      if (!r.ok) throw new Error('consentproxy: config ' + r.status)
-      return r.json()
-    }),
-    readChoice(),
-    new Promise((r) => (d.readyState === 'loading' ? d.addEventListener('DOMContentLoaded', r) : r())),
-    new Promise((r) => (css.onload = css.onerror = r)),
-  ]).then((r) => {
-    cfg = r[0]
-    t = cfg.texts
-    init()
+    // The proxy's late answer, where the banner did not wait for it.
+    if (asked && !wait) {
+      asked.then(() => {
+        if (key() === was) return
+        apply()
+        if (optedOut) closeAll()
+        else if (!choice && !signal && !banner && !modal) showBanner()
+      })
+    }
   })
-  // Without the proxy nothing is granted and nothing is shown: Consent Mode
-  // stays denied, which is the safe failure.
   ready.catch(noop)
 
   const api = (w.consentproxy = {
     open: () => ready.then(openModal),
     state,
-    accept: () => ready.then(() => decide({ analytics: true, marketing: true })),
+    accept: () => ready.then(() => decide(ALL)),
     reject: () => ready.then(() => decide(NONE)),
     save: (c) => ready.then(() => decide(c || NONE)),
   })
