@@ -32,8 +32,11 @@
 // fake and with each copy; realgtag_test.go adds a visitor's whole journey,
 // advanced Consent Mode, withdrawal and ports against the real script only.
 //
-// Run: scripts/setup.sh (installs chromium and fetches axe-core into
-// .cache/axe), then go test ./e2e. Without chromium or axe-core the tests
+// Firefox: TestFirefox runs the key flows again in Debian's firefox-esr
+// over WebDriver BiDi (bidi_test.go, no geckodriver), through the same web.
+//
+// Run: scripts/setup.sh (installs chromium and firefox-esr and fetches
+// axe-core into .cache/axe), then go test ./e2e. Without a browser or axe-core the tests
 // skip, or fail when CI=true. Screenshots go to $CONSENTPROXY_SCREENSHOTS
 // (default: a temporary directory). $CONSENTPROXY_E2E_BIN runs a prebuilt
 // binary instead of building ./cmd/consentproxy.

@@ -94,8 +94,13 @@ func (e *env) consentCookie(ctx context.Context, analytics bool) *http.Cookie {
 
 // checkForwarded asserts what reached Google: a page view, minimized, with
 // the visitor's truncated address in _uip and none of the site's cookies.
-func (e *env) checkForwarded(r seen) {
-	t := e.t
+func (e *env) checkForwarded(r seen) { checkMinimized(e.t, r, e.id, e.siteOrigin, desktopUA) }
+
+// checkMinimized checks a forwarded hit of the page at siteOrigin from the
+// browser whose user agent is ua: a page view, the address truncated and
+// in no header, no cookie, the browser's own user agent. It returns the
+// page view's parameters, nil if there was none.
+func checkMinimized(t *testing.T, r seen, id, siteOrigin, ua string) url.Values {
 	t.Helper()
 	var pv url.Values
 	for _, ev := range events(r) {
@@ -104,9 +109,9 @@ func (e *env) checkForwarded(r seen) {
 			break
 		}
 	}
-	if pv == nil || pv.Get("tid") != e.id || pv.Get("v") != "2" {
-		t.Errorf("forwarded hit %v %s: want a page_view with v=2, tid=%s", r.Query, r.Body, e.id)
-		return
+	if pv == nil || pv.Get("tid") != id || pv.Get("v") != "2" {
+		t.Errorf("forwarded hit %v %s: want a page_view with v=2, tid=%s", r.Query, r.Body, id)
+		return nil
 	}
 	if uip := r.Query.Get("_uip"); uip != visitorNet {
 		t.Errorf("forwarded _uip=%q, want the truncated %s", uip, visitorNet)
@@ -116,15 +121,16 @@ func (e *env) checkForwarded(r seen) {
 			t.Errorf("forwarded header %s carries the visitor's address: %q", k, v)
 		}
 	}
-	if dl := pv.Get("dl"); !strings.HasPrefix(dl, e.siteOrigin+"/") {
+	if dl := pv.Get("dl"); !strings.HasPrefix(dl, siteOrigin+"/") {
 		t.Errorf("forwarded dl=%q, want the page's URL", dl)
 	}
 	if c := r.Header.Get("Cookie"); c != "" {
 		t.Errorf("forwarded hit carries Cookie %q", c)
 	}
-	if ua := r.Header.Get("User-Agent"); ua != desktopUA {
-		t.Errorf("forwarded User-Agent %q, want the browser's", ua)
+	if got := r.Header.Get("User-Agent"); got != ua {
+		t.Errorf("forwarded User-Agent %q, want the browser's, %q", got, ua)
 	}
+	return pv
 }
 
 // events splits a GA4 request into its events: the query's parameters,

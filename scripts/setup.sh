@@ -31,6 +31,7 @@ if [[ $what == all ]]; then
 	command -v npm >/dev/null || apt_install npm
 	# The real browser the banner tests in e2e/ drive through chromedp.
 	apt_install chromium
+	apt_install firefox-esr # the key banner flows again in Firefox, over WebDriver BiDi (e2e/firefox_test.go)
 	# wrk runs bench/'s load script in its own test (bench/mix_test.go).
 	apt_install wrk
 	# ZooKeeper coordinates the replicated-cluster test (cmd/consentproxy/cluster_replicated_test.go).
