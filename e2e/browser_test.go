@@ -129,6 +129,11 @@ func newEnv(t *testing.T, o options) *env {
 		chromedp.ProxyServer("http://"+e.web.Addr()),
 		chromedp.Flag("proxy-bypass-list", "<-loopback>"),
 		chromedp.Flag("ignore-certificate-errors", true),
+		// The web's certificate, trusted by its key: Chromium caches nothing
+		// that came with a certificate error, even an ignored one, so
+		// without it no test had an HTTP cache (a repeat visit fetched
+		// everything again).
+		chromedp.Flag("ignore-certificate-errors-spki-list", e.web.SPKI()),
 	)
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(acancel)

@@ -6,9 +6,11 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"io"
 	"log"
 	"math/big"
@@ -86,6 +88,17 @@ func newWeb(t testing.TB) *web {
 	go w.tls.ServeTLS(w.tunnel, "", "")
 	t.Cleanup(func() { w.tls.Close() })
 	return w
+}
+
+// SPKI is the base64 SHA-256 of the public key of the web's certificate,
+// as Chromium's --ignore-certificate-errors-spki-list names a certificate.
+func (w *web) SPKI() string {
+	cert, err := x509.ParseCertificate(w.tls.TLSConfig.Certificates[0].Certificate[0])
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	sum := sha256.Sum256(cert.RawSubjectPublicKeyInfo)
+	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
 // Addr is what Chromium's --proxy-server names.

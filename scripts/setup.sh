@@ -2,7 +2,7 @@
 # Installs what consentproxy's tests and its embedded store need on a fresh
 # Debian machine. Idempotent: what is already there is not fetched again.
 #
-#   scripts/setup.sh          everything the tests need (apt packages incl. chromium, chDB, axe-core)
+#   scripts/setup.sh          everything the tests need (apt packages incl. chromium and firefox-esr, chDB, axe-core, peers' banners)
 #   scripts/setup.sh chdb     only the embedded ClickHouse library (enough to run the proxy)
 #   scripts/setup.sh bench    what `make bench` needs: nginx and wrk (Debian's), ClickHouse, chDB
 set -euo pipefail
@@ -67,5 +67,7 @@ if [[ $what == all ]]; then
 	fi
 	# The public user-agent corpora uaparse's tests and cmd/corpusreport measure against.
 	scripts/fetch-corpora.sh
+	# The consent banners e2e TestBannerRace measures ours against (pinned, checksummed) into .cache/peers.
+	scripts/fetch-peers.sh
 fi
 echo "setup: ok" >&2
