@@ -26,20 +26,7 @@ import (
 // itself once started with --remote-debugging-port.
 
 // firefoxPath finds Debian's firefox-esr, or $CONSENTPROXY_FIREFOX.
-func firefoxPath(t testing.TB) string {
-	t.Helper()
-	if p := os.Getenv("CONSENTPROXY_FIREFOX"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			missing(t, "CONSENTPROXY_FIREFOX=%s: %v", p, err)
-		}
-		return p
-	}
-	p, err := exec.LookPath("firefox-esr")
-	if err != nil {
-		missing(t, "firefox-esr is not installed")
-	}
-	return p
-}
+func firefoxPath(t testing.TB) string { return browserPath(t, "CONSENTPROXY_FIREFOX", "firefox-esr") }
 
 // firefox is one headless Firefox on a throwaway profile, and its session.
 type firefox struct {

@@ -39,17 +39,21 @@ func missing(t testing.TB, format string, args ...any) {
 }
 
 // chromiumPath finds Debian's chromium, or $CONSENTPROXY_CHROMIUM.
-func chromiumPath(t testing.TB) string {
+func chromiumPath(t testing.TB) string { return browserPath(t, "CONSENTPROXY_CHROMIUM", "chromium") }
+
+// browserPath finds the browser named by the environment variable env, or
+// the program name on $PATH; missing either way, the test skips (fails in CI).
+func browserPath(t testing.TB, env, name string) string {
 	t.Helper()
-	if p := os.Getenv("CONSENTPROXY_CHROMIUM"); p != "" {
+	if p := os.Getenv(env); p != "" {
 		if _, err := os.Stat(p); err != nil {
-			missing(t, "CONSENTPROXY_CHROMIUM=%s: %v", p, err)
+			missing(t, "%s=%s: %v", env, p, err)
 		}
 		return p
 	}
-	p, err := exec.LookPath("chromium")
+	p, err := exec.LookPath(name)
 	if err != nil {
-		missing(t, "chromium is not installed")
+		missing(t, "%s is not installed", name)
 	}
 	return p
 }

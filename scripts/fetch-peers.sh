@@ -22,32 +22,9 @@ cd "$(dirname "$0")/.."
 
 dir=${CONSENTPROXY_PEERS:-.cache/peers}
 
-die() {
-	printf 'fetch-peers: error: %s\n' "$*" >&2
-	exit 1
-}
-command -v npm >/dev/null || die "npm is needed (apt-get install npm)"
-
-fetch() { # name version sha256 files...
-	local name=$1 version=$2 sha=$3
-	shift 3
-	local dest="$dir/$name"
-	if [[ $(cat "$dest/stamp" 2>/dev/null) == "$version $sha" ]]; then
-		return 0
-	fi
-	printf 'fetch-peers: fetching %s@%s\n' "$name" "$version" >&2
-	mkdir -p "$dir"
-	local tmp
-	tmp=$(mktemp -d "$dir/.fetch.XXXXXX")
-	(cd "$tmp" && npm pack --silent "$name@$version" >/dev/null) || { rm -rf "$tmp"; die "npm pack $name@$version failed"; }
-	[[ $(sha256sum "$tmp/$name-$version.tgz" | cut -d' ' -f1) == "$sha" ]] ||
-		{ rm -rf "$tmp"; die "$name-$version.tgz checksum mismatch"; }
-	tar --no-same-owner -xzf "$tmp/$name-$version.tgz" -C "$tmp" "${@/#/package/}"
-	rm -rf "$dest"
-	mv "$tmp/package" "$dest"
-	echo "$version $sha" >"$dest/stamp"
-	rm -rf "$tmp"
-}
+me=fetch-peers
+# shellcheck source=npm-fetch.sh
+source scripts/npm-fetch.sh
 
 fetch vanilla-cookieconsent 3.1.0 1d106b5f433b60d945dfed4c54f5535a8f61a30f2559b3f7548ed79e482aa4b6 \
 	dist/cookieconsent.umd.js dist/cookieconsent.css LICENSE
