@@ -80,10 +80,16 @@ func (e *env) noTagTraffic(mark, gtm, ga int) {
 	}
 }
 
-// noBanner fails if the banner shows within the settle time.
+// noBanner fails if the banner shows once it has settled, proved by an
+// event rather than a wait: every page with a stored choice asks the proxy
+// about it (GET /consent), and the banner decides in that answer's
+// handler, so once the answer is in and two frames have passed, a banner
+// that were to show would be there.
 func (e *env) noBanner(when string) {
 	e.t.Helper()
-	time.Sleep(settle)
+	e.waitJS("the banner checked the stored choice with the proxy",
+		`performance.getEntriesByType("resource").some(r => /\/consent$/.test(r.name) && r.responseEnd > 0)`)
+	eval[bool](e, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`)
 	if e.Visible(banner) {
 		e.t.Errorf("the banner asks again %s", when)
 	}
