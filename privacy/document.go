@@ -105,6 +105,7 @@ func build(f *Facts, l *lang, o Options) document {
 	d.Sections = []section{
 		cookieSection(f, l, o),
 		signalSection(f, l),
+		jurisdictionSection(f, l),
 		googleSection(f, l),
 		storedSection(f, l),
 		rightsSection(f, l, o),
@@ -137,7 +138,7 @@ func cookieSection(f *Facts, l *lang, o Options) section {
 	s := section{ID: "cookies", Title: l.s("sec.cookies")}
 	s.Blocks = append(s.Blocks, block{Para: l.p("cookies.intro")}, block{Table: cookieTable(f.Cookies, l)})
 	if len(f.GoogleCookies) > 0 {
-		s.Blocks = append(s.Blocks, block{Para: l.p("google_cookies." + f.BannerMode)}, block{Table: cookieTable(f.GoogleCookies, l)})
+		s.Blocks = append(s.Blocks, block{Para: l.p("google_cookies." + f.BannerMode + regional(f))}, block{Table: cookieTable(f.GoogleCookies, l)})
 		if e, ok := f.endpoint(RightWithdraw); ok {
 			s.Blocks = append(s.Blocks, block{Para: l.p("google_cookies.withdraw", "delete", o.endpointRef(e))})
 		}
@@ -152,6 +153,15 @@ func cookieSection(f *Facts, l *lang, o Options) section {
 	return s
 }
 
+// regional is the suffix of the texts that admit measurement before a
+// choice, where some visitor's model measures without one.
+func regional(f *Facts) string {
+	if f.measuresWithoutChoice() {
+		return ".regional"
+	}
+	return ""
+}
+
 func onOff(b bool) string {
 	if b {
 		return "on"
@@ -161,9 +171,13 @@ func onOff(b bool) string {
 
 func signalSection(f *Facts, l *lang) section {
 	sg := f.Signals
+	gpc := l.p("signal.gpc."+onOff(sg.GPC), "header", code("Sec-GPC: 1"))
+	if !sg.GPC && f.optOutGPC() {
+		gpc = l.p("signal.gpc.off.regional", "header", code("Sec-GPC: 1"), "section", l.s("sec.jurisdictions"))
+	}
 	items := []para{
 		l.p("signal.optout", "cookie", code(sg.OptOutCookie)),
-		l.p("signal.gpc."+onOff(sg.GPC), "header", code("Sec-GPC: 1")),
+		gpc,
 		l.p("signal.dnt."+onOff(sg.DNT), "header", code("DNT: 1")),
 	}
 	blocks := []block{{Para: l.p("signals.intro")}, {Items: items}}
@@ -207,7 +221,8 @@ func googleSection(f *Facts, l *lang) section {
 	}
 	items = append(items, l.p("google.rest"))
 	return section{ID: "google", Title: l.s("sec.google"), Blocks: []block{
-		{Para: l.p("google.when", "ids", codes(f.MeasurementIDs), "revision", code(f.Revision))},
+		{Para: l.p("google.when"+regional(f), "ids", codes(f.MeasurementIDs), "revision", code(f.Revision),
+			"section", l.s("sec.jurisdictions"))},
 		{Para: l.p("google.transport")},
 		{Items: items},
 	}}
@@ -235,7 +250,7 @@ func storedSection(f *Facts, l *lang) section {
 	s.Blocks = append(s.Blocks,
 		block{Para: l.p("stored.intro")},
 		block{Para: l.p("stored.outcomes", "reasons", codes(st.Outcomes))},
-		block{Para: l.p("stored.unconsented." + onOff(st.CountWithoutConsent))})
+		block{Para: l.p("stored.unconsented." + onOff(st.CountWithoutConsent) + regional(f))})
 	t := &table{Head: []string{l.s("col.table"), l.s("col.breakdown"), l.s("col.visitors")}}
 	visitors := false
 	for _, tb := range st.Tables {

@@ -47,8 +47,15 @@ type Facts struct {
 	Storage []StorageEntry
 
 	Signals Signals
-	Google  Google
-	Stored  Stored
+	// Jurisdictions are the consent rules by place (the --regions table): the
+	// rules in order, then "elsewhere" (a known place no rule names) and
+	// "unknown" (no place known: the strictest model). Empty: one model,
+	// opt-in, for everyone (older callers).
+	Jurisdictions []Jurisdiction
+	// LocationSource says where the place comes from: "header" (a trusted CDN header), "geoip", both ("header,geoip") or "" (none: everyone is "unknown").
+	LocationSource string
+	Google         Google
+	Stored         Stored
 	// Rights are the endpoints through which visitors exercise their rights.
 	Rights []Endpoint
 }
@@ -241,6 +248,7 @@ func (f *Facts) Validate() error {
 	if f.Stored.Enabled && (f.Stored.Retention <= 0 || f.Stored.MinCount <= 0 || len(f.Stored.Tables) == 0) {
 		bad("privacy facts: a store needs retention, a minimum count and tables")
 	}
+	errs = append(errs, validateJurisdictions(f)...)
 	for _, r := range f.Rights {
 		if !known(r.Right, RightView, RightWithdraw, RightOptOut, RightNotice) || r.Method == "" || len(r.Path) < 2 || r.Path[0] != '/' {
 			bad("privacy facts: endpoint %+v", r)

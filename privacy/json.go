@@ -23,10 +23,14 @@ type jsonNotice struct {
 	GoogleCookies []jsonCookie  `json:"google_cookies"`
 	Storage       []jsonStorage `json:"browser_storage"`
 	Signals       jsonSignals   `json:"signals"`
-	Google        jsonGoogle    `json:"google"`
-	Stored        jsonStored    `json:"stored"`
-	Rights        []jsonRight   `json:"rights"`
-	Sections      []jsonSection `json:"sections"`
+	// Jurisdictions are the consent rules by place; empty: opt-in for
+	// everyone.
+	Jurisdictions  []jsonJurisdiction `json:"jurisdictions"`
+	LocationSource string             `json:"location_source"`
+	Google         jsonGoogle         `json:"google"`
+	Stored         jsonStored         `json:"stored"`
+	Rights         []jsonRight        `json:"rights"`
+	Sections       []jsonSection      `json:"sections"`
 }
 
 type jsonCookie struct {
@@ -122,8 +126,9 @@ func renderJSON(f *Facts, l *lang, o Options) ([]byte, error) {
 		ConsentMaxAge: seconds(f.ConsentMaxAge), ConsentExpiry: l.duration(f.ConsentMaxAge),
 		BannerMode: f.BannerMode, MeasurementIDs: nonNil(f.MeasurementIDs),
 		Cookies: jsonCookies(f.Cookies, l), GoogleCookies: jsonCookies(f.GoogleCookies, l),
-		Storage: []jsonStorage{},
-		Signals: jsonSignals(f.Signals),
+		Storage:       []jsonStorage{},
+		Signals:       jsonSignals(f.Signals),
+		Jurisdictions: jsonJurisdictions(f, l), LocationSource: locationSourceJSON(f.LocationSource),
 		Google: jsonGoogle{IPMode: f.Google.IPMode, Headers: nonNil(f.Google.Headers),
 			DroppedParams: nonNil(f.Google.DroppedParams), KeptUserParams: nonNil(f.Google.KeptUserParams),
 			KeptURLParams: nonNil(f.Google.KeptURLParams), ForwardedParams: nonNil(f.Google.ForwardedParams),

@@ -42,6 +42,10 @@ func testFacts() Facts {
 			{Name: "cp_notice", Kind: StorageLocal, Purpose: PurposeNoticeDismissed},
 		},
 		Signals: Signals{OptOutCookie: "cp_optout", GPC: true, DNT: true},
+		// The built-in --regions table (consent.BuiltinRules), as
+		// consent.Regions.All() lists it.
+		Jurisdictions:  builtinJurisdictions(),
+		LocationSource: LocationHeader,
 		Google: Google{
 			IPMode: IPTruncate, IPv4Prefix: 24, IPv6Prefix: 48,
 			IPExample:       [2]netip.Addr{netip.MustParseAddr("203.0.113.77"), netip.MustParseAddr("203.0.113.0")},
@@ -62,6 +66,17 @@ func testFacts() Facts {
 			{Right: RightOptOut, Method: "GET", Path: "/optout"},
 			{Right: RightNotice, Method: "GET", Path: "/privacy.json"},
 		},
+	}
+}
+
+func builtinJurisdictions() []Jurisdiction {
+	day := 24 * time.Hour
+	return []Jurisdiction{
+		{Group: "eea", Model: ModelOptIn, Where: []string{"EEA", "GB", "CH"}, Reask: 182 * day},
+		{Group: "us-opt-out", Model: ModelOptOut, Where: []string{"US-CA", "US-CO", "US-CT", "US-DE", "US-MD", "US-MN",
+			"US-MT", "US-NE", "US-NH", "US-NJ", "US-OR", "US-TX"}, Reask: 365 * day},
+		{Group: GroupElsewhere, Model: ModelOptIn, Reask: 182 * day},
+		{Group: GroupUnknown, Model: ModelOptIn, Reask: 182 * day},
 	}
 }
 
@@ -116,7 +131,8 @@ func TestTexts(t *testing.T) {
 			if strings.Join(a, "") != strings.Join(b, "") {
 				t.Errorf("%s.%s has placeholders %v, en %v", code, k, b, a)
 			}
-			if code != DefaultLanguage && w == v && !strings.HasPrefix(k, "col.name") && !strings.HasPrefix(k, "unit.minute") {
+			// Names of places (Colorado, Texas) are often the same.
+			if code != DefaultLanguage && w == v && !strings.HasPrefix(k, "col.name") && !strings.HasPrefix(k, "unit.minute") && !strings.HasPrefix(k, "place.") {
 				t.Errorf("%s.%s is still the English text", code, k)
 			}
 		}
@@ -202,6 +218,12 @@ func variants(t *testing.T) []variant {
 		v("geoip", func(f *Facts) { f.Stored.GeoIP = true }),
 		v("geoip only", func(f *Facts) { f.Stored.CountryHeader, f.Stored.GeoIP = false, true }),
 		v("no country", func(f *Facts) { f.Stored.CountryHeader = false }),
+		v("no jurisdictions", func(f *Facts) { f.Jurisdictions, f.LocationSource = nil, LocationNone }),
+		v("no jurisdictions, advanced", func(f *Facts) { f.Jurisdictions, f.BannerMode = nil, "advanced" }),
+		v("location geoip", func(f *Facts) { f.LocationSource = LocationGeoIP }),
+		v("location both", func(f *Facts) { f.LocationSource = LocationBoth }),
+		v("location none", func(f *Facts) { f.LocationSource = LocationNone }),
+		v("every model", func(f *Facts) { f.Jurisdictions = everyModel() }),
 	}
 }
 
@@ -221,7 +243,7 @@ func TestConfigurationChangesTheNotice(t *testing.T) {
 		{"min-count 10", []string{"fewer than 10 visitors"}, "stored.min_count", float64(10)},
 		{"consent 30d", []string{"is kept for 30 days; after that the banner asks again"}, "consent_max_age_seconds", float64(30 * 86400)},
 		{"revision", []string{"Current policy revision: `v7`"}, "revision", "v7"},
-		{"count-without-consent=false", []string{"Only measurements with analytics consent are counted"}, "stored.count_without_consent", false},
+		{"count-without-consent=false", []string{"Only measurements for which analytics is allowed (by your consent, or by your place's model until you object) are counted"}, "stored.count_without_consent", false},
 		{"store none", []string{"This proxy stores no statistics"}, "stored.enabled", false},
 		{"advanced", []string{"is loaded on every page, with every consent signal set to denied"}, "banner_mode", "advanced"},
 		{"no url params", []string{"their user name and password, and every query parameter."}, "google.kept_url_params", []any{}},
@@ -229,6 +251,10 @@ func TestConfigurationChangesTheNotice(t *testing.T) {
 		{"opt-in over signals", []string{"An explicit opt-in that you give in the banner"}, "signals.opt_in_overrides_signals", true},
 		{"geoip only", []string{"looked up in a local database"}, "stored.country_source", "geoip"},
 		{"no country", []string{"No country is recorded."}, "stored.country_source", "none"},
+		{"no jurisdictions", []string{"This site asks everyone the same way"}, "jurisdictions", []any{}},
+		{"location geoip", []string{"local GeoIP database from your network alone: your IP address shortened to /24 (IPv4) or /48 (IPv6)"}, "location_source", "geoip"},
+		{"location both", []string{"content delivery network, or else is looked up in a local GeoIP database"}, "location_source", "header,geoip"},
+		{"location none", []string{"This site does not determine where you are"}, "location_source", "none"},
 	} {
 		t.Run(tc.variant, func(t *testing.T) {
 			var f Facts
