@@ -39,7 +39,17 @@ var (
 	// reason "excluded" with the site owner's rule (internal_ip,
 	// referrer_spam, staff). Like outcomes, it counts hits and nothing else.
 	TableFiltered = Table{Name: "filtered", Dims: []string{"reason", "class"}, Since: 4}
+	// TableConsentJurisdictions counts banner decisions per jurisdiction
+	// group (a region rule's name such as "eea" or "us-opt-out", or
+	// "elsewhere", or JurisdictionUnknown: never a country or anything
+	// finer) and outcome, never per visitor: like consent_choices it keeps
+	// no visitors estimate.
+	TableConsentJurisdictions = Table{Name: "consent_jurisdictions", Dims: []string{"jurisdiction", "outcome"}, Since: 5}
 )
+
+// JurisdictionUnknown is the jurisdiction of a consent choice whose
+// visitor's place is not known.
+const JurisdictionUnknown = "unknown"
 
 // Exclusion rules a site owner sets; the class of a ReasonExcluded hit in
 // TableFiltered.
@@ -52,7 +62,8 @@ const (
 // Tables lists every aggregate table in a stable order.
 func Tables() []Table {
 	return []Table{TableTotals, TablePages, TableEntryPages, TableEvents, TableSources,
-		TableDevices, TableCountries, TableLanguages, TableOutcomes, TableConsentChoices, TableFiltered}
+		TableDevices, TableCountries, TableLanguages, TableOutcomes, TableConsentChoices, TableFiltered,
+		TableConsentJurisdictions}
 }
 
 // TablesAt lists the tables a schema pinned at migration upTo has (0: the

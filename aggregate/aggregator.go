@@ -476,8 +476,8 @@ func (a *Aggregator) anyShard(hour int64) *shard {
 	return sh
 }
 
-// countOnly adds a hit to a table that has no visitors (outcomes, consent
-// choices).
+// countOnly adds a hit to a table that has no visitors (filtered hits;
+// RecordChoice does the same for its two tables under one lock).
 func (a *Aggregator) countOnly(tbl int, site string, hour int64, d dimKey) {
 	sh := a.anyShard(hour)
 	if sh == nil {
@@ -489,66 +489,24 @@ func (a *Aggregator) countOnly(tbl int, site string, hour int64, d dimKey) {
 	sh.mu.Unlock()
 }
 
-// filterClass is the class a filtered hit is stored under: one of the
-// closed sets, so a forged value can never reach a table, and the constant
-// itself, so nothing points into request memory.
-func filterClass(r consentproxy.Reason, class string) string {
-	if r == consentproxy.ReasonExcluded {
-		switch class {
-		case consentproxy.ExcludedInternalIP:
-			return consentproxy.ExcludedInternalIP
-		case consentproxy.ExcludedReferrerSpam:
-			return consentproxy.ExcludedReferrerSpam
-		case consentproxy.ExcludedStaff:
-			return consentproxy.ExcludedStaff
-		}
-		return consentproxy.BotOther
-	}
-	switch class {
-	case consentproxy.BotCrawler:
-		return consentproxy.BotCrawler
-	case consentproxy.BotAICrawler:
-		return consentproxy.BotAICrawler
-	case consentproxy.BotMonitor:
-		return consentproxy.BotMonitor
-	case consentproxy.BotHeadless:
-		return consentproxy.BotHeadless
-	case consentproxy.BotLibrary:
-		return consentproxy.BotLibrary
-	}
-	return consentproxy.BotOther
-}
-
 // RecordChoice counts one consent banner decision (accept_all, reject_all,
-// custom, withdraw) under the policy revision it answered.
-func (a *Aggregator) RecordChoice(site, revision, outcome string) {
-	a.countOnly(tChoices, site, hourOf(a.cfg.Now().Unix()), dimKey{revision, outcome})
-}
-
-// Event names that are stored instead of a malformed or missing name.
-const (
-	EventNotSet  = "(not set)"
-	EventInvalid = "(invalid)"
-)
-
-// eventName admits GA4-shaped names only (a letter, then letters, digits and
-// underscores, at most 40): the name is client-controlled, and free text in it
-// could carry personal data into a table.
-func eventName(s string) string {
-	if s == "" {
-		return EventNotSet
+// custom, withdraw) under the policy revision it answered, and again under
+// the visitor's jurisdiction group (consent_jurisdictions): a short token
+// of a-z, 0-9 and -, anything else or "" counting as
+// consentproxy.JurisdictionUnknown.
+func (a *Aggregator) RecordChoice(site, revision, outcome, jurisdiction string) {
+	hour := hourOf(a.cfg.Now().Unix())
+	sh := a.anyShard(hour)
+	if sh == nil {
+		return
 	}
-	if len(s) > maxEventName {
-		return EventInvalid
+	for _, c := range [...]struct {
+		tbl int
+		d   dimKey
+	}{{tChoices, dimKey{revision, outcome}}, {tJurisdictions, dimKey{jurisdictionGroup(jurisdiction), outcome}}} {
+		r := sh.row(a.reg, c.tbl, site, hour, c.d)
+		r.m.Hits++
+		sh.touch(r)
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-		case i > 0 && (c >= '0' && c <= '9' || c == '_'):
-		default:
-			return EventInvalid
-		}
-	}
-	return s
+	sh.mu.Unlock()
 }

@@ -108,9 +108,9 @@ func TestTotals(t *testing.T) {
 	for _, o := range hits {
 		a.Record(o)
 	}
-	a.RecordChoice(site, "r1", "accept_all")
-	a.RecordChoice(site, "r1", "accept_all")
-	a.RecordChoice(site, "r1", "reject_all")
+	a.RecordChoice(site, "r1", "accept_all", "eea")
+	a.RecordChoice(site, "r1", "accept_all", "us-opt-out")
+	a.RecordChoice(site, "r1", "reject_all", "eea")
 
 	h := func(v visitor, tbl int) uint64 { return v.tableHash(t0, testSecret, site, tbl) }
 	type M = consentproxy.Metrics
@@ -155,13 +155,16 @@ func TestTotals(t *testing.T) {
 	e.add("filtered", site, t0, []string{"bot", "other"}, M{Hits: 1}) // the bot hit, whose Observation says no class
 	e.add("consent_choices", site, t0, []string{"r1", "accept_all"}, M{Hits: 2})
 	e.add("consent_choices", site, t0, []string{"r1", "reject_all"}, M{Hits: 1})
+	e.add("consent_jurisdictions", site, t0, []string{"eea", "accept_all"}, M{Hits: 1})
+	e.add("consent_jurisdictions", site, t0, []string{"us-opt-out", "accept_all"}, M{Hits: 1})
+	e.add("consent_jurisdictions", site, t0, []string{"eea", "reject_all"}, M{Hits: 1})
 
 	b := a.Collect()
 	e.check(t, b)
 	if b.Instance != a.Instance() || len(a.Instance()) != 16 {
 		t.Errorf("instance %q, aggregator %q", b.Instance, a.Instance())
 	}
-	want := []string{"totals", "pages", "entry_pages", "events", "sources", "devices", "countries", "languages", "outcomes", "consent_choices", "filtered"}
+	want := []string{"totals", "pages", "entry_pages", "events", "sources", "devices", "countries", "languages", "outcomes", "consent_choices", "filtered", "consent_jurisdictions"}
 	if got := tablesIn(b); !slices.Equal(got, want) {
 		t.Errorf("tables %v, want %v", got, want)
 	}
@@ -428,5 +431,57 @@ func TestFilteredByClass(t *testing.T) {
 				t.Errorf("%d sessions", st.Sessions)
 			}
 		})
+	}
+}
+
+// TestChoicesByJurisdiction: a banner decision counts once in
+// consent_choices (revision, outcome) and once in consent_jurisdictions
+// (jurisdiction, outcome), with no visitor and no session; an empty or
+// malformed jurisdiction counts as unknown, the table's distinct values are
+// capped like every table's, and a late decision counts nowhere.
+func TestChoicesByJurisdiction(t *testing.T) {
+	a, c := newTestAgg(t, Config{MaxKeys: 3})
+	for _, j := range []string{"eea", "eea", "", "DE", "us-ca ", "eea<script>", strings.Repeat("a", 33), "elsewhere", "us-opt-out"} {
+		a.RecordChoice("G-J", "r2", "accept_all", j)
+	}
+	a.RecordChoice("G-J", "r2", "withdraw", "eea")
+	b := a.Collect()
+	if got := tablesIn(b); !slices.Equal(got, []string{"consent_choices", "consent_jurisdictions"}) {
+		t.Fatalf("tables %v", got)
+	}
+	idx := index(b)
+	for _, w := range []struct {
+		table string
+		d     []string
+		hits  int64
+	}{
+		{"consent_choices", []string{"r2", "accept_all"}, 9},
+		{"consent_choices", []string{"r2", "withdraw"}, 1},
+		// eea, unknown (the empty and the four malformed ones) and
+		// elsewhere fill the cap of 3; us-opt-out and eea's withdraw fold
+		// into (other).
+		{"consent_jurisdictions", []string{"eea", "accept_all"}, 2},
+		{"consent_jurisdictions", []string{"unknown", "accept_all"}, 5},
+		{"consent_jurisdictions", []string{"elsewhere", "accept_all"}, 1},
+		{"consent_jurisdictions", []string{"(other)", "(other)"}, 2},
+	} {
+		id := rowID(w.table, "G-J", t0, w.d...)
+		if r, ok := idx[id]; !ok || r.Metrics != (consentproxy.Metrics{Hits: w.hits}) || r.Visitors != nil {
+			t.Errorf("%s: %+v (found %v), want %d hits", id, r.Metrics, ok, w.hits)
+		}
+	}
+	if n := len(b.Tables[1].Rows); n != 4 {
+		t.Errorf("consent_jurisdictions has %d rows, want 4", n)
+	}
+	if st := a.Stats(); st.Sessions != 0 {
+		t.Errorf("%d sessions", st.Sessions)
+	}
+	// Once the hour is written and forgotten, a decision stamped in it is late.
+	c.Set(t0.Add(2 * time.Hour))
+	a.Collect()
+	c.Set(t0)
+	a.RecordChoice("G-J", "r2", "accept_all", "eea")
+	if got := tablesIn(a.Collect()); len(got) != 0 || a.Stats().Late != 1 {
+		t.Errorf("late decision: tables %v, late %d", got, a.Stats().Late)
 	}
 }

@@ -14,7 +14,15 @@
 //	no_consent, denied, count-without-consent=true (the default)
 //	                                         Hits+1    yes               yes           yes
 //	forwarded                                Hits+1    yes               yes           yes
-//	consent banner choice (RecordChoice)     consent_choices Hits+1 per (revision, outcome); nothing else
+//	consent banner choice (RecordChoice)     consent_choices Hits+1 per (revision, outcome) and
+//	                                         consent_jurisdictions Hits+1 per (jurisdiction, outcome);
+//	                                         nothing else
+//
+// A choice's jurisdiction is the visitor's region group ("eea",
+// "us-opt-out", "elsewhere", …: 1-32 of a-z, 0-9, -), never a country or
+// anything finer; an empty or malformed one counts as "unknown"
+// (consentproxy.JurisdictionUnknown). Like every table's values, at most
+// MaxKeys distinct (jurisdiction, outcome) pairs per site and hour.
 //
 // A countable hit (one that reaches the breakdown tables) adds Events+1,
 // Pageviews+1 if it is a page_view, and its table-keyed visitor hash to each

@@ -25,6 +25,7 @@ const (
 	tOutcomes
 	tChoices
 	tFiltered
+	tJurisdictions
 	numTables
 
 	// numVisitorTables: the tables before tOutcomes keep visitor hashes.
@@ -32,17 +33,18 @@ const (
 )
 
 var tables = [numTables]consentproxy.Table{
-	tTotals:     consentproxy.TableTotals,
-	tPages:      consentproxy.TablePages,
-	tEntryPages: consentproxy.TableEntryPages,
-	tEvents:     consentproxy.TableEvents,
-	tSources:    consentproxy.TableSources,
-	tDevices:    consentproxy.TableDevices,
-	tCountries:  consentproxy.TableCountries,
-	tLanguages:  consentproxy.TableLanguages,
-	tOutcomes:   consentproxy.TableOutcomes,
-	tChoices:    consentproxy.TableConsentChoices,
-	tFiltered:   consentproxy.TableFiltered,
+	tTotals:        consentproxy.TableTotals,
+	tPages:         consentproxy.TablePages,
+	tEntryPages:    consentproxy.TableEntryPages,
+	tEvents:        consentproxy.TableEvents,
+	tSources:       consentproxy.TableSources,
+	tDevices:       consentproxy.TableDevices,
+	tCountries:     consentproxy.TableCountries,
+	tLanguages:     consentproxy.TableLanguages,
+	tOutcomes:      consentproxy.TableOutcomes,
+	tChoices:       consentproxy.TableConsentChoices,
+	tFiltered:      consentproxy.TableFiltered,
+	tJurisdictions: consentproxy.TableConsentJurisdictions,
 }
 
 const (

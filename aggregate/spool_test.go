@@ -203,6 +203,27 @@ func TestSpoolFileRoundTrip(t *testing.T) {
 	}
 }
 
+// TestSpoolEveryTable: a batch of every table, those added after the v1
+// layout included (filtered, consent_jurisdictions), round-trips: version 2
+// names each table's dims, so spoolV1 never needs to know them.
+func TestSpoolEveryTable(t *testing.T) {
+	b := consentproxy.Batch{Instance: "i", Version: 3}
+	for _, tb := range consentproxy.Tables() {
+		r := consentproxy.Row{Site: "G-E", Hour: t0, Dims: make([]string, len(tb.Dims)), Metrics: consentproxy.Metrics{Hits: 2, EngagementMS: 5}}
+		for i, d := range tb.Dims {
+			r.Dims[i] = d + "-value"
+		}
+		if tb.Visitors {
+			r.Visitors = []uint64{7}
+		}
+		b.Tables = append(b.Tables, consentproxy.TableRows{Table: tb, Rows: []consentproxy.Row{r}})
+	}
+	got, err := decodeBatch(encodeBatch(&b))
+	if err != nil || !reflect.DeepEqual(got, b) {
+		t.Fatalf("%v:\n%+v\nwant\n%+v", err, got, b)
+	}
+}
+
 func TestMergeBatchesKeepsNewestRowPerKey(t *testing.T) {
 	h := t0
 	row := func(path string, pv int64) consentproxy.Row {

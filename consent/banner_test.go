@@ -320,8 +320,11 @@ func TestCORS(t *testing.T) {
 // sizeBudget is issue 4's limit on the banner's code, JS and CSS together,
 // gzipped. The code is now one file, the script with its stylesheet
 // inside; each language's copy adds that language's settings and texts
-// (before, config.json, sent separately and uncompressed).
-const sizeBudget = 5000
+// (before, config.json, sent separately and uncompressed). Issue 18 raised
+// it from 5,000 B to 5,200 B for the region models (the opt-out link, the
+// notice, Consent Mode's per-region defaults): 4,940 B before them, 5,149 B
+// with them, after trimming what could go.
+const sizeBudget = 5200
 
 func TestBannerBudget(t *testing.T) {
 	h := &Handlers{}

@@ -50,6 +50,33 @@ type BannerConfig struct {
 	Texts                 map[string]string `json:"texts"`
 }
 
+// BannerJurisdiction is the script's "jurisdiction" setting, one per
+// jurisdiction (static.Banner.Variants), and GET /consent's: the model the
+// banner follows where the visitor is.
+type BannerJurisdiction struct {
+	Group     string `json:"group"`
+	Model     string `json:"model"`
+	Marketing bool   `json:"marketing"`
+	// ReaskDays is how long a refusal is kept before the banner asks
+	// again, rounded up to days.
+	ReaskDays int `json:"reask_days"`
+	// Strict are the opt-in places, for Consent Mode's region-specific
+	// denied defaults where this model grants by default: should Google
+	// place the visitor in one of them, its tag stays denied. Only the
+	// script has them.
+	Strict []string `json:"strict,omitempty"`
+}
+
+func (h *Handlers) bannerJurisdiction(j Jurisdiction, strict bool) BannerJurisdiction {
+	day := 24 * time.Hour
+	b := BannerJurisdiction{Group: j.Group, Model: j.Model.String(), Marketing: j.Marketing,
+		ReaskDays: int((j.Reask + day - 1) / day)}
+	if strict && j.Model.Measures() {
+		b.Strict = h.Regions.OptInPlaces()
+	}
+	return b
+}
+
 // Validate reports settings that Register would replace by their defaults
 // (an unknown mode, an unsafe privacy URL, texts Merge refuses), so that
 // --check-config can refuse them instead.
@@ -153,7 +180,19 @@ func (h *Handlers) Banner() static.Banner {
 	for lang, as := range h.configs {
 		configs[lang] = as.Raw
 	}
-	return static.Banner{Configs: configs, Version: h.configVersion, Default: i18n.Default, Pick: h.texts.Pick}
+	b := static.Banner{Configs: configs, Version: h.configVersion, Default: i18n.Default, Pick: h.texts.Pick,
+		Variants: map[string][]byte{}, DefaultVariant: GroupUnknown}
+	all := h.Regions.All()
+	if h.Region == nil {
+		all = all[len(all)-1:] // nobody's place is known: only "unknown"
+	}
+	for _, j := range all {
+		b.Variants[j.Group], _ = json.Marshal(h.bannerJurisdiction(j, true)) // strings and numbers: cannot fail
+	}
+	if len(b.Variants) > 1 {
+		b.Variant = func(c *fiber.Ctx) string { return h.Jurisdiction(c).Group }
+	}
+	return b
 }
 
 func (h *Handlers) expiryDays() int {

@@ -85,7 +85,11 @@ type Codec struct {
 	keys   [][]byte
 	macs   []sync.Pool // one pool of HMAC states per key: verifying is on every hit's path
 	maxAge time.Duration
-	now    func() time.Time
+	// refusalMaxAge, if longer than maxAge, is how long a refusal of
+	// analytics stays valid: the longest re-ask period (Regions), so that
+	// an opt-out is honoured as long as the banner promises not to ask.
+	refusalMaxAge time.Duration
+	now           func() time.Time
 }
 
 // NewCodec returns a codec that signs with keys[0] and verifies with any key,
@@ -114,6 +118,24 @@ func NewCodec(keys [][]byte, maxAge time.Duration, now func() time.Time) (*Codec
 
 // MaxAge is how long a choice stays valid before the banner asks again.
 func (c *Codec) MaxAge() time.Duration { return c.maxAge }
+
+// SetRefusalMaxAge lets a refusal of analytics stay valid for d when that
+// is longer than MaxAge: the re-ask period of an opt-out jurisdiction (12
+// months) may outlast the consent lifetime (6 months), and a refusal that
+// expired on the server while its cookie lives on would turn back into
+// measurement there. Call it before the codec is used; it returns c.
+func (c *Codec) SetRefusalMaxAge(d time.Duration) *Codec {
+	c.refusalMaxAge = d
+	return c
+}
+
+// maxAgeOf is how long a record with these categories stays valid.
+func (c *Codec) maxAgeOf(cats Categories) time.Duration {
+	if !cats.Analytics && c.refusalMaxAge > c.maxAge {
+		return c.refusalMaxAge
+	}
+	return c.maxAge
+}
 
 // NewRecord makes a fresh record with a random consent id.
 func (c *Codec) NewRecord(revision string, cats Categories) (Record, error) {
@@ -196,7 +218,7 @@ func (c *Codec) Decode(v, scope string) (Record, error) {
 	switch {
 	case t.After(now.Add(clockSkew)):
 		return Record{}, ErrFuture
-	case now.Sub(t) > c.maxAge:
+	case now.Sub(t) > c.maxAgeOf(cats):
 		return Record{}, ErrExpired
 	}
 	return Record{Version: 1, ID: f[1], Time: t, Revision: f[3], Categories: cats}, nil

@@ -59,6 +59,10 @@ type Signals struct {
 	Excluded bool
 	Consent  State
 	GCS      GCS
+	// Model is the consent model of the visitor's jurisdiction (Regions):
+	// opt-in (the zero value, and where the place is unknown), opt-out or
+	// notice-only.
+	Model Model
 }
 
 // Policy is the deployment's configuration of the decision.
@@ -73,25 +77,30 @@ type Policy struct {
 }
 
 // Decide settles a hit's fate. It is the decision table of the README, row by
-// row, first match wins:
+// row, first match wins; the jurisdiction's model is a column of it
+// (nothing is forwarded but in the last row):
 //
-//  1. invalid input                      → invalid     (nothing forwarded)
-//  2. opt-out cookie                     → opt_out     (nothing forwarded)
-//  3. Sec-GPC: 1, GPC honoured           → gpc         (nothing forwarded)
-//  4. DNT: 1, DNT honoured               → dnt         (nothing forwarded)
-//     (rows 3 and 4 give way to a valid analytics consent only when
-//     ConsentOverridesSignals is set)
-//  5. bot                                → bot         (nothing forwarded)
-//  6. excluded by the site owner's rules → excluded    (nothing forwarded)
-//  7. no valid cookie for this revision  → no_consent  (nothing forwarded)
-//  8. cookie denies analytics            → denied      (nothing forwarded)
-//  9. hit's gcs denies analytics         → denied      (nothing forwarded)
-//
-// 10. otherwise                          → forwarded   (a minimized copy)
+//	row  condition                             jurisdiction        outcome
+//	 1   invalid input                         any                 invalid
+//	 2   opt-out cookie                        any                 opt_out
+//	 3   Sec-GPC: 1, GPC honoured              opt-in, notice-only gpc
+//	 4   Sec-GPC: 1, whatever the flag says    opt-out             gpc
+//	 5   DNT: 1, DNT honoured                  any                 dnt
+//	     (rows 3-5 give way to a valid analytics consent only when
+//	     ConsentOverridesSignals is set)
+//	 6   bot                                   any                 bot
+//	 7   excluded by the site owner's rules    any                 excluded
+//	 8   no valid cookie for this revision     opt-in              no_consent
+//	 9   cookie denies analytics               any                 denied
+//	10   hit's gcs denies analytics            any                 denied
+//	11   otherwise                             any                 forwarded (a minimized copy)
 //
 // The privacy signals come before bot detection so that a visitor's wish is
 // what gets counted, whatever their browser looks like; bots before
-// exclusions so that the bot counts by class stay whole.
+// exclusions so that the bot counts by class stay whole. In an opt-out
+// jurisdiction GPC is the law's opt-out (CPRA regulations §7025), so no
+// flag turns it off there; where the model measures without a choice
+// (opt-out, notice-only), a missing or unreadable cookie is no refusal.
 func Decide(s Signals, p Policy) consentproxy.Reason {
 	signalsYield := p.ConsentOverridesSignals && s.Consent == StateGranted
 	switch {
@@ -99,7 +108,7 @@ func Decide(s Signals, p Policy) consentproxy.Reason {
 		return consentproxy.ReasonInvalid
 	case s.OptOut:
 		return consentproxy.ReasonOptOut
-	case s.GPC && p.HonorGPC && !signalsYield:
+	case s.GPC && (p.HonorGPC || s.Model == ModelOptOut) && !signalsYield:
 		return consentproxy.ReasonGPC
 	case s.DNT && p.HonorDNT && !signalsYield:
 		return consentproxy.ReasonDNT
@@ -107,7 +116,7 @@ func Decide(s Signals, p Policy) consentproxy.Reason {
 		return consentproxy.ReasonBot
 	case s.Excluded:
 		return consentproxy.ReasonExcluded
-	case s.Consent == StateMissing || s.Consent == StateInvalid:
+	case !s.Model.Measures() && (s.Consent == StateMissing || s.Consent == StateInvalid):
 		return consentproxy.ReasonNoConsent
 	case s.Consent == StateDenied || s.GCS == GCSDenied:
 		return consentproxy.ReasonDenied
@@ -116,15 +125,24 @@ func Decide(s Signals, p Policy) consentproxy.Reason {
 }
 
 // StateOf verifies a consent cookie value against the current policy revision.
-// A cookie for an older revision is StateInvalid: the visitor agreed to a
+// A grant for an older revision is StateInvalid: the visitor agreed to a
 // policy that no longer applies, so the banner asks again and nothing is
-// forwarded meanwhile.
+// forwarded meanwhile. A refusal of analytics outlives a revision: it is
+// StateDenied until it expires, so a new policy neither asks again before
+// the re-ask period is over nor, where the model measures without a
+// choice, turns an opt-out back into measurement.
 func (c *Codec) StateOf(cookie, scope, revision string) State {
 	if cookie == "" {
 		return StateMissing
 	}
 	r, err := c.Decode(cookie, scope)
-	if err != nil || r.Revision != revision {
+	if err != nil {
+		return StateInvalid
+	}
+	if r.Revision != revision {
+		if !r.Analytics {
+			return StateDenied
+		}
 		return StateInvalid
 	}
 	if !r.Analytics {

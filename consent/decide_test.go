@@ -52,6 +52,21 @@ func TestDecide(t *testing.T) {
 		{"gpc without consent, override allowed", Signals{GPC: true}, overriding, consentproxy.ReasonGPC},
 		{"gpc with a denial, override allowed", Signals{GPC: true, Consent: StateDenied}, overriding, consentproxy.ReasonGPC},
 		{"opt-out cookie beats an override", with(func(s *Signals) { s.OptOut, s.GPC = true, true }), overriding, consentproxy.ReasonOptOut},
+		// The jurisdiction's model.
+		{"opt-out region, no cookie", Signals{Model: ModelOptOut}, both, consentproxy.ReasonForwarded},
+		{"notice-only region, no cookie", Signals{Model: ModelNoticeOnly}, both, consentproxy.ReasonForwarded},
+		{"opt-out region, invalid cookie", Signals{Model: ModelOptOut, Consent: StateInvalid}, both, consentproxy.ReasonForwarded},
+		{"opt-out region, refusal", Signals{Model: ModelOptOut, Consent: StateDenied}, both, consentproxy.ReasonDenied},
+		{"opt-out region, gcs denies", Signals{Model: ModelOptOut, GCS: GCSDenied}, both, consentproxy.ReasonDenied},
+		{"opt-out region, gpc honoured", Signals{Model: ModelOptOut, GPC: true}, both, consentproxy.ReasonGPC},
+		{"opt-out region, gpc whatever the flag", Signals{Model: ModelOptOut, GPC: true}, none, consentproxy.ReasonGPC},
+		{"opt-out region, explicit opt-in over gpc", Signals{Model: ModelOptOut, GPC: true, Consent: StateGranted}, overriding, consentproxy.ReasonForwarded},
+		{"notice-only region, gpc not honoured", Signals{Model: ModelNoticeOnly, GPC: true}, Policy{HonorDNT: true}, consentproxy.ReasonForwarded},
+		{"notice-only region, gpc honoured", Signals{Model: ModelNoticeOnly, GPC: true}, both, consentproxy.ReasonGPC},
+		{"opt-out region, opt-out cookie", Signals{Model: ModelOptOut, OptOut: true}, none, consentproxy.ReasonOptOut},
+		{"opt-out region, bot", Signals{Model: ModelOptOut, Bot: true}, both, consentproxy.ReasonBot},
+		{"opt-out region, dnt honoured", Signals{Model: ModelOptOut, DNT: true}, both, consentproxy.ReasonDNT},
+		{"opt-out region, excluded", Signals{Model: ModelOptOut, Excluded: true}, both, consentproxy.ReasonExcluded},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

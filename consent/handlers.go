@@ -52,8 +52,19 @@ type Handlers struct {
 	Origins *web.Origins
 	// Sites are the measurement ids a choice may be attributed to.
 	Sites map[string]bool
-	// Choice, if set, counts a decision (site, revision, outcome).
-	Choice func(site, revision, outcome string)
+	// Choice, if set, counts a decision (site, revision, outcome) and the
+	// group of the jurisdiction it was made in ("eea", "unknown", …).
+	Choice func(site, revision, outcome, jurisdiction string)
+
+	// Regions is the consent model by place. Default nil: opt-in for
+	// everyone, as if every place were unknown.
+	Regions *Regions
+	// Region finds the visitor's region as the proxy spells it ("US-CA",
+	// "DE", or "" when unknown): pass the proxy's (trusted CDN headers,
+	// then GeoIP), so that the banner and the hits are decided by the
+	// same place. Default nil: every visitor is unknown, and the banner
+	// is one copy, cached publicly.
+	Region func(*fiber.Ctx) string
 
 	// Policy is how the proxy treats privacy signals. The banner (through
 	// config.json) and the opt-out page follow it, so pass the same policy
@@ -195,14 +206,15 @@ func (h *Handlers) post(c *fiber.Ctx) error {
 		return err // no randomness: a real internal error
 	}
 	outcome := outcomeOf(rec.Categories)
+	j := h.Jurisdiction(c)
 	if h.withdraws(c, rec.Categories) {
 		// Taking back something granted is a withdrawal: counted once, as
 		// such, and Google's cookies go with it.
 		outcome = OutcomeWithdraw
 		h.expireGA(c)
 	}
-	c.Cookie(h.cookie(c, ConsentCookie, h.Codec.Encode(rec, h.Scope(c)), h.Codec.MaxAge()))
-	h.count(ch.Site, outcome)
+	c.Cookie(h.cookie(c, ConsentCookie, h.Codec.Encode(rec, h.Scope(c)), h.lifetime(rec.Categories, j)))
+	h.count(ch.Site, outcome, j)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusOK).JSON(rec)
 }
@@ -395,14 +407,34 @@ func outcomeOf(c Categories) string {
 	return OutcomeCustom
 }
 
-func (h *Handlers) count(site, outcome string) {
+func (h *Handlers) count(site, outcome string, j Jurisdiction) {
 	if h.Choice == nil {
 		return
 	}
 	if !h.Sites[site] {
 		site = "" // unknown ids are not stored as sites
 	}
-	h.Choice(site, h.Revision, outcome)
+	h.Choice(site, h.Revision, outcome, j.Group)
+}
+
+// Jurisdiction is the rule of the visitor's place: the one their hits are
+// decided by too.
+func (h *Handlers) Jurisdiction(c *fiber.Ctx) Jurisdiction {
+	region := ""
+	if h.Region != nil {
+		region = h.Region(c)
+	}
+	return h.Regions.Lookup(region)
+}
+
+// lifetime is how long the consent cookie of a choice lives: a grant of
+// analytics the consent lifetime, a refusal the jurisdiction's re-ask
+// period, after which the banner may ask again.
+func (h *Handlers) lifetime(cats Categories, j Jurisdiction) time.Duration {
+	if !cats.Analytics && j.Reask > 0 {
+		return j.Reask
+	}
+	return h.Codec.MaxAge()
 }
 
 // get returns the visitor's own record: their right of access, answered from
@@ -415,6 +447,8 @@ func (h *Handlers) get(c *fiber.Ctx) error {
 		"dnt":       string(c.Request().Header.Peek("DNT")) == "1",
 		"revision":  h.Revision,
 		"consent":   nil,
+		// The model the proxy decides this visitor's hits by.
+		"jurisdiction": h.bannerJurisdiction(h.Jurisdiction(c), false),
 	}
 	switch rec, err := h.Codec.DecodeHeader(&c.Request().Header, h.Scope(c)); {
 	case err == nil:
@@ -429,7 +463,7 @@ func (h *Handlers) get(c *fiber.Ctx) error {
 func (h *Handlers) delete(c *fiber.Ctx) error {
 	c.Cookie(h.cookie(c, ConsentCookie, "", -1))
 	h.expireGA(c)
-	h.count(c.Query("site"), OutcomeWithdraw)
+	h.count(c.Query("site"), OutcomeWithdraw, h.Jurisdiction(c))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -19,10 +19,15 @@ type choiceLog struct {
 	got []string
 }
 
-func (l *choiceLog) add(site, rev, outcome string) {
+// add logs site|revision|outcome, and |jurisdiction where it is known.
+func (l *choiceLog) add(site, rev, outcome, jurisdiction string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.got = append(l.got, site+"|"+rev+"|"+outcome)
+	e := site + "|" + rev + "|" + outcome
+	if jurisdiction != GroupUnknown {
+		e += "|" + jurisdiction
+	}
+	l.got = append(l.got, e)
 }
 
 func newHandlers(t *testing.T) (*Handlers, *choiceLog, func(*http.Request) *http.Response) {

@@ -18,6 +18,7 @@ const (
 	PageSignal    = "signal"    // GPC or DNT is sent and honoured
 	PageConsented = "consented" // a valid consent with analytics for this revision
 	PageDenied    = "denied"    // a valid choice without analytics
+	PageMeasured  = "measured"  // no choice, where the model measures without one
 	PageNone      = "none"      // no valid choice
 )
 
@@ -80,25 +81,33 @@ type pageData struct {
 	T                              map[string]string
 }
 
-// visitorState is what the page tells the visitor, the same facts the
-// proxy decides hits with.
+// visitorState is what the page tells the visitor: Decide's answer for
+// their signals, cookies and place, so the page and the proxy agree.
 func (h *Handlers) visitorState(c *fiber.Ctx) (state string, signal bool) {
 	hdr := &c.Request().Header
-	signal = h.policy.HonorGPC && string(hdr.Peek("Sec-GPC")) == "1" ||
-		h.policy.HonorDNT && string(hdr.Peek("DNT")) == "1"
+	j := h.Jurisdiction(c)
+	gpc := string(hdr.Peek("Sec-GPC")) == "1"
+	dnt := string(hdr.Peek("DNT")) == "1"
+	signal = gpc && (h.policy.HonorGPC || j.Model == ModelOptOut) || h.policy.HonorDNT && dnt
 	consent := StateMissing
 	if h.Codec != nil {
 		consent = h.Codec.StateOfHeader(hdr, h.Scope(c), h.Revision)
 	}
-	switch {
-	case OptedOut(hdr):
+	// The banner's setting, which the proxy's policy must mirror.
+	p := h.policy
+	p.ConsentOverridesSignals = h.AllowOptInOverSignals
+	switch Decide(Signals{OptOut: OptedOut(hdr), GPC: gpc, DNT: dnt, Consent: consent, Model: j.Model}, p) {
+	case consentproxy.ReasonOptOut:
 		return PageOptedOut, signal
-	case signal && !(h.AllowOptInOverSignals && consent == StateGranted):
+	case consentproxy.ReasonGPC, consentproxy.ReasonDNT:
 		return PageSignal, signal
-	case consent == StateGranted:
-		return PageConsented, signal
-	case consent == StateDenied:
+	case consentproxy.ReasonDenied:
 		return PageDenied, signal
+	case consentproxy.ReasonForwarded:
+		if consent == StateGranted {
+			return PageConsented, signal
+		}
+		return PageMeasured, signal
 	}
 	return PageNone, signal
 }

@@ -51,7 +51,7 @@ func limitRig(t *testing.T, h *Handlers) (*Handlers, func(client string) *http.R
 // (issue 14: it was unlimited); other addresses are not affected.
 func TestPostConsentLimited(t *testing.T) {
 	var counted int
-	h, post, now := limitRig(t, &Handlers{Choice: func(string, string, string) { counted++ }})
+	h, post, now := limitRig(t, &Handlers{Choice: func(string, string, string, string) { counted++ }})
 	const attacker = "198.51.100.7"
 	for i := range DefaultPostBurst {
 		if resp := post(attacker); resp.StatusCode != 200 {

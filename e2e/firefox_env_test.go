@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -351,29 +349,11 @@ func (f *ffEnv) pageHit() int {
 // hitsByReason reads consentproxy_hits_total from the proxy's metrics.
 func (f *ffEnv) hitsByReason() map[string]int {
 	f.t.Helper()
-	f.e.proxy.mu.Lock()
-	addr := f.e.proxy.metricsAddr
-	f.e.proxy.mu.Unlock()
 	ctx, cancel := f.step()
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/metrics", nil)
-	resp, err := http.DefaultClient.Do(req)
+	out, err := f.e.proxy.hitsByReason(ctx)
 	if err != nil {
-		f.t.Fatalf("metrics: %v", err)
-	}
-	defer resp.Body.Close()
-	out := map[string]int{}
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		line, ok := strings.CutPrefix(sc.Text(), "consentproxy_hits_total{")
-		if !ok {
-			continue
-		}
-		labels, value, _ := strings.Cut(line, "} ")
-		_, reason, _ := strings.Cut(labels, `reason="`)
-		reason, _, _ = strings.Cut(reason, `"`)
-		n, _ := strconv.ParseFloat(value, 64)
-		out[reason] = int(n)
+		f.t.Fatal(err)
 	}
 	return out
 }

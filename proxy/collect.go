@@ -72,6 +72,7 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 		Bot:    agent.Bot || len(lang) == 0 || isPrefetch(c),
 		Consent: p.cfg.Codec.StateOfHeader(hdr,
 			consent.Scope(p.cfg.CookieDomain, b2s(hdr.Host())), p.cfg.Revision),
+		Model: p.jurisdiction(c, ip).Model,
 	}
 	country, _ := p.headerLocation(c)
 	excludeHit := p.cfg.Exclude.hitExclusion(c, ip)

@@ -78,6 +78,7 @@ func (p *Proxy) diagnostics(c *fiber.Ctx) error {
 		Consent: p.cfg.Codec.StateOfHeader(hdr,
 			consent.Scope(p.cfg.CookieDomain, b2s(hdr.Host())), p.cfg.Revision),
 		Excluded: p.cfg.Exclude.hitExclusion(c, p.clientIP(c)) != "",
+		Model:    p.jurisdiction(c, p.clientIP(c)).Model,
 	}
 	reason := consent.Decide(sig, p.cfg.Policy)
 	p.diag.byReason[reason].Add(1)

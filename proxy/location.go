@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/consentproxy/consentproxy/consent"
 	"github.com/consentproxy/consentproxy/dims"
 )
 
@@ -70,24 +71,28 @@ func Region(country, subdivision string) string {
 
 // Subdivision accepts an ISO 3166-2 subdivision code (after the country):
 // one to three letters or digits, upper-cased; anything else is "".
-func Subdivision(s string) string {
-	if len(s) == 0 || len(s) > 3 {
+func Subdivision(s string) string { return consent.Subdivision(s) }
+
+// Region is the visitor's region as the proxy knows it ("US-CA", "DE" or
+// ""): the trusted CDN headers, then the Locator on the truncated address.
+// The consent handlers take it (consent.Handlers.Region), so the banner
+// follows the jurisdiction the proxy decides the visitor's hits by.
+func (p *Proxy) Region(c *fiber.Ctx) string {
+	if !p.located {
 		return ""
 	}
-	var b [3]byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z':
-			c -= 'a' - 'A'
-		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		default:
-			return ""
-		}
-		b[i] = c
+	return p.region(c, p.clientIP(c))
+}
+
+// Locates reports whether hits are decided by their visitor's place: the
+// regions table does not give everyone the same rule, and a trusted header
+// or a Locator can say where a visitor is.
+func (p *Proxy) Locates() bool { return p.located }
+
+// jurisdiction is the rule a hit from ip is decided by.
+func (p *Proxy) jurisdiction(c *fiber.Ctx, ip netip.Addr) consent.Jurisdiction {
+	if !p.located {
+		return p.unknown
 	}
-	if string(b[:len(s)]) == s {
-		return s
-	}
-	return string(b[:len(s)])
+	return p.cfg.Regions.Lookup(p.region(c, ip))
 }

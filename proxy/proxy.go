@@ -41,6 +41,10 @@ type Config struct {
 	Locator Locator
 	// Policy is the decision's configuration (GPC, DNT).
 	Policy consent.Policy
+	// Regions is the consent model by place: each hit is decided by its
+	// visitor's jurisdiction. Pass the table the consent handlers (and so
+	// the banner) use. Default nil: opt-in everywhere.
+	Regions *consent.Regions
 	// Codec verifies consent cookies; Revision is the current policy revision
 	// and CookieDomain the cookies' scope ("" = host-only).
 	Codec        *consent.Codec
@@ -76,6 +80,10 @@ type Proxy struct {
 	ids        map[string]bool
 	dataLayers map[string]bool
 	hits       sync.Pool
+	// located: hits need their visitor's place to be decided; unknown is
+	// the jurisdiction of everyone otherwise.
+	located bool
+	unknown consent.Jurisdiction
 
 	outcomes [consentproxy.NumReasons]atomic.Uint64 // per consentproxy.Reason
 	drops    [numDropReasons]atomic.Uint64          // parameters kept from Google, per DropReason
@@ -106,6 +114,9 @@ func New(cfg Config) *Proxy {
 	for _, id := range cfg.MeasurementIDs {
 		p.ids[id] = true
 	}
+	// A table that gives everyone the same model needs no place per hit.
+	p.located = !cfg.Regions.Uniform() && (cfg.CountryHeader != "" || cfg.RegionHeader != "" || cfg.Locator != nil)
+	p.unknown = cfg.Regions.Lookup("")
 	p.hits.New = func() any { return new(Hit) }
 	p.loads = newPageLoads(cfg.Forwarder.put)
 	return p

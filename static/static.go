@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -66,6 +67,20 @@ type Banner struct {
 	// ?lang= list a site may put on the script's URL. Default: always
 	// Default.
 	Pick func(list string) string
+
+	// Variants are the settings that differ by the visitor's place (the
+	// consent model of their jurisdiction), a JSON object each, which
+	// every language's copy gets as its config's "jurisdiction" member.
+	// Default: one variant, "", without that member.
+	Variants map[string][]byte
+	// DefaultVariant is served when Variant names none that Variants has:
+	// the strictest. Default "".
+	DefaultVariant string
+	// Variant picks the visitor's variant from the request. With more
+	// than one variant the script is cached privately (by the browser,
+	// never a shared cache), since its content depends on where the
+	// visitor is. Default: always DefaultVariant.
+	Variant func(*fiber.Ctx) string
 }
 
 // Asset is one built file in every encoding it is served in.
@@ -78,6 +93,12 @@ type Asset struct {
 	Raw    []byte // minified
 	Gzip   []byte
 	Brotli []byte
+	// lazy assets are compressed on their first request (once), not at
+	// start-up: the copies of other jurisdictions than the default, which
+	// multiply the start-up cost (about 40 ms each) and may never be asked
+	// for.
+	lazy bool
+	once sync.Once
 }
 
 // URL is the asset's immutable address, relative to the proxy's root.
@@ -86,8 +107,10 @@ func (a *Asset) URL() string { return a.Path + "?v=" + a.Hash }
 // Assets are the built banner files.
 type Assets struct {
 	cfg Config
-	// Scripts are the script's copies by language; Script is the default
-	// language's.
+	// Copies are the script's copies by variant, then language.
+	Copies map[string]map[string]*Asset
+	// Scripts are the default variant's copies by language; Script is the
+	// default language's.
 	Scripts map[string]*Asset
 	Script  *Asset
 	Style   *Asset
@@ -134,24 +157,61 @@ func New(cfg Config) (*Assets, error) {
 	if bytes.Count(js, []byte(bootPlaceholder)) != 1 || bytes.Count(js, []byte("__CP_")) != 1 {
 		return nil, fmt.Errorf("build consent.js: want exactly one %s and no other build-time placeholder", bootPlaceholder)
 	}
-	a := &Assets{cfg: cfg, Style: style, Scripts: map[string]*Asset{}}
-	for lang, conf := range cfg.Banner.Configs {
-		if !json.Valid(conf) {
-			return nil, fmt.Errorf("build consent.js: the %s config is not JSON", lang)
-		}
-		// JSON is a JavaScript expression; encoding/json escapes U+2028 and
-		// U+2029, which older engines refuse in string literals.
-		s, err := NewAsset(ScriptPath, "text/javascript; charset=utf-8", bytes.Replace(js, []byte(bootPlaceholder), conf, 1))
-		if err != nil {
-			return nil, err
-		}
-		a.Scripts[lang] = s
+	variants := cfg.Banner.Variants
+	if len(variants) == 0 {
+		variants = map[string][]byte{cfg.Banner.DefaultVariant: nil}
 	}
+	if _, ok := variants[cfg.Banner.DefaultVariant]; !ok {
+		return nil, fmt.Errorf("build consent.js: no variant %q", cfg.Banner.DefaultVariant)
+	}
+	a := &Assets{cfg: cfg, Style: style, Copies: map[string]map[string]*Asset{}}
+	for v, jur := range variants {
+		if jur != nil && (!json.Valid(jur) || !bytes.HasPrefix(bytes.TrimSpace(jur), []byte("{"))) {
+			return nil, fmt.Errorf("build consent.js: variant %q is not a JSON object", v)
+		}
+		a.Copies[v] = map[string]*Asset{}
+		for lang, conf := range cfg.Banner.Configs {
+			conf = bytes.TrimSpace(conf)
+			if !json.Valid(conf) || !bytes.HasPrefix(conf, []byte("{")) {
+				return nil, fmt.Errorf("build consent.js: the %s config is not a JSON object", lang)
+			}
+			boot := conf
+			if jur != nil {
+				boot = spliceMember(conf, "jurisdiction", jur)
+			}
+			// JSON is a JavaScript expression; encoding/json escapes U+2028 and
+			// U+2029, which older engines refuse in string literals.
+			raw := bytes.Replace(js, []byte(bootPlaceholder), boot, 1)
+			s := newAsset(ScriptPath, "text/javascript; charset=utf-8", raw)
+			if v == cfg.Banner.DefaultVariant {
+				if err := s.compress(); err != nil {
+					return nil, err
+				}
+			} else {
+				s.lazy = true
+			}
+			a.Copies[v][lang] = s
+		}
+	}
+	a.Scripts = a.Copies[cfg.Banner.DefaultVariant]
 	a.Script = a.Scripts[cfg.Banner.Default]
 	if err := style.compress(); err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// spliceMember adds "name":value as the first member of the JSON object obj.
+func spliceMember(obj []byte, name string, value []byte) []byte {
+	out := make([]byte, 0, len(obj)+len(name)+len(value)+4)
+	out = append(out, '{')
+	out = append(out, jsonString(name)...)
+	out = append(out, ':')
+	out = append(out, value...)
+	if rest := bytes.TrimSpace(obj[1:]); len(rest) > 0 && rest[0] != '}' {
+		out = append(out, ',')
+	}
+	return append(out, obj[1:]...)
 }
 
 // jsonString is s as a JSON string, the form esbuild's define takes.
@@ -250,13 +310,23 @@ func (a *Assets) options() ServeOptions {
 	}
 }
 
-// serveScript serves the copy of the script in the visitor's language:
-// the ?lang= list on the script's URL if the site put one there, else the
-// browser's Accept-Language (and then the answer varies by it).
+// serveScript serves the copy of the script for the visitor's place and
+// language: the ?lang= list on the script's URL if the site put one there,
+// else the browser's Accept-Language (and then the answer varies by it).
 func (a *Assets) serveScript() fiber.Handler {
-	handlers := map[string]fiber.Handler{}
-	for lang, s := range a.Scripts {
-		handlers[lang] = s.Handler(a.options())
+	opts := a.options()
+	if len(a.Copies) > 1 {
+		// The copy depends on where the visitor is, which no request
+		// header of theirs says: no shared cache may keep it.
+		opts.Cache = "private, max-age=" + strconv.Itoa(int(a.cfg.MaxAge/time.Second))
+		opts.Private = true
+	}
+	handlers := map[string]map[string]fiber.Handler{}
+	for v, copies := range a.Copies {
+		handlers[v] = map[string]fiber.Handler{}
+		for lang, s := range copies {
+			handlers[v][lang] = s.Handler(opts)
+		}
 	}
 	return func(c *fiber.Ctx) error {
 		list := c.Query("lang")
@@ -264,9 +334,15 @@ func (a *Assets) serveScript() fiber.Handler {
 		if !fromQuery {
 			list = string(c.Request().Header.Peek(fiber.HeaderAcceptLanguage))
 		}
-		h, ok := handlers[a.Language(list)]
+		byLang := handlers[a.cfg.Banner.DefaultVariant]
+		if a.cfg.Banner.Variant != nil && len(handlers) > 1 {
+			if hs, ok := handlers[a.cfg.Banner.Variant(c)]; ok {
+				byLang = hs
+			}
+		}
+		h, ok := byLang[a.Language(list)]
 		if !ok {
-			h = handlers[a.cfg.Banner.Default]
+			h = byLang[a.cfg.Banner.Default]
 		}
 		err := h(c)
 		if !fromQuery {
@@ -299,19 +375,33 @@ type ServeOptions struct {
 	// of the asset's own hash: for files requested by a version that names
 	// several of them. Default "".
 	Version string
+	// Private keeps the immutable answer out of shared caches too, for a
+	// file whose content depends on more than its URL. Default false.
+	Private bool
 }
 
 // Handler serves the asset in the best encoding the client accepts, with a
 // per-encoding ETag and 304s.
 func (as *Asset) Handler(o ServeOptions) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if as.lazy {
+			as.once.Do(func() {
+				if as.compress() != nil { // writers into memory: cannot fail
+					as.Gzip, as.Brotli = nil, nil
+				}
+			})
+		}
 		h := &c.Response().Header
 		want := as.Hash
 		if o.Version != "" {
 			want = o.Version
 		}
 		if string(c.Request().URI().QueryArgs().Peek("v")) == want {
-			h.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+			if o.Private {
+				h.Set(fiber.HeaderCacheControl, "private, max-age=31536000, immutable")
+			} else {
+				h.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+			}
 		} else {
 			h.Set(fiber.HeaderCacheControl, o.Cache)
 		}
@@ -329,11 +419,11 @@ func (as *Asset) Handler(o ServeOptions) fiber.Handler {
 			return c.SendStatus(fiber.StatusNotModified)
 		}
 		h.Set(fiber.HeaderContentType, as.ContentType)
-		switch enc {
-		case encBrotli:
+		switch {
+		case enc == encBrotli && as.Brotli != nil:
 			h.Set(fiber.HeaderContentEncoding, "br")
 			return c.Send(as.Brotli)
-		case encGzip:
+		case enc == encGzip && as.Gzip != nil:
 			h.Set(fiber.HeaderContentEncoding, "gzip")
 			return c.Send(as.Gzip)
 		}

@@ -18,6 +18,8 @@
 //	language             → languages           visitors, visits, bounce_rate, engagement_time
 //	event                → events.name         visitors, events
 //	consent_outcome      → consent_choices.outcome   choices
+//	consent_jurisdiction (with or without consent_outcome)
+//	                     → consent_jurisdictions.jurisdiction, .outcome   consent_rate, choices
 //	suppression_reason   → outcomes.reason           suppressed (opt_out, gpc, dnt only)
 //	filter_reason, filter_class → filtered.reason, .class   filtered (bots by class, exclusions by rule)
 //
@@ -40,6 +42,15 @@
 // metric, broken down by suppression_reason (opt_out, gpc, dnt; never the
 // other reasons). The choices metric (added to the list) counts decisions.
 //
+// consent_jurisdiction is the visitor's jurisdiction group when they
+// decided: a region rule's name (eea, us-opt-out, or the site's own),
+// elsewhere, or unknown; never a country. A query that names it, as a
+// dimension or a filter, reads consent_jurisdictions, where consent_outcome
+// is that table's outcome and consent_rate is accept_all per jurisdiction;
+// a query without it reads consent_choices, so consent_outcome alone
+// counts every decision ever recorded. consent_jurisdictions is written from
+// migration 005 on: earlier hours count no decision per jurisdiction.
+//
 // # Metric definitions
 //
 //   - visitors: uniqArrayMerge of the tables' daily-salted visitor states; a
@@ -54,8 +65,9 @@
 //     migration 003 count zero engagement, so a period crossing the upgrade
 //     under-reports it.
 //   - consent_rate: 100 × accept_all decisions / all recorded decisions
-//     (accept_all + reject_all + custom + withdraw). custom does not count as
-//     consent: the table does not say which purposes it allowed.
+//     (accept_all + reject_all + custom + withdraw), overall or per
+//     consent_jurisdiction. custom does not count as consent: the table
+//     does not say which purposes it allowed.
 //   - suppressed: hits whose reason is opt_out, gpc or dnt (a visitor's own
 //     refusal; bots and invalid hits are not people).
 //   - filtered: hits left out as bots or by the site owner's exclusions
@@ -78,8 +90,9 @@
 // A row whose count is below Config.MinCount (default 5) is folded into one
 // row whose dimensions are all "(other)" (time included), so a rare page or
 // campaign cannot single anyone out. The count is visitors. Banner choices
-// (consent_choices) and suppressed hits (outcomes) are never folded: their
-// rows hold nothing but site, hour, revision and outcome or reason, so a
+// (consent_choices, consent_jurisdictions) and suppressed hits (outcomes)
+// are never folded: their rows hold nothing but site, hour, revision or
+// jurisdiction group and outcome, or reason, so a
 // small count singles nobody out, and folding it would make consent_rate
 // disagree with its parts. A time bucket merged from several tables is
 // folded by its visitors alone. Additive components are summed into "(other)"; its visitors are

@@ -49,6 +49,9 @@ func writeFixture(t testing.TB, s consentproxy.Store) {
 		{Table: consentproxy.TableTotals, Rows: []consentproxy.Row{
 			r(h10, nil, mt{Pageviews: 40, Events: 50, Visits: 15, Bounces: 5, DurationMS: 100000, EngagementMS: 777777}, ids(1, 15)),
 		}},
+		{Table: consentproxy.TableConsentJurisdictions, Rows: []consentproxy.Row{
+			r(h10, d("eea", "accept_all"), mt{Hits: 1}, nil), // superseded by version 2
+		}},
 	}}
 	v2 := consentproxy.Batch{Instance: "inst-a", Version: 2, Tables: []consentproxy.TableRows{
 		{Table: consentproxy.TablePages, Rows: []consentproxy.Row{
@@ -103,6 +106,17 @@ func writeFixture(t testing.TB, s consentproxy.Store) {
 			r(h10, d("dnt"), mt{Hits: 1}, nil),
 			r(h10, d("bot"), mt{Hits: 9}, nil),
 			r(h10, d("excluded"), mt{Hits: 3}, nil),
+		}},
+		// The same 20 decisions per jurisdiction group: eea 6 of 12 accept,
+		// us-opt-out 5 of 6, unknown 1 of 2.
+		{Table: consentproxy.TableConsentJurisdictions, Rows: []consentproxy.Row{
+			r(h10, d("eea", "accept_all"), mt{Hits: 6}, nil),
+			r(h10, d("eea", "reject_all"), mt{Hits: 4}, nil),
+			r(h10, d("eea", "custom"), mt{Hits: 2}, nil),
+			r(h10, d("us-opt-out", "accept_all"), mt{Hits: 5}, nil),
+			r(h10, d("us-opt-out", "reject_all"), mt{Hits: 1}, nil),
+			r(h10, d("unknown", "accept_all"), mt{Hits: 1}, nil),
+			r(h10, d("unknown", "custom"), mt{Hits: 1}, nil),
 		}},
 		{Table: consentproxy.TableFiltered, Rows: []consentproxy.Row{
 			r(h10, d("bot", "crawler"), mt{Hits: 6}, nil),

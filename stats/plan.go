@@ -36,18 +36,29 @@ func validate(q Query, now time.Time) (*plan, error) {
 			return nil, invalid("metric %q is listed twice", m)
 		}
 	}
-	var famDim string // the first dimension or filter that chose the family
+	// The families that have every dimension and filter so far (a
+	// dimension may be in several: consent_outcome), and the first
+	// dimension or filter, which chose them.
+	var fams []*family
+	var famDim string
 	useFamily := func(dim, role string) error {
-		f := familyOf(dim)
-		if p.fam == nil {
-			p.fam, famDim = f, dim
+		fs := familiesOf(dim)
+		if fams == nil {
+			fams, famDim = fs, dim
 			return nil
 		}
-		if f != p.fam {
-			return invalid("%s %q cannot be combined with %q: the data is aggregate-only, each table holds one attribute family (%s here, %s there) and no stored row links a visitor's %s to their %s, so any answer would be wrong. Compatible with %q: %s, and one time dimension (%s)",
-				role, dim, famDim, f.name, p.fam.name, f.name, p.fam.name, famDim,
-				strings.Join(p.fam.dims(), ", "), strings.Join(TimeDimensions, ", "))
+		var both []*family
+		for _, f := range fams {
+			if slices.Contains(fs, f) {
+				both = append(both, f)
+			}
 		}
+		if len(both) == 0 {
+			return invalid("%s %q cannot be combined with %q: the data is aggregate-only, each table holds one attribute family (%s here, %s there) and no stored row links a visitor's %s to their %s, so any answer would be wrong. Compatible with %q: %s, and one time dimension (%s)",
+				role, dim, famDim, fs[0].name, fams[0].name, fs[0].name, fams[0].name, famDim,
+				strings.Join(dimsOf(fams), ", "), strings.Join(TimeDimensions, ", "))
+		}
+		fams = both
 		return nil
 	}
 	for i, d := range q.Dimensions {
@@ -61,7 +72,7 @@ func validate(q Query, now time.Time) (*plan, error) {
 			p.timeDim = strings.TrimPrefix(d, "time:")
 			continue
 		}
-		if familyOf(d) == nil {
+		if familiesOf(d) == nil {
 			return nil, errUnknown("dimension", d, append(slices.Clone(TimeDimensions), Dimensions...))
 		}
 		if err := useFamily(d, "dimension"); err != nil {
@@ -76,7 +87,7 @@ func validate(q Query, now time.Time) (*plan, error) {
 		if !slices.Contains(FilterOps, f.Op) {
 			return nil, errUnknown("filter op", f.Op, FilterOps)
 		}
-		if familyOf(f.Dimension) == nil {
+		if familiesOf(f.Dimension) == nil {
 			return nil, invalid("unknown filter dimension %q; filters apply to: %s (time is chosen with date_range)", f.Dimension, strings.Join(Dimensions, ", "))
 		}
 		if len(f.Values) == 0 || len(f.Values) > maxValues {
@@ -90,6 +101,9 @@ func validate(q Query, now time.Time) (*plan, error) {
 		if err := useFamily(f.Dimension, "filter on"); err != nil {
 			return nil, err
 		}
+	}
+	if fams != nil {
+		p.fam = fams[0]
 	}
 	if err := p.checkMetrics(); err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ var Metrics = []string{"visitors", "pageviews", "events", "visits", "bounce_rate
 var (
 	Dimensions = []string{"page", "entry_page", "source", "channel", "utm_source", "utm_medium",
 		"utm_campaign", "country", "browser", "os", "device", "language", "event", "consent_outcome",
-		"suppression_reason", "filter_reason", "filter_class"}
+		"consent_jurisdiction", "suppression_reason", "filter_reason", "filter_class"}
 	TimeDimensions = []string{"time:hour", "time:day", "time:week", "time:month"}
 )
 
@@ -46,6 +46,14 @@ var families = []*family{
 		metrics: []string{"visitors", "events"}},
 	{name: "consent choices", table: consentproxy.TableConsentChoices, columns: map[string]string{"consent_outcome": "outcome"},
 		metrics: []string{"choices"}},
+	// Banner decisions per jurisdiction group (eea, us-opt-out, elsewhere,
+	// unknown, the site's own rules): consent_outcome alone stays with
+	// consent choices above, which holds every decision since migration
+	// 001; this family answers whenever consent_jurisdiction is a dimension
+	// or a filter, and only from migration 005 on.
+	{name: "consent choices by jurisdiction", table: consentproxy.TableConsentJurisdictions,
+		columns: map[string]string{"consent_jurisdiction": "jurisdiction", "consent_outcome": "outcome"},
+		metrics: []string{"consent_rate", "choices"}},
 	// Hits the visitor asked not to be measured by, per reason (opt_out,
 	// gpc, dnt): like choices, they carry no visitor attribute.
 	{name: "suppressed hits", table: consentproxy.TableOutcomes, columns: map[string]string{"suppression_reason": "reason"},
@@ -80,24 +88,35 @@ var suppressedReasons = func() []string {
 	return out
 }()
 
-// acceptedOutcome is the consent_choices outcome counted as consent.
+// acceptedOutcome is the outcome (consent_choices.outcome,
+// consent_jurisdictions.outcome) counted as consent.
 const acceptedOutcome = "accept_all"
 
-func familyOf(dim string) *family {
+// familiesOf lists the families that have dim, in the order of families:
+// the first of them that has every dimension and filter of a query
+// answers it.
+func familiesOf(dim string) []*family {
+	var out []*family
 	for _, f := range families {
 		if _, ok := f.columns[dim]; ok {
-			return f
-		}
-	}
-	return nil
-}
-
-func (f *family) dims() []string {
-	var out []string
-	for _, d := range Dimensions {
-		if _, ok := f.columns[d]; ok {
-			out = append(out, d)
+			out = append(out, f)
 		}
 	}
 	return out
 }
+
+// dimsOf lists the dimensions any of fams has, in the order of Dimensions.
+func dimsOf(fams []*family) []string {
+	var out []string
+	for _, d := range Dimensions {
+		for _, f := range fams {
+			if _, ok := f.columns[d]; ok {
+				out = append(out, d)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (f *family) dims() []string { return dimsOf([]*family{f}) }

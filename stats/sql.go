@@ -49,7 +49,7 @@ type row struct {
 // several and merge them per time bucket.
 type part struct {
 	table consentproxy.Table
-	kind  string // "visits", "choices", "outcomes" (suppressed reasons only) or "filtered"
+	kind  string // "visits", "choices" (consent_choices, consent_jurisdictions), "outcomes" (suppressed reasons only) or "filtered"
 }
 
 func (p *plan) parts() []part {
@@ -342,9 +342,9 @@ func (p *plan) run(ctx context.Context, s consentproxy.Store, frontier time.Time
 			r.m.add(m)
 			// Only visitor counts decide: banner choices and suppressed hits
 			// carry no visitor attribute (a table row holds nothing but site,
-			// hour, revision and outcome or reason), so a small one singles
-			// nobody out, and folding it would only make rates disagree with
-			// their parts.
+			// hour, revision or jurisdiction group and outcome, or reason), so
+			// a small one singles nobody out, and folding it would only make
+			// rates disagree with their parts.
 			if pt.kind == "visits" && (r.count < 0 || count < r.count) {
 				r.count = count
 			}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -35,19 +36,25 @@ func recordRollupSQL(t *testing.T, o Options) string {
 	return strings.Join(r.sql, "\n") + "\n"
 }
 
-// TestRollupSQLPinned: pinned at migration 2, Rollup and StaleDays send
-// exactly what the release that shipped 002 sent (the golden file is that
-// release's output, recorded from its code), so the upgrade test's "old
-// proxy" is the old proxy; unpinned they name the new columns too.
+// TestRollupSQLPinned: pinned at migration 2 or 4, Rollup and StaleDays
+// send exactly what the releases that shipped 002 and 004 sent (the golden
+// files are those releases' output, recorded from their code), so the
+// upgrade test's "old proxy" is the old proxy; unpinned they name the new
+// columns and tables too.
 func TestRollupSQLPinned(t *testing.T) {
-	want, err := os.ReadFile("testdata/rollup_schema2.golden")
-	if err != nil {
-		t.Fatal(err)
+	for _, upTo := range []uint32{2, 4} {
+		want, err := os.ReadFile(fmt.Sprintf("testdata/rollup_schema%d.golden", upTo))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := recordRollupSQL(t, Options{Database: "cp", UpTo: upTo}); got != string(want) {
+			t.Errorf("rollup SQL at migration %d differs from that release's:\n%s", upTo, got)
+		}
 	}
-	if got := recordRollupSQL(t, Options{Database: "cp", UpTo: 2}); got != string(want) {
-		t.Errorf("rollup SQL at migration 2 differs from the previous release's:\n%s", got)
-	}
-	if got := recordRollupSQL(t, Options{Database: "cp"}); !strings.Contains(got, "sum(engagement_ms)") {
-		t.Errorf("rollup SQL at the newest schema lacks engagement_ms:\n%.500s", got)
+	got := recordRollupSQL(t, Options{Database: "cp"})
+	for _, part := range []string{"sum(engagement_ms)", "INSERT INTO cp.consent_jurisdictions_daily "} {
+		if !strings.Contains(got, part) {
+			t.Errorf("rollup SQL at the newest schema lacks %q:\n%.500s", part, got)
+		}
 	}
 }

@@ -140,6 +140,20 @@ func TestCheckBatch(t *testing.T) {
 		"range":    func(b *consentproxy.Batch) { b.Tables[0].Rows[0].Hour = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC) },
 		"visitors": func(b *consentproxy.Batch) { b.Tables[1].Rows[0].Visitors = []uint64{1} },
 	}
+	// A store pinned at migration 4 refuses a table of migration 5 (and
+	// takes an empty one: nothing of it would be written).
+	later := consentproxy.Batch{Instance: "i", Version: 1, Tables: []consentproxy.TableRows{{Table: consentproxy.TableConsentJurisdictions,
+		Rows: []consentproxy.Row{{Site: "s", Hour: h, Dims: []string{"eea", "accept_all"}}}}}}
+	if err := CheckBatchAt(later, 4); err == nil || !strings.Contains(err.Error(), "consent_jurisdictions needs migration 5") {
+		t.Errorf("pinned at 4, a consent_jurisdictions row: %v", err)
+	}
+	if err := CheckBatchAt(later, 5); err != nil {
+		t.Errorf("pinned at 5, a consent_jurisdictions row: %v", err)
+	}
+	later.Tables[0].Rows = nil
+	if err := CheckBatchAt(later, 4); err != nil {
+		t.Errorf("pinned at 4, an empty consent_jurisdictions table: %v", err)
+	}
 	for name, m := range mutate {
 		b := ok
 		b.Tables = slices.Clone(ok.Tables)

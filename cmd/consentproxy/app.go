@@ -112,6 +112,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("consent codec: %w", err)
 	}
+	// A refusal is honoured as long as the longest re-ask period promises.
+	codec.SetRefusalMaxAge(cfg.Regions.LongestReask())
 	if cfg.GeoIPDB != "" {
 		if m.Geo, err = geoip.Open(cfg.GeoIPDB); err != nil {
 			return fmt.Errorf("open geoip db: %w", err)
@@ -194,6 +196,7 @@ func (m *Main) Run(ctx context.Context) error {
 		RegionHeader:   cfg.RegionHeader,
 		Locator:        locator,
 		Policy:         policy,
+		Regions:        cfg.Regions,
 		Codec:          codec,
 		Revision:       cfg.Revision,
 		CookieDomain:   cfg.CookieDomain,
@@ -233,12 +236,17 @@ func (m *Main) Run(ctx context.Context) error {
 	ch := &consent.Handlers{
 		Codec: codec, Revision: cfg.Revision, CookieDomain: cfg.CookieDomain,
 		Origins: origins, Sites: sites, Choice: m.Aggregator.RecordChoice, ClientIP: trust.ClientIP,
+		Regions:               cfg.Regions,
 		Policy:                &policy,
 		AllowOptInOverSignals: cfg.AllowOptInOverSignals,
 		Mode:                  cfg.BannerMode,
 		PrivacyURL:            cfg.PrivacyURL,
 		Texts:                 cfg.BannerTexts,
 		StaffExclusion:        cfg.StaffExclusion,
+	}
+	if m.Proxy.Locates() {
+		// The banner follows the place the proxy decides the hits by.
+		ch.Region = m.Proxy.Region
 	}
 	if err := ch.Validate(); err != nil {
 		return fmt.Errorf("consent settings: %w", err)

@@ -71,9 +71,12 @@ type Config struct {
 	PrivacyURL            string
 	AllowOptInOverSignals bool
 	BannerTexts           i18n.Texts
-	Retention             time.Duration
-	FlushInterval         time.Duration
-	CountWithoutConsent   bool
+	// Regions is the consent model by place (--regions). Default: the
+	// built-in table (consent.BuiltinRules).
+	Regions             *consent.Regions
+	Retention           time.Duration
+	FlushInterval       time.Duration
+	CountWithoutConsent bool
 	// ExcludeIPs are internal addresses whose hits are excluded. Default none.
 	ExcludeIPs []netip.Prefix
 	// ExcludeReferrerSpam leaves out hits from spam referrers. Default true.
@@ -342,6 +345,11 @@ func (r *rawConfig) validate() (Config, []string) {
 		bad("banner-texts", "%v", err)
 	} else {
 		c.BannerTexts = t
+	}
+	if r, err := readRegions(v("regions")); err != nil {
+		bad("regions", "%v", err)
+	} else {
+		c.Regions = r
 	}
 	var err error
 	if c.Secret, c.secretSource, err = readSecret(v("secret")); err != nil {

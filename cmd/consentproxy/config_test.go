@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/consentproxy/consentproxy/consent"
 	"io"
 	"net/http"
 	"net/netip"
@@ -59,9 +60,23 @@ func TestConfigDefaults(t *testing.T) {
 		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: time.Minute,
 		secretSource: "generated",
 	}
+	// The built-in regions table, compared by what it decides.
+	if !reflect.DeepEqual(cfg.Regions.All(), builtinRegions(t).All()) {
+		t.Errorf("default regions %+v", cfg.Regions.All())
+	}
+	cfg.Regions = nil
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", cfg, want)
 	}
+}
+
+func builtinRegions(t *testing.T) *consent.Regions {
+	t.Helper()
+	r, err := consent.NewRegions(consent.RegionsConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // TestConfigPrecedence: flags beat the environment, which beats the YAML

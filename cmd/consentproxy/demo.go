@@ -84,7 +84,7 @@ func (m *Main) writeHistory(ctx context.Context, from, end time.Time) (int, erro
 		}, func(outcome string, at time.Time) {
 			if at.Before(end) {
 				clock = at
-				a.RecordChoice(h.Site, cfg.Revision, outcome)
+				a.RecordChoice(h.Site, cfg.Revision, outcome, consentproxy.JurisdictionUnknown)
 			}
 		})
 		clock = day.Add(26 * time.Hour) // every visit of the day has ended

@@ -60,6 +60,7 @@ var flagSpecs = []flagSpec{
 	{"banner-mode", "basic", "basic (gtag loads only after consent) or advanced (loads with every signal denied)"},
 	{"privacy-url", "/privacy", "privacy policy the banner links to: a path on the site or an http(s) URL"},
 	{"allow-opt-in-over-signals", "false", "let an explicit opt-in in the banner win over GPC/DNT (also on the server)"},
+	{"regions", "", "consent model by place: YAML/JSON {elsewhere, builtin, rules: [{name, where, model, marketing, reask}]} or @path; default: opt-in in the EEA, GB, CH; opt-out in 12 US states; opt-in elsewhere"},
 	{"banner-texts", "", "banner text overrides: JSON {lang: {key: text}} (\"*\" = every language) or @path; in YAML a mapping"},
 	{"clickhouse-distributed-ddl", "true", "with a cluster, run DDL ON CLUSTER (needs Keeper/ZooKeeper); false migrates every node itself"},
 	{"retention", "25mo", "how long aggregates are kept: a duration (720h), days (400d) or months (25mo)"},
@@ -190,7 +191,7 @@ func readYAML(path string) (map[string]string, error) {
 		}
 		switch v := v.(type) {
 		case map[string]any:
-			// A nested mapping (banner-texts) travels as JSON, like its flag.
+			// A nested mapping (banner-texts, regions) travels as JSON, like its flag.
 			b, err := json.Marshal(v)
 			if err != nil {
 				return nil, fmt.Errorf("config %s: key %s: %w", path, k, err)

@@ -204,6 +204,11 @@ var wantMix = map[string][]string{
 		"G-TEST123|1|accept_all|1|0|0|0|0|0",
 		"G-TEST123|1|reject_all|1|0|0|0|0|0",
 	},
+	"consent_jurisdictions": {
+		"|unknown|custom|1|0|0|0|0|0",
+		"G-TEST123|unknown|accept_all|1|0|0|0|0|0",
+		"G-TEST123|unknown|reject_all|1|0|0|0|0|0",
+	},
 	"filtered": {
 		"G-TEST123|bot|crawler|1|0|0|0|0|0",
 		"G-TEST123|bot|other|1|0|0|0|0|0",

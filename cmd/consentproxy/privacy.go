@@ -116,6 +116,7 @@ func privacyFacts(cfg Config) privacy.Facts {
 			Category: privacy.CategoryNecessary, MaxAge: consent.StaffMaxAge, Scope: scope, Domain: domain,
 			SetBy: privacy.SetByProxy})
 	}
+	f.Jurisdictions, f.LocationSource = jurisdictionFacts(cfg)
 	for _, id := range cfg.MeasurementIDs {
 		f.GoogleCookies = append(f.GoogleCookies, privacy.Cookie{Name: googleSessionPrefix + strings.TrimPrefix(id, "G-"),
 			Purpose: privacy.PurposeGASession, Category: privacy.CategoryAnalytics, MaxAge: googleCookieMaxAge,
@@ -271,4 +272,26 @@ func runPrivacyNotice(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// jurisdictionFacts are the regions table as the notice states it. Without
+// a location source the proxy knows nobody's place, so only the unknown
+// row applies and only it is stated.
+func jurisdictionFacts(cfg Config) ([]privacy.Jurisdiction, string) {
+	var src []string
+	if cfg.CountryHeader != "" || cfg.RegionHeader != "" {
+		src = append(src, privacy.LocationHeader)
+	}
+	if cfg.GeoIPDB != "" {
+		src = append(src, privacy.LocationGeoIP)
+	}
+	all := cfg.Regions.All()
+	if len(src) == 0 || cfg.Regions.Uniform() {
+		all = all[len(all)-1:]
+	}
+	out := make([]privacy.Jurisdiction, len(all))
+	for i, j := range all {
+		out[i] = privacy.Jurisdiction{Group: j.Group, Model: j.Model.String(), Where: j.Where, Marketing: j.Marketing, Reask: j.Reask}
+	}
+	return out, strings.Join(src, ",")
 }

@@ -77,7 +77,7 @@ func TestPrivacyNoticeFollowsFlags(t *testing.T) {
 		{"--min-count=10", "stored.min_count", float64(10), "fewer than 10 visitors"},
 		{"--consent-max-age=720h", "consent_max_age_seconds", float64(30 * 86400), "is kept for 30 days"},
 		{"--policy-revision=v9", "revision", "v9", "Current policy revision: `v9`"},
-		{"--count-without-consent=false", "stored.count_without_consent", false, "Only measurements with analytics consent"},
+		{"--count-without-consent=false", "stored.count_without_consent", false, "Only measurements"},
 		{"--keep-url-params=ref", "google.kept_url_params", []any{"ref"}, "every query parameter except `ref`"},
 		{"--keep-user-params=uid", "google.dropped_params", []any{"up.*", "upn.*"}, "Passed on, because this site configured them: `uid`"},
 		{"--banner-mode=advanced", "banner_mode", "advanced", "is loaded on every page"},

@@ -8,6 +8,9 @@
  *     its `arguments`) and takes over dataLayer.push for later ones;
  *   - tracks Consent Mode ('consent' 'default' / 'update') and, like the real
  *     tag, waits up to wait_for_update ms for an update before the first hit;
+ *     a default with a region list applies, as in the real tag, only to a
+ *     visitor in one of those regions: the stand-in places nobody, so it
+ *     keeps the global default;
  *   - on 'config' sends a GA4 page_view to {transport_url or
  *     server_container_url or the Google origin}/g/collect with
  *     gcs=G1<ad_storage><analytics_storage>, by sendBeacon (fetch as a
@@ -108,7 +111,7 @@
 
   function handle(cmd) {
     var a = Array.prototype.slice.call(cmd);
-    if (a[0] === "consent" && a[2] && typeof a[2] === "object") {
+    if (a[0] === "consent" && a[2] && typeof a[2] === "object" && !(a[1] === "default" && a[2].region)) {
       for (var k in a[2]) {
         if (k === "wait_for_update") waitFor = Number(a[2][k]) || 0;
         else if (k in state || /_(storage|user_data|personalization)$/.test(k)) state[k] = a[2][k];

@@ -12,16 +12,39 @@
   const d = document
   if (w.consentproxy) return // loaded twice: the first copy owns the page
 
+  // The settings come with the script, so a stored choice applies before
+  // anything else loads; only the texts may need one more request, when
+  // the page's language is not the one this copy was picked for. J is the
+  // visitor's jurisdiction, as the proxy decides their hits: opt-in,
+  // opt-out (no banner; GPC and the "Do not sell or share" link stop
+  // measurement) or notice-only (a notice; refusing stops it).
+  const cfg = __CP_BOOT__
+  const J = cfg.jurisdiction || {}
+  const M = !!J.model && J.model !== 'opt-in' // measures until refused
+  const optout = J.model === 'opt-out'
+  const nav = navigator
+  const gpc = nav.globalPrivacyControl === true || nav.globalPrivacyControl === '1'
+  const dnt = (nav.doNotTrack || w.doNotTrack) === '1'
+  // GPC is the law's opt-out where the model is opt-out, whatever the flag.
+  const signal = (cfg.honor_gpc || optout) && gpc ? 'gpc' : cfg.honor_dnt && dnt ? 'dnt' : ''
+
   // 1. Consent Mode v2 defaults, synchronously, before anything else can
   // load a Google tag. gtag() must push the arguments object itself.
+  // Where the model measures until refused, analytics is granted by
+  // default; the opt-in places stay denied by region, should Google place
+  // the visitor there.
   const dl = (w.dataLayer = w.dataLayer || [])
   const gtag = (w.gtag = w.gtag || function () { dl.push(arguments) })
   const DENIED = 'denied'
   const GRANTED = 'granted'
-  gtag('consent', 'default', {
-    ad_storage: DENIED, analytics_storage: DENIED, ad_user_data: DENIED, ad_personalization: DENIED,
-    wait_for_update: 500,
-  })
+  // Consent Mode's four signals from analytics (a) and marketing (m).
+  const modes = (a, m) => {
+    m = m ? GRANTED : DENIED
+    return { ad_storage: m, analytics_storage: a ? GRANTED : DENIED, ad_user_data: m, ad_personalization: m }
+  }
+  const g = M && !signal
+  gtag('consent', 'default', { ...modes(g, g && J.marketing), wait_for_update: 500 })
+  if (J.strict) gtag('consent', 'default', { ...modes(), wait_for_update: 500, region: J.strict })
   gtag('set', 'ads_data_redaction', true)
 
   const me = d.currentScript || d.querySelector('script[data-measurement-id][src*="consent.js"]')
@@ -31,20 +54,12 @@
   const crossOrigin = new URL(src).origin !== location.origin
   const id = ds.measurementId || ''
   const nonce = me && me.nonce
-  const nav = navigator
-  const gpc = nav.globalPrivacyControl === true || nav.globalPrivacyControl === '1'
-  const dnt = (nav.doNotTrack || w.doNotTrack) === '1'
   const NONE = { analytics: false, marketing: false }
   const ALL = { analytics: true, marketing: true }
+  const DEF = { analytics: true, marketing: !!J.marketing } // the model's default
   const CATS = ['necessary', 'analytics', 'marketing']
-
-  // The settings come with the script, so a stored choice applies before
-  // anything else loads; only the texts may need one more request, when
-  // the page's language is not the one this copy was picked for.
-  const cfg = __CP_BOOT__
   let t = cfg.texts
   let lang = cfg.lang
-  const signal = cfg.honor_gpc && gpc ? 'gpc' : cfg.honor_dnt && dnt ? 'dnt' : ''
   let choice = null // {analytics, marketing, revision, time} as stored
   let optedOut = false
   let loaded = false
@@ -76,14 +91,16 @@
       : null
   }
   const revision = () => ds.revision || cfg.revision
+  // A refusal outlives a new revision, and lasts the jurisdiction's
+  // re-ask period; a grant lasts the consent lifetime, for its revision.
   const current = (c) =>
-    c && c.revision === cfg.revision && (!ds.revision || cookie('cp_rev') === encodeURIComponent(ds.revision)) &&
-    Date.now() - c.time < cfg.expiry_days * 864e5 ? c : null
+    c && (c.revision === cfg.revision || !c.analytics) && (!ds.revision || cookie('cp_rev') === encodeURIComponent(ds.revision)) &&
+    Date.now() - c.time < (c.analytics ? cfg.expiry_days : J.reask_days || cfg.expiry_days) * 864e5 ? c : null
   // A privacy signal or the opt-out cookie silences everything, unless the
   // proxy lets an explicit opt-in through the modal win over the signal.
   const suppressed = () =>
     optedOut || (!!signal && !(cfg.allow_opt_in_over_signals && choice && (choice.analytics || choice.marketing)))
-  const effective = () => (choice && !suppressed() ? choice : NONE)
+  const effective = () => (suppressed() ? NONE : choice || (M ? DEF : NONE))
   const mode = () => ds.mode || cfg.mode
 
   // Under Trusted Types a script URL needs a policy; this one only ever
@@ -133,10 +150,8 @@
   // announces the state.
   const apply = (wait) => {
     const e = effective()
-    const ads = e.marketing ? GRANTED : DENIED
-    gtag('consent', 'update', {
-      analytics_storage: e.analytics ? GRANTED : DENIED, ad_storage: ads, ad_user_data: ads, ad_personalization: ads,
-    })
+    // Without a choice the defaults hold, region by region.
+    if (choice || suppressed()) gtag('consent', 'update', modes(e.analytics, e.marketing))
     if (!e.analytics) clearGa()
     if (!wait && mayLoad()) load()
     d.dispatchEvent(new CustomEvent('consentproxy:change', {
@@ -232,8 +247,8 @@
     remember()
     banner = mount(dialog('cp-banner', 'banner', false,
       el('h2', { id: 'cp-bt' }, t.title),
-      el('p', { id: 'cp-bd' }, t.description),
-      el('div', { class: 'cp-row' }, button('reject'), button('accept')),
+      el('p', { id: 'cp-bd' }, M ? t.notice_description : t.description),
+      el('div', { class: 'cp-row' }, button('reject'), button(M ? 'ok' : 'accept')),
       el('div', { class: 'cp-more' }, button('preferences', 'cp-l'), privacy()),
       button('close', 'cp-x', '\u00d7', t.close)))
     banner.onkeydown = (e) => {
@@ -315,6 +330,13 @@
     const act = a.getAttribute('data-cp-action')
     const on = (n) => modal.querySelector('input[name="' + n + '"]').checked
     if (act === 'accept') decide(ALL, !!modal)
+    else if (act === 'ok') decide(DEF)
+    else if (act === 'dns') {
+      // One click opts out; the preferences then show what holds.
+      ev.preventDefault()
+      decide(NONE)
+      openModal()
+    }
     else if (act === 'reject') decide(NONE, !!modal)
     else if (act === 'preferences' || act === 'open') openModal()
     else if (act === 'close') modal ? closeModal() : decide(NONE)
@@ -348,8 +370,8 @@
   const v = all.length === 1 && all[0]
   const stored = parse(v)
   choice = current(stored)
-  if (choice) apply()
-  else if (!suppressed() && mode() === 'advanced') load()
+  if (choice || (M && optedOut)) apply()
+  else if (mayLoad()) load()
   const key = () => JSON.stringify(state())
   const was = key()
   // It waits for the answer only where it cannot know the choice itself:
@@ -391,7 +413,9 @@
   ]).then(() => {
     if (key() !== was) apply()
     if (signal && suppressed()) showNotice()
-    else if (!choice && !optedOut && !signal) showBanner()
+    else if (!choice && !optedOut && !signal && !optout) showBanner()
+    // Where the law is opt-out, the link it asks for, always there.
+    if (optout) mount(el('a', { id: 'cp-dns', class: 'cp', part: 'dns', href: base + '/optout', 'data-cp-action': 'dns' }, t.dns_link))
     if (ds.floatingButton === 'true') {
       mount(el('button', { id: 'cp-open', class: 'cp', part: 'open', type: 'button', 'aria-label': t.open, title: t.open, 'data-cp-action': 'open' }))
     }
@@ -401,7 +425,7 @@
         if (key() === was) return
         apply()
         if (optedOut) closeAll()
-        else if (!choice && !signal && !banner && !modal) showBanner()
+        else if (!choice && !signal && !optout && !banner && !modal) showBanner()
       })
     }
   })

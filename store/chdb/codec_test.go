@@ -65,6 +65,16 @@ func TestInsertWireFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "insert_pages_schema2.golden", []byte(old[0].sql))
+
+	// Pinned at migration 4 (the previous release, which shipped 003 and
+	// 004) the pages insert is today's: no later migration changed it.
+	prev, err := insertStatements(store.Options{Database: "cp", UpTo: 4}, "inst\t1", 42, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prev[0].sql != stmts[0].sql {
+		t.Errorf("pinned at migration 4 the pages insert differs from the newest:\n%s", prev[0].sql)
+	}
 }
 
 // renderResult prints a Result one quoted value per line, so golden files

@@ -26,27 +26,39 @@ import (
 // with schema_migrations through it).
 type Opener func(t *testing.T, o store.Options) (consentproxy.Store, store.Engine, error)
 
-// previousRelease is the last migration of the release before the one that
-// added engagement_ms: an installation it created is what upgrades.
-const previousRelease = 2
+// previousReleases are the last migrations of the releases an installation
+// upgrades from: 2, the release before engagement_ms (003), and 4, the
+// previous release (003 and the filtered table, 004). Upgrade runs from
+// each of them.
+var previousReleases = []uint32{2, 4}
 
-// Upgrade starts from an installation made by the previous release (the
-// schema up to migration 2, and data written and rolled up with that
-// release's column lists, which a store pinned at UpTo 2 sends byte for byte:
-// store/chdb's insert_pages_schema2.golden and store's rollup_schema2.golden
-// are that release's statements), upgrades it by
-// opening it with this release, and checks that:
+// Upgrade starts, once per previous release, from an installation made by
+// that release (the schema up to its migration, and data written and
+// rolled up with that release's column and table lists, which a store
+// pinned at UpTo sends byte for byte: store/chdb's
+// insert_pages_schema2.golden and insert_pages.golden, store's
+// rollup_schema2.golden and rollup_schema4.golden are those releases'
+// statements), upgrades it by opening it with this release, and checks
+// that:
 //
-//   - during the rollout the old proxy keeps writing and rolling up, and the
-//     new columns of its rows default to 0;
-//   - a spool file the old release wrote (aggregate/testdata/spool-v1.golden)
+//   - during the rollout the old proxy keeps writing and rolling up, the
+//     new columns of its rows default to 0, and it refuses rows of a table
+//     its schema does not have (consentproxy.Table.Since) instead of
+//     writing them;
+//   - a spool file the oldest release wrote (aggregate/testdata/spool-v1.golden)
 //     replays into the new schema;
 //   - every total of every table and every daily and monthly rollup is
 //     exact across the boundary, once StaleDays has found what the old
-//     proxy rolled up without the new column;
+//     proxy rolled up without the new columns and tables;
 //   - a database recording a migration this binary does not know is refused
 //     with store.ErrSchemaNewer.
 func Upgrade(t *testing.T, open Opener) {
+	for _, from := range previousReleases {
+		t.Run(fmt.Sprintf("From%d", from), func(t *testing.T) { upgradeFrom(t, open, from) })
+	}
+}
+
+func upgradeFrom(t *testing.T, open Opener, from uint32) {
 	db := "cpup_" + randomHex(t)
 	mustOpen := func(upTo uint32) (consentproxy.Store, store.Engine) {
 		t.Helper()
@@ -56,36 +68,79 @@ func Upgrade(t *testing.T, open Opener) {
 		}
 		return s, e
 	}
-	hasEngagement := func(s consentproxy.Store) string {
-		return rows(query(t, s, "SELECT count() FROM system.columns WHERE database = ? AND name = 'engagement_ms'", db))[0]
+	// What the old schema lacks: columns and tables of later migrations.
+	var newCols []string
+	for _, c := range consentproxy.MetricColumns {
+		if c.Since > from {
+			newCols = append(newCols, c.Name)
+		}
+	}
+	var newTables []consentproxy.Table
+	for _, tb := range consentproxy.Tables() {
+		if tb.Since > from {
+			newTables = append(newTables, tb)
+		}
+	}
+	if len(newTables) == 0 && len(newCols) == 0 {
+		t.Fatalf("nothing is newer than migration %d: the test checks nothing", from)
+	}
+	// has says how many of the newer columns and tables exist.
+	has := func(s consentproxy.Store) (cols, tables int) {
+		have := map[string]bool{}
+		for _, n := range rows(query(t, s, "SELECT DISTINCT name FROM system.columns WHERE database = ?", db)) {
+			have["column "+n] = true
+		}
+		for _, n := range rows(query(t, s, "SELECT name FROM system.tables WHERE database = ?", db)) {
+			have["table "+n] = true
+		}
+		for _, c := range newCols {
+			if have["column "+c] {
+				cols++
+			}
+		}
+		for _, tb := range newTables {
+			if have["table "+tb.Name+"_in"] && have["table "+tb.Name] && have["table "+tb.Name+"_daily"] && have["table "+tb.Name+"_monthly"] {
+				tables++
+			}
+		}
+		return cols, tables
 	}
 
-	old, oldEngine := mustOpen(previousRelease)
-	if n := hasEngagement(old); n != "0" {
-		t.Fatalf("at migration %d, %s tables already have engagement_ms", previousRelease, n)
+	old, oldEngine := mustOpen(from)
+	if c, tb := has(old); c != 0 || tb != 0 {
+		t.Fatalf("at migration %d, %d newer columns and %d newer tables exist already", from, c, tb)
 	}
 	m := newModel()
 	day0 := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -3)
 	day2 := day0.AddDate(0, 0, 2)
 	hours := []time.Time{day0.Add(10 * time.Hour), day0.Add(23 * time.Hour), day0.Add(29 * time.Hour)}
-	m.write(t, old, false, "old-a", 1, 1, hours)
-	m.write(t, old, false, "old-a", 2, 2, hours[:2]) // cumulative: replaces v1 in two hours
+	m.write(t, old, from, "old-a", 1, 1, hours)
+	m.write(t, old, from, "old-a", 2, 2, hours[:2]) // cumulative: replaces v1 in two hours
 	rollup(t, old, day0, day2, 1)
 
-	// A first attempt at the upgrade dies after two statements of 003;
-	// the guards let the real one run them again.
-	interrupt(t, old, oldEngine)
+	// A first attempt at the upgrade dies after two statements of the
+	// next migration; the guards let the real one run them again.
+	interrupt(t, old, oldEngine, from)
 	// The upgrade: this release opens the database and migrates it.
 	began := time.Now()
 	cur, curEngine := mustOpen(0)
-	t.Logf("upgrade from migration %d to the newest took %v", previousRelease, time.Since(began).Round(time.Millisecond))
-	if n := hasEngagement(cur); n == "0" {
-		t.Fatal("after the upgrade no table has engagement_ms")
+	t.Logf("upgrade from migration %d to the newest took %v", from, time.Since(began).Round(time.Millisecond))
+	if c, tb := has(cur); c != len(newCols) || tb != len(newTables) {
+		t.Fatalf("after the upgrade %d of the newer columns %v and %d of the %d newer tables exist", c, newCols, tb, len(newTables))
 	}
-	// The rollout: the old proxy still runs beside the new one.
-	m.write(t, old, false, "old-b", 1, 30, hours)
-	m.write(t, cur, true, "new-c", 1, 60, hours)
-	// The old proxy rolls up a day that now has engagement, without it.
+	// The rollout: the old proxy still runs beside the new one, and refuses
+	// what its schema cannot hold rather than writing part of it.
+	for _, tb := range newTables {
+		b := consentproxy.Batch{Instance: "old-b", Version: 1, Tables: []consentproxy.TableRows{{Table: tb,
+			Rows: []consentproxy.Row{{Site: "G-UP", Hour: hours[0], Dims: dimsFor(tb, 0), Metrics: metricsFor(99)}}}}}
+		if err := old.Write(ctx(t), b); err == nil {
+			t.Errorf("a store pinned at migration %d wrote table %s (since %d)", from, tb.Name, tb.Since)
+		}
+	}
+	m.write(t, old, from, "old-b", 1, 30, hours)
+	m.write(t, cur, 0, "new-c", 1, 60, hours)
+	// The old proxy rolls up days that now have new columns and tables,
+	// without them.
 	rollup(t, old, day0, day2, 2)
 	replayOldSpool(t, cur)
 
@@ -95,7 +150,7 @@ func Upgrade(t *testing.T, open Opener) {
 		t.Fatalf("StaleDays: %v", err)
 	}
 	if len(stale) != 2 {
-		t.Errorf("StaleDays after the old proxy's rollup = %v, want both days (their engagement is missing)", stale)
+		t.Errorf("StaleDays after the old proxy's rollup = %v, want both days (what it does not know is missing)", stale)
 	}
 	rollup(t, cur, day0, day2, 3)
 	if stale, err := ru.StaleDays(ctx(t), day0, day2); err != nil || len(stale) != 0 {
@@ -103,7 +158,7 @@ func Upgrade(t *testing.T, open Opener) {
 	}
 	m.check(t, cur)
 
-	// The spool of the old release, replayed: what aggregate's v1Batch holds.
+	// The spool of the oldest release, replayed: what aggregate's v1Batch holds.
 	wantRows(t, "replayed spool: totals", query(t, cur, totalsQuery(consentproxy.TableTotals), "G-X"),
 		"0\t3\t5\t2\t1\t60000\t0\t2")
 	wantRows(t, "replayed spool: sources", query(t, cur, totalsQuery(consentproxy.TableSources), "G-X"),
@@ -123,9 +178,9 @@ func Upgrade(t *testing.T, open Opener) {
 	}
 }
 
-// interrupt runs the first statements of the migration after
-// previousRelease, as a start-up killed during the migration leaves them.
-func interrupt(t *testing.T, s consentproxy.Store, e store.Engine) {
+// interrupt runs the first statements of the migration after from, as a
+// start-up killed during the migration leaves them.
+func interrupt(t *testing.T, s consentproxy.Store, e store.Engine, from uint32) {
 	t.Helper()
 	st, ok := s.(interface {
 		Features() store.Features
@@ -141,7 +196,7 @@ func interrupt(t *testing.T, s consentproxy.Store, e store.Engine) {
 		t.Fatal(err)
 	}
 	for _, m := range migs {
-		if m.Version != previousRelease+1 {
+		if m.Version != from+1 {
 			continue
 		}
 		for _, stmt := range m.Statements[:2] {
@@ -151,12 +206,12 @@ func interrupt(t *testing.T, s consentproxy.Store, e store.Engine) {
 		}
 		return
 	}
-	t.Fatalf("no migration %d", previousRelease+1)
+	t.Fatalf("no migration %d", from+1)
 }
 
 // Pending checks an adapter's Pending (what migrate --dry-run prints)
 // against what Migrate then applies: every migration before the database
-// exists, the rest at the previous release's schema, none once migrated.
+// exists, the rest at each previous release's schema, none once migrated.
 // It never applies anything itself.
 func Pending(t *testing.T, pending func(o store.Options) ([]store.Migration, error), open Opener) {
 	db := "cppend_" + randomHex(t)
@@ -175,13 +230,14 @@ func Pending(t *testing.T, pending func(o store.Options) ([]store.Migration, err
 		}
 	}
 	check("no database", all)
-	for _, upTo := range []uint32{previousRelease, 0} {
+	for _, upTo := range previousReleases {
 		if _, _, err := open(t, store.Options{Database: db, UpTo: upTo}); err != nil {
 			t.Fatal(err)
 		}
-		if upTo == previousRelease {
-			check("at the previous release's schema", all[previousRelease:])
-		}
+		check(fmt.Sprintf("at migration %d, a previous release's schema", upTo), all[upTo:])
+	}
+	if _, _, err := open(t, store.Options{Database: db}); err != nil {
+		t.Fatal(err)
 	}
 	check("migrated", nil)
 }
@@ -246,17 +302,13 @@ type model struct {
 
 func newModel() *model { return &model{rows: map[string]map[string]consentproxy.Row{}} }
 
-// write writes one batch of every table for site G-UP; a store on the old
-// schema cannot hold engagement, so the model zeroes it (the column's
-// default) for such writes.
-func (m *model) write(t *testing.T, s consentproxy.Store, newSchema bool, inst string, version uint64, seed int64, hours []time.Time) {
+// write writes one batch of every table a store pinned at upTo (0: the
+// newest) has, for site G-UP; such a store cannot hold newer metrics, so
+// the model zeroes them (the columns' default) for its writes.
+func (m *model) write(t *testing.T, s consentproxy.Store, upTo uint32, inst string, version uint64, seed int64, hours []time.Time) {
 	t.Helper()
 	b := consentproxy.Batch{Instance: inst, Version: version}
-	tables := consentproxy.Tables()
-	if !newSchema {
-		tables = consentproxy.TablesAt(previousRelease) // the old proxy knows no newer table
-	}
-	for _, tb := range tables {
+	for _, tb := range consentproxy.TablesAt(upTo) { // the old proxy knows no newer table
 		tr := consentproxy.TableRows{Table: tb}
 		if m.rows[tb.Name] == nil {
 			m.rows[tb.Name] = map[string]consentproxy.Row{}
@@ -266,8 +318,10 @@ func (m *model) write(t *testing.T, s consentproxy.Store, newSchema bool, inst s
 				r := consentproxy.Row{Site: "G-UP", Hour: h, Dims: dimsFor(tb, k),
 					Metrics: metricsFor(seed + int64(i*2+k)), Visitors: visitorsFor(tb, int(seed)*10+i*3+k, 4)}
 				tr.Rows = append(tr.Rows, r)
-				if !newSchema {
-					r.Metrics.EngagementMS = 0
+				for _, c := range consentproxy.MetricColumns {
+					if upTo != 0 && c.Since > upTo {
+						*c.Field(&r.Metrics) = 0
+					}
 				}
 				m.rows[tb.Name][inst+"|"+h.String()+"|"+strings.Join(r.Dims, "|")] = r
 			}
