@@ -32,12 +32,15 @@ var tables = []table{
 	// Bots by class and the site owner's exclusions by rule: the class
 	// names of the two never overlap, so one column says both.
 	{"filtered", "Filtered out: bots and exclusions", "filter_class", "Class", []string{"filtered"}},
+	// The consent rate where each jurisdiction applies (eea, us-opt-out, …):
+	// in an opt-out place few choose at all, which is the point.
+	{"consent-regions", "Consent by region", "consent_jurisdiction", "Jurisdiction", []string{"choices", "consent_rate"}},
 }
 
 var metricLabels = map[string]string{
 	"visitors": "Visitors", "pageviews": "Pageviews", "visits": "Visits", "events": "Events",
 	"bounce_rate": "Bounce rate", "visit_duration": "Visit duration", "engagement_time": "Engaged", "choices": "Choices",
-	"suppressed": "Hits", "filtered": "Hits",
+	"suppressed": "Hits", "filtered": "Hits", "consent_rate": "Consent rate",
 }
 
 // view is what one rendering of the page knows.
