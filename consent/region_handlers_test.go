@@ -146,3 +146,51 @@ func TestRegionScripts(t *testing.T) {
 		t.Errorf("without a place: %d variants", len(one.Copies))
 	}
 }
+
+// BenchmarkBuildRegions is the start-up cost of the banner with the
+// built-in regions table and a location source: 4 jurisdictions × 8
+// languages, the default jurisdiction's copies compressed at once; and
+// the first request of another jurisdiction's copy, which compresses it.
+func BenchmarkBuildRegions(b *testing.B) {
+	regions, err := NewRegions(RegionsConfig{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := &Handlers{Codec: mustCodec(b, testNow, keyA), Regions: regions,
+		Region: func(c *fiber.Ctx) string { return c.Get("X-Test-Region") }}
+	h.Register(fiber.New())
+	b.Run("start-up", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := static.New(static.Config{Banner: h.Banner()}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("start-up, no location", func(b *testing.B) {
+		one := *h
+		one.Region = nil
+		for b.Loop() {
+			if _, err := static.New(static.Config{Banner: one.Banner()}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("first-request", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			a, err := static.New(static.Config{Banner: h.Banner()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			app := fiber.New()
+			a.Register(app)
+			r := httptest.NewRequest("GET", "/consent.js", nil)
+			r.Header.Set("X-Test-Region", "US-CA")
+			r.Header.Set("Accept-Encoding", "br")
+			b.StartTimer()
+			if _, err := app.Test(r, -1); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
