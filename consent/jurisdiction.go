@@ -395,6 +395,20 @@ func (r *Regions) OptInPlaces() []string {
 	return out
 }
 
+// NamesSubdivisions reports whether a rule names an ISO 3166-2
+// subdivision ("US-CA"), which only a region header or GeoIP can match.
+func (r *Regions) NamesSubdivisions() bool {
+	if r == nil {
+		return false
+	}
+	for p := range r.byPlace {
+		if strings.Contains(p, "-") {
+			return true
+		}
+	}
+	return false
+}
+
 // LongestReask is the longest re-ask period of any jurisdiction: how long
 // the proxy accepts a refusal's receipt (Codec.SetRefusalMaxAge).
 func (r *Regions) LongestReask() time.Duration {

@@ -350,6 +350,10 @@ func (r *rawConfig) validate() (Config, []string) {
 		bad("regions", "%v", err)
 	} else {
 		c.Regions = r
+		if c.CountryHeader != "" && c.RegionHeader == "" && c.GeoIPDB == "" && r.NamesSubdivisions() {
+			c.warnings = append(c.warnings, "--regions: rules name subdivisions (such as US-CA), which no visitor matches "+
+				"with only --country-header: set --region-header or --geoip-db, or those visitors get the country's or the elsewhere rule")
+		}
 	}
 	var err error
 	if c.Secret, c.secretSource, err = readSecret(v("secret")); err != nil {

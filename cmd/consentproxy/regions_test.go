@@ -57,3 +57,27 @@ func TestRegionsConfig(t *testing.T) {
 		t.Errorf("a bad period: %v", errs)
 	}
 }
+
+// TestRegionsWarning: subdivision rules with only a country header match
+// nobody, and --check-config says so.
+func TestRegionsWarning(t *testing.T) {
+	base := []string{"--measurement-ids", "G-TEST123", "--secret", "0123456789abcdef0123456789abcdef"}
+	for _, tt := range []struct {
+		args []string
+		warn bool
+	}{
+		{append(base, "--country-header", "CF-IPCountry"), true},
+		{append(base, "--country-header", "CF-IPCountry", "--region-header", "CF-Region-Code"), false},
+		{append(base, "--country-header", "CF-IPCountry", "--regions", `{"builtin": false, "rules": [{"name": "us", "where": ["US"], "model": "opt-out"}]}`), false},
+		{base, false},
+	} {
+		cfg, errs, err := parseConfig(t, tt.args, nil)
+		if err != nil || len(errs) > 0 {
+			t.Fatalf("%v %v", err, errs)
+		}
+		got := strings.Contains(strings.Join(cfg.warnings, "\n"), "--regions: rules name subdivisions")
+		if got != tt.warn {
+			t.Errorf("%v: warned %v, want %v (%v)", tt.args, got, tt.warn, cfg.warnings)
+		}
+	}
+}
