@@ -255,8 +255,18 @@ func (e *env) waitJS(what, expr string) {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(e.ctx, 10*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(25*time.Millisecond))); err != nil {
-		e.t.Fatalf("wait until %s: %v%s", what, err, e.diagnostics())
+	for {
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(25*time.Millisecond)))
+		// A page that navigates again while we wait (a sign-in's
+		// redirect) ends the poll's execution context: poll the new page.
+		if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "navigated or closed") {
+			time.Sleep(25 * time.Millisecond) // a closed tab fails at once: no busy loop
+			continue
+		}
+		if err != nil {
+			e.t.Fatalf("wait until %s: %v%s", what, err, e.diagnostics())
+		}
+		return
 	}
 }
 

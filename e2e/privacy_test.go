@@ -51,7 +51,7 @@ func TestPrivacyPage(t *testing.T) {
 		t.Errorf("h1 %q (Chromium asks for en-US)", h1)
 	}
 	sections := eval[[]string](e, `[...document.querySelectorAll("main section")].map(s => s.id)`)
-	if strings.Join(sections, ",") != "cookies,signals,google,stored,rights,revision" {
+	if strings.Join(sections, ",") != "cookies,signals,jurisdictions,google,stored,rights,revision" {
 		t.Errorf("sections %v", sections)
 	}
 	shots := []string{e.fullScreenshot("privacy-light")}
