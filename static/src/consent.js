@@ -43,7 +43,8 @@
     return { ad_storage: m, analytics_storage: a ? GRANTED : DENIED, ad_user_data: m, ad_personalization: m }
   }
   const g = M && !signal
-  gtag('consent', 'default', { ...modes(g, g && J.marketing), wait_for_update: 500 })
+  // Granted by default needs no update to wait for: no delay to the first hit.
+  gtag('consent', 'default', { ...modes(g, g && J.marketing), wait_for_update: g ? 0 : 500 })
   if (J.strict) gtag('consent', 'default', { ...modes(), wait_for_update: 500, region: J.strict })
   gtag('set', 'ads_data_redaction', true)
 
