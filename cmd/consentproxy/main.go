@@ -151,10 +151,12 @@ func (m *Main) ParseFlags(args []string, stdout, stderr io.Writer) (cfg Config, 
 		}
 		return cfg, 1, false
 	}
-	for _, w := range cfg.warnings {
-		fmt.Fprintln(stderr, "consentproxy: warning: "+w)
-	}
 	if r.check {
+		// A running proxy logs them as WARN records at start (notes), so
+		// that its stderr stays one log record per line.
+		for _, w := range cfg.warnings {
+			fmt.Fprintln(stderr, "consentproxy: warning: "+w)
+		}
 		m.Config = cfg
 		if !m.reportSchema(stdout, stderr) {
 			return cfg, 1, false
