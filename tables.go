@@ -28,6 +28,20 @@ var (
 	TableDevices    = Table{Name: "devices", Dims: []string{"browser", "browser_version", "os", "os_version", "device"}, Visitors: true}
 	TableCountries  = Table{Name: "countries", Dims: []string{"country"}, Visitors: true}
 	TableLanguages  = Table{Name: "languages", Dims: []string{"language"}, Visitors: true}
+	// TableGoals counts the site owner's goals (an event name or a page
+	// path pattern, configured per site) by the converting visit's channel,
+	// utm_source, utm_campaign and entry page (entry_path): Events are
+	// completions, Visits the visits that reached the goal (once each),
+	// visitors the daily-salted uniq state. The goal "(visits)" (GoalAll)
+	// counts every visit under the same four dimensions, so that a
+	// conversion rate has its denominator in the same table, whichever of
+	// them a query breaks down by.
+	TableGoals = Table{Name: "goals", Dims: []string{"goal", "channel", "utm_source", "utm_campaign", "entry_path"}, Visitors: true, Since: 6}
+	// TableFunnels counts, per funnel and step (1-based, as a decimal
+	// string) with the step's goal, the visits that reached that step after
+	// every earlier one, in order, within one visit. The order is followed
+	// in the aggregator's memory; no sequence is ever stored.
+	TableFunnels = Table{Name: "funnels", Dims: []string{"funnel", "step", "goal"}, Visitors: true, Since: 6}
 	// TableOutcomes counts hits per decision reason and nothing else: it is the
 	// only table that opted-out, DNT, GPC, bot and invalid hits ever touch.
 	TableOutcomes = Table{Name: "outcomes", Dims: []string{"reason"}}
@@ -47,6 +61,11 @@ var (
 	TableConsentJurisdictions = Table{Name: "consent_jurisdictions", Dims: []string{"jurisdiction", "outcome"}, Since: 5}
 )
 
+// GoalAll is the goal of TableGoals' rows that count every visit, the
+// denominator of a conversion rate. A configured goal's name can never
+// take it (goal names are a-z, 0-9, _ and -).
+const GoalAll = "(visits)"
+
 // JurisdictionUnknown is the jurisdiction of a consent choice whose
 // visitor's place is not known.
 const JurisdictionUnknown = "unknown"
@@ -62,7 +81,7 @@ const (
 // Tables lists every aggregate table in a stable order.
 func Tables() []Table {
 	return []Table{TableTotals, TablePages, TableEntryPages, TableEvents, TableSources,
-		TableDevices, TableCountries, TableLanguages, TableOutcomes, TableConsentChoices, TableFiltered,
+		TableDevices, TableCountries, TableLanguages, TableGoals, TableFunnels, TableOutcomes, TableConsentChoices, TableFiltered,
 		TableConsentJurisdictions}
 }
 

@@ -36,13 +36,13 @@ func recordRollupSQL(t *testing.T, o Options) string {
 	return strings.Join(r.sql, "\n") + "\n"
 }
 
-// TestRollupSQLPinned: pinned at migration 2 or 4, Rollup and StaleDays
-// send exactly what the releases that shipped 002 and 004 sent (the golden
-// files are those releases' output, recorded from their code), so the
-// upgrade test's "old proxy" is the old proxy; unpinned they name the new
-// columns and tables too.
+// TestRollupSQLPinned: pinned at migration 2, 4 or 5, Rollup and StaleDays
+// send exactly what the releases that shipped 002, 004 and 005 sent (the
+// golden files are those releases' output, recorded from their code), so
+// the upgrade test's "old proxy" is the old proxy; unpinned they name the
+// new columns and tables too.
 func TestRollupSQLPinned(t *testing.T) {
-	for _, upTo := range []uint32{2, 4} {
+	for _, upTo := range []uint32{2, 4, 5} {
 		want, err := os.ReadFile(fmt.Sprintf("testdata/rollup_schema%d.golden", upTo))
 		if err != nil {
 			t.Fatal(err)
@@ -52,7 +52,8 @@ func TestRollupSQLPinned(t *testing.T) {
 		}
 	}
 	got := recordRollupSQL(t, Options{Database: "cp"})
-	for _, part := range []string{"sum(engagement_ms)", "INSERT INTO cp.consent_jurisdictions_daily "} {
+	for _, part := range []string{"sum(engagement_ms)", "INSERT INTO cp.consent_jurisdictions_daily ",
+		"INSERT INTO cp.goals_daily ", "INSERT INTO cp.funnels_monthly "} {
 		if !strings.Contains(got, part) {
 			t.Errorf("rollup SQL at the newest schema lacks %q:\n%.500s", part, got)
 		}

@@ -66,14 +66,17 @@ func TestInsertWireFormat(t *testing.T) {
 	}
 	golden(t, "insert_pages_schema2.golden", []byte(old[0].sql))
 
-	// Pinned at migration 4 (the previous release, which shipped 003 and
-	// 004) the pages insert is today's: no later migration changed it.
-	prev, err := insertStatements(store.Options{Database: "cp", UpTo: 4}, "inst\t1", 42, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if prev[0].sql != stmts[0].sql {
-		t.Errorf("pinned at migration 4 the pages insert differs from the newest:\n%s", prev[0].sql)
+	// Pinned at migration 4 (the release that shipped 003 and 004) or 5
+	// (the previous release, 005) the pages insert is today's: no later
+	// migration changed it.
+	for _, upTo := range []uint32{4, 5} {
+		prev, err := insertStatements(store.Options{Database: "cp", UpTo: upTo}, "inst\t1", 42, tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if prev[0].sql != stmts[0].sql {
+			t.Errorf("pinned at migration %d the pages insert differs from the newest:\n%s", upTo, prev[0].sql)
+		}
 	}
 }
 

@@ -27,18 +27,19 @@ import (
 type Opener func(t *testing.T, o store.Options) (consentproxy.Store, store.Engine, error)
 
 // previousReleases are the last migrations of the releases an installation
-// upgrades from: 2, the release before engagement_ms (003), and 4, the
-// previous release (003 and the filtered table, 004). Upgrade runs from
-// each of them.
-var previousReleases = []uint32{2, 4}
+// upgrades from: 2, the release before engagement_ms (003); 4, the release
+// of 003 and the filtered table (004); and 5, the previous release (the
+// consent_jurisdictions table, 005). Upgrade runs from each of them.
+var previousReleases = []uint32{2, 4, 5}
 
 // Upgrade starts, once per previous release, from an installation made by
 // that release (the schema up to its migration, and data written and
 // rolled up with that release's column and table lists, which a store
 // pinned at UpTo sends byte for byte: store/chdb's
 // insert_pages_schema2.golden and insert_pages.golden, store's
-// rollup_schema2.golden and rollup_schema4.golden are those releases'
-// statements), upgrades it by opening it with this release, and checks
+// rollup_schema2.golden, rollup_schema4.golden and rollup_schema5.golden
+// are those releases' statements), upgrades it by opening it with this
+// release, and checks
 // that:
 //
 //   - during the rollout the old proxy keeps writing and rolling up, the

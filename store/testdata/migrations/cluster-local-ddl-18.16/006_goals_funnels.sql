@@ -1,0 +1,194 @@
+CREATE TABLE IF NOT EXISTS consentproxy.goals_in_local (
+    site String,
+    hour DateTime('UTC'),
+    goal String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    entry_path String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals_local (
+    site String,
+    hour DateTime('UTC'),
+    goal String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    entry_path String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, goal, channel, utm_source, utm_campaign, entry_path, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.goals_mv TO consentproxy.goals_local AS
+SELECT site, hour, goal, channel, utm_source, utm_campaign, entry_path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.goals_in_local
+GROUP BY site, hour, goal, channel, utm_source, utm_campaign, entry_path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals AS consentproxy.goals_local
+ENGINE = Distributed(test2, consentproxy, goals_local);
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals_in AS consentproxy.goals_in_local
+ENGINE = Distributed(test2, consentproxy, goals_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals_daily_local (
+    site String,
+    start Date,
+    goal String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    entry_path String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, goal, channel, utm_source, utm_campaign, entry_path);
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals_daily AS consentproxy.goals_daily_local
+ENGINE = Distributed(test2, consentproxy, goals_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals_monthly_local (
+    site String,
+    start Date,
+    goal String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    entry_path String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, goal, channel, utm_source, utm_campaign, entry_path);
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals_monthly AS consentproxy.goals_monthly_local
+ENGINE = Distributed(test2, consentproxy, goals_monthly_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_in_local (
+    site String,
+    hour DateTime('UTC'),
+    funnel String,
+    step String,
+    goal String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_local (
+    site String,
+    hour DateTime('UTC'),
+    funnel String,
+    step String,
+    goal String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, funnel, step, goal, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.funnels_mv TO consentproxy.funnels_local AS
+SELECT site, hour, funnel, step, goal, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.funnels_in_local
+GROUP BY site, hour, funnel, step, goal, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels AS consentproxy.funnels_local
+ENGINE = Distributed(test2, consentproxy, funnels_local);
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_in AS consentproxy.funnels_in_local
+ENGINE = Distributed(test2, consentproxy, funnels_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_daily_local (
+    site String,
+    start Date,
+    funnel String,
+    step String,
+    goal String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, funnel, step, goal);
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_daily AS consentproxy.funnels_daily_local
+ENGINE = Distributed(test2, consentproxy, funnels_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_monthly_local (
+    site String,
+    start Date,
+    funnel String,
+    step String,
+    goal String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, funnel, step, goal);
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_monthly AS consentproxy.funnels_monthly_local
+ENGINE = Distributed(test2, consentproxy, funnels_monthly_local, cityHash64(site));
+

@@ -1,0 +1,194 @@
+CREATE TABLE IF NOT EXISTS consentproxy.goals_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    goal String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    entry_path String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    goal String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    entry_path String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/goals_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, goal, channel, utm_source, utm_campaign, entry_path, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.goals_mv ON CLUSTER web TO consentproxy.goals_local AS
+SELECT site, hour, goal, channel, utm_source, utm_campaign, entry_path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.goals_in_local
+GROUP BY site, hour, goal, channel, utm_source, utm_campaign, entry_path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals ON CLUSTER web AS consentproxy.goals_local
+ENGINE = Distributed(web, consentproxy, goals_local);
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals_in ON CLUSTER web AS consentproxy.goals_in_local
+ENGINE = Distributed(web, consentproxy, goals_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals_daily_local ON CLUSTER web (
+    site String,
+    start Date,
+    goal String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    entry_path String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/goals_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, goal, channel, utm_source, utm_campaign, entry_path);
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals_daily ON CLUSTER web AS consentproxy.goals_daily_local
+ENGINE = Distributed(web, consentproxy, goals_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals_monthly_local ON CLUSTER web (
+    site String,
+    start Date,
+    goal String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    entry_path String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/goals_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, goal, channel, utm_source, utm_campaign, entry_path);
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals_monthly ON CLUSTER web AS consentproxy.goals_monthly_local
+ENGINE = Distributed(web, consentproxy, goals_monthly_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    funnel String,
+    step String,
+    goal String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    funnel String,
+    step String,
+    goal String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/funnels_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, funnel, step, goal, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.funnels_mv ON CLUSTER web TO consentproxy.funnels_local AS
+SELECT site, hour, funnel, step, goal, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.funnels_in_local
+GROUP BY site, hour, funnel, step, goal, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels ON CLUSTER web AS consentproxy.funnels_local
+ENGINE = Distributed(web, consentproxy, funnels_local);
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_in ON CLUSTER web AS consentproxy.funnels_in_local
+ENGINE = Distributed(web, consentproxy, funnels_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_daily_local ON CLUSTER web (
+    site String,
+    start Date,
+    funnel String,
+    step String,
+    goal String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/funnels_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, funnel, step, goal);
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_daily ON CLUSTER web AS consentproxy.funnels_daily_local
+ENGINE = Distributed(web, consentproxy, funnels_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_monthly_local ON CLUSTER web (
+    site String,
+    start Date,
+    funnel String,
+    step String,
+    goal String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/funnels_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, funnel, step, goal);
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_monthly ON CLUSTER web AS consentproxy.funnels_monthly_local
+ENGINE = Distributed(web, consentproxy, funnels_monthly_local, cityHash64(site));
+

@@ -1,0 +1,200 @@
+CREATE TABLE IF NOT EXISTS analytics.goals_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    goal String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    entry_path String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS analytics.goals_local ON CLUSTER web (
+    site LowCardinality(String),
+    hour DateTime('UTC'),
+    goal LowCardinality(String),
+    channel LowCardinality(String),
+    utm_source LowCardinality(String),
+    utm_campaign LowCardinality(String),
+    entry_path LowCardinality(String),
+    instance String,
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/goals_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, goal, channel, utm_source, utm_campaign, entry_path, instance)
+TTL hour + INTERVAL 761 DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.goals_mv ON CLUSTER web TO analytics.goals_local AS
+SELECT site, hour, goal, channel, utm_source, utm_campaign, entry_path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM analytics.goals_in_local
+GROUP BY site, hour, goal, channel, utm_source, utm_campaign, entry_path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS analytics.goals ON CLUSTER web AS analytics.goals_local
+ENGINE = Distributed(web, analytics, goals_local);
+
+CREATE TABLE IF NOT EXISTS analytics.goals_in ON CLUSTER web AS analytics.goals_in_local
+ENGINE = Distributed(web, analytics, goals_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS analytics.goals_daily_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    goal LowCardinality(String),
+    channel LowCardinality(String),
+    utm_source LowCardinality(String),
+    utm_campaign LowCardinality(String),
+    entry_path LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/goals_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, goal, channel, utm_source, utm_campaign, entry_path)
+TTL start + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.goals_daily ON CLUSTER web AS analytics.goals_daily_local
+ENGINE = Distributed(web, analytics, goals_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS analytics.goals_monthly_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    goal LowCardinality(String),
+    channel LowCardinality(String),
+    utm_source LowCardinality(String),
+    utm_campaign LowCardinality(String),
+    entry_path LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/goals_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, goal, channel, utm_source, utm_campaign, entry_path)
+TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.goals_monthly ON CLUSTER web AS analytics.goals_monthly_local
+ENGINE = Distributed(web, analytics, goals_monthly_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS analytics.funnels_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    funnel String,
+    step String,
+    goal String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS analytics.funnels_local ON CLUSTER web (
+    site LowCardinality(String),
+    hour DateTime('UTC'),
+    funnel LowCardinality(String),
+    step LowCardinality(String),
+    goal LowCardinality(String),
+    instance String,
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/funnels_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, funnel, step, goal, instance)
+TTL hour + INTERVAL 761 DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.funnels_mv ON CLUSTER web TO analytics.funnels_local AS
+SELECT site, hour, funnel, step, goal, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM analytics.funnels_in_local
+GROUP BY site, hour, funnel, step, goal, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS analytics.funnels ON CLUSTER web AS analytics.funnels_local
+ENGINE = Distributed(web, analytics, funnels_local);
+
+CREATE TABLE IF NOT EXISTS analytics.funnels_in ON CLUSTER web AS analytics.funnels_in_local
+ENGINE = Distributed(web, analytics, funnels_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS analytics.funnels_daily_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    funnel LowCardinality(String),
+    step LowCardinality(String),
+    goal LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/funnels_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, funnel, step, goal)
+TTL start + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.funnels_daily ON CLUSTER web AS analytics.funnels_daily_local
+ENGINE = Distributed(web, analytics, funnels_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS analytics.funnels_monthly_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    funnel LowCardinality(String),
+    step LowCardinality(String),
+    goal LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/funnels_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, funnel, step, goal)
+TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.funnels_monthly ON CLUSTER web AS analytics.funnels_monthly_local
+ENGINE = Distributed(web, analytics, funnels_monthly_local, cityHash64(site));
+

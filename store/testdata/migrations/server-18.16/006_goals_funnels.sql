@@ -1,0 +1,170 @@
+CREATE TABLE IF NOT EXISTS consentproxy.goals_in (
+    site String,
+    hour DateTime('UTC'),
+    goal String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    entry_path String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals (
+    site String,
+    hour DateTime('UTC'),
+    goal String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    entry_path String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, goal, channel, utm_source, utm_campaign, entry_path, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.goals_mv TO consentproxy.goals AS
+SELECT site, hour, goal, channel, utm_source, utm_campaign, entry_path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.goals_in
+GROUP BY site, hour, goal, channel, utm_source, utm_campaign, entry_path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals_daily (
+    site String,
+    start Date,
+    goal String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    entry_path String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, goal, channel, utm_source, utm_campaign, entry_path);
+
+CREATE TABLE IF NOT EXISTS consentproxy.goals_monthly (
+    site String,
+    start Date,
+    goal String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    entry_path String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, goal, channel, utm_source, utm_campaign, entry_path);
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_in (
+    site String,
+    hour DateTime('UTC'),
+    funnel String,
+    step String,
+    goal String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels (
+    site String,
+    hour DateTime('UTC'),
+    funnel String,
+    step String,
+    goal String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, funnel, step, goal, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.funnels_mv TO consentproxy.funnels AS
+SELECT site, hour, funnel, step, goal, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.funnels_in
+GROUP BY site, hour, funnel, step, goal, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_daily (
+    site String,
+    start Date,
+    funnel String,
+    step String,
+    goal String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, funnel, step, goal);
+
+CREATE TABLE IF NOT EXISTS consentproxy.funnels_monthly (
+    site String,
+    start Date,
+    funnel String,
+    step String,
+    goal String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, funnel, step, goal);
+
