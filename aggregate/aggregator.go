@@ -63,6 +63,10 @@ type Config struct {
 	// Geo looks up a country when the hit carries none (no trusted CDN
 	// header). Optional; default none, so such hits count country "".
 	Geo CountryLookup
+	// Goals and Funnels are the site owners' goals and funnels (the goals
+	// and funnels tables). Default none: those tables stay empty.
+	Goals   []Goal
+	Funnels []Funnel
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 }
@@ -100,6 +104,7 @@ type Aggregator struct {
 	watermark atomic.Int64 // hours before it are dropped: their hits are late
 	late      atomic.Uint64
 	lostFix   atomic.Uint64 // bounce corrections whose bucket was gone
+	goals     goalTable
 
 	collectMu sync.Mutex
 }
@@ -156,6 +161,10 @@ func New(cfg Config) (*Aggregator, error) {
 		cfg.Now = time.Now
 	}
 	cfg.Secret = append([]byte(nil), cfg.Secret...)
+	goals, err := compileGoals(cfg.Goals, cfg.Funnels)
+	if err != nil {
+		return nil, fmt.Errorf("aggregate: %w", err)
+	}
 	var id [8]byte
 	if _, err := rand.Read(id[:]); err != nil {
 		return nil, fmt.Errorf("aggregate: instance id: %w", err)
@@ -171,6 +180,7 @@ func New(cfg Config) (*Aggregator, error) {
 		reg:    newRegistry(cfg.MaxSites, cfg.MaxKeys),
 		shards: make([]shard, n),
 		mask:   uint64(n - 1),
+		goals:  goals,
 	}
 	for i := range a.shards {
 		sh := &a.shards[i]
@@ -364,6 +374,9 @@ func (a *Aggregator) Record(o *consentproxy.Observation) {
 			r.vis.add(dk.tableHash(sessionTables[j], base))
 		}
 		sh.touch(r)
+	}
+	if sg := a.goals.forSite(o.Site); sg != nil {
+		a.countGoals(sh, s, sg, dk, base, hour, !s.curSeen, event, path, pv)
 	}
 	s.curSeen = true
 	sh.hit(sh.row(g, tEvents, o.Site, hour, dimKey{event}), pv, o.EngagementMS, dk.tableHash(tEvents, base))

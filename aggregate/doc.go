@@ -38,6 +38,23 @@
 //	countries    the visit's country                    Visits, Bounces
 //	languages    the visit's language                   Visits, Bounces
 //
+// With goals configured for the site (Config.Goals, Config.Funnels), a
+// countable hit also counts in:
+//
+//	goals        (goal, the visit's channel, utm_source, utm_campaign, entry page)
+//	             a matched goal: Events+1 per completion, Visits+1 the first time
+//	             in the visit, its visitor hash; goal "(visits)": Visits+1 per
+//	             visit and the visitor hash in every hour the visit has hits,
+//	             the conversion rate's denominator
+//	funnels      (funnel, step, the step's goal) when the hit reaches the visit's
+//	             next step: Visits+1, its visitor hash
+//
+// An event goal matches the event name; a page goal a page view's path
+// (dims.Path) against a pattern where * spans within a segment and ** across
+// segments. Which goals a visit reached (a 64-bit set) and how far it got in
+// each funnel (a byte each) live in its session: the order of steps is
+// followed in memory and never stored.
+//
 // The "visit's" dimensions are resolved once, at a visit's first hit: the
 // country is the trusted CDN header's, else the GeoIP lookup's, else "". The
 // lookups thus run once per visit, not per hit.

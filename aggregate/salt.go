@@ -22,6 +22,8 @@ const (
 	tDevices
 	tCountries
 	tLanguages
+	tGoals
+	tFunnels
 	tOutcomes
 	tChoices
 	tFiltered
@@ -41,6 +43,8 @@ var tables = [numTables]consentproxy.Table{
 	tDevices:       consentproxy.TableDevices,
 	tCountries:     consentproxy.TableCountries,
 	tLanguages:     consentproxy.TableLanguages,
+	tGoals:         consentproxy.TableGoals,
+	tFunnels:       consentproxy.TableFunnels,
 	tOutcomes:      consentproxy.TableOutcomes,
 	tChoices:       consentproxy.TableConsentChoices,
 	tFiltered:      consentproxy.TableFiltered,

@@ -32,6 +32,12 @@ type session struct {
 	self      int32 // this slot
 	pageviews uint8 // counts to 2 and stays there
 	curSeen   bool  // the visitor's hashes are in the cur rows
+	goalVisit bool  // the visit is counted in its goals "(visits)" row
+
+	// goals are the site's goals the visit reached (bit i: goal i), and
+	// funnel each funnel's steps reached so far, in order (countGoals).
+	goals  uint64
+	funnel [MaxFunnels]uint8
 
 	// start are the rows that got Visits+1 and Bounces+1; a bounce is taken
 	// back in exactly these rows. Their keys also give the visit's site,

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consentproxy/consentproxy/aggregate"
 	"github.com/consentproxy/consentproxy/apitoken"
 	"github.com/consentproxy/consentproxy/consent"
 	"github.com/consentproxy/consentproxy/proxy"
@@ -73,7 +74,11 @@ type Config struct {
 	BannerTexts           i18n.Texts
 	// Regions is the consent model by place (--regions). Default: the
 	// built-in table (consent.BuiltinRules).
-	Regions             *consent.Regions
+	Regions *consent.Regions
+	// Goals and Funnels are the site owners' goals (--goals) and funnels
+	// (--funnels). Default none.
+	Goals               []aggregate.Goal
+	Funnels             []aggregate.Funnel
 	Retention           time.Duration
 	FlushInterval       time.Duration
 	CountWithoutConsent bool
@@ -355,6 +360,11 @@ func (r *rawConfig) validate() (Config, []string) {
 				"with only --country-header: set --region-header or --geoip-db, or those visitors get the country's or the elsewhere rule")
 		}
 	}
+	if g, f, err := readGoals(v("goals"), v("funnels")); err != nil {
+		bad("goals", "%v", err)
+	} else {
+		c.Goals, c.Funnels = g, f
+	}
 	var err error
 	if c.Secret, c.secretSource, err = readSecret(v("secret")); err != nil {
 		bad("secret", "%v", err)
@@ -541,14 +551,14 @@ func parseSize(s string) (int64, error) {
 
 // memoryCaps derives the aggregator's caps from the memory budget: a
 // sixteenth of it for visitor hashes (16 bytes each in their sets, at the
-// sets' load), a sixteenth for sessions (about 160 bytes each with their
-// index) and a quarter for rows (per table, site and hour, of which about
+// sets' load), a sixteenth for sessions (about 176 bytes each with their
+// index: 144 of session, goals and funnel progress included) and a quarter for rows (per table, site and hour, of which about
 // two hours are held; a row with its key's strings costs up to about
 // 600 bytes), so that a flood of new visitors, pages and campaigns stays
 // within the budget with room for buffers and the GC. 512 MiB gives 2.1M
-// hashes, 210k sessions and 11k keys, about the aggregator's own defaults.
+// hashes, 190k sessions and 11k keys, about the aggregator's own defaults.
 func memoryCaps(limit int64) (hashes, sessions, keys int) {
-	return int(limit / 16 / 16), int(limit / 16 / 160), int(limit / 4 / (10 * 2 * 600))
+	return int(limit / 16 / 16), int(limit / 16 / 176), int(limit / 4 / (10 * 2 * 600))
 }
 
 // goMemoryLimit is the Go runtime's soft limit for a budget, given how much
