@@ -170,6 +170,28 @@ func TestQueryEngines(t *testing.T) {
 					`[{"dimensions":["page_view"],"metrics":[30,60]}]`, 1, true},
 				{"entry page", day10(`"metrics":["visits","bounce_rate","visit_duration"],"dimensions":["entry_page"]`),
 					`[{"dimensions":["/"],"metrics":[20,40,10]},{"dimensions":["/pricing"],"metrics":[5,40,10]}]`, 0, false},
+				// Goals: converted visitors over every visitor of the
+				// breakdown ("(visits)"), never shown as a row.
+				{"goals", day10(`"metrics":["visitors","visits","events","conversion_rate"],"dimensions":["goal"]`),
+					`[{"dimensions":["signup"],"metrics":[13,13,14,52]},{"dimensions":["pricing"],"metrics":[9,9,9,36]}]`, 0, false},
+				{"goal by channel", day10(`"metrics":["visitors","conversion_rate"],"dimensions":["channel"],"filters":[["is","goal","signup"]]`),
+					`[{"dimensions":["organic_search"],"metrics":[6,50]},{"dimensions":["email"],"metrics":[5,100]}]`, 1, true},
+				{"goal × campaign", day10(`"metrics":["conversion_rate","visits"],"dimensions":["utm_campaign","goal"],"order_by":[["visits","desc"]]`),
+					`[{"dimensions":["","pricing"],"metrics":[45,9]},{"dimensions":["","signup"],"metrics":[40,8]},{"dimensions":["spring","signup"],"metrics":[100,5]}]`, 0, false},
+				{"goals by day", day10(`"metrics":["conversion_rate"],"dimensions":["time:day","goal"],"order_by":[["goal","asc"]]`),
+					`[{"dimensions":["2026-03-10","pricing"],"metrics":[36]},{"dimensions":["2026-03-10","signup"],"metrics":[52]}]`, 0, false},
+				// Without a goal: every visit by channel × entry page, and the
+				// share that reached any goal.
+				{"channel × entry page", day10(`"metrics":["visitors","visits","conversion_rate"],"dimensions":["channel","entry_page"]`),
+					`[{"dimensions":["organic_search","/"],"metrics":[12,12,75]},{"dimensions":["direct","/"],"metrics":[8,8,25]},{"dimensions":["email","/pricing"],"metrics":[5,5,100]}]`, 0, false},
+				{"any goal", day10(`"metrics":["conversion_rate"],"filters":[["is","entry_page","/"],["is","channel","organic_search"]]`),
+					`[{"dimensions":[],"metrics":[75]}]`, 0, false},
+				// A visitor who reached both goals counts once: rollups, which
+				// keep a count per row, cannot say so, and are not read.
+				{"two goals", day10(`"metrics":["visitors","visits"],"filters":[["in","goal",["signup","pricing"]]]`),
+					`[{"dimensions":[],"metrics":[16,22]}]`, 0, false},
+				{"funnel", day10(`"metrics":["visits","visitors"],"dimensions":["funnel_step","goal"],"filters":[["is","funnel","checkout"]],"order_by":[["funnel_step","asc"]]`),
+					`[{"dimensions":["1","pricing"],"metrics":[9,9]},{"dimensions":["2","signup"],"metrics":[6,6]}]`, 0, false},
 				// Suppressed hits per reason: only the visitor's own refusals, never
 				// forwarded or bot hits, and small counts are shown as they are.
 				{"suppression reason", day10(`"metrics":["suppressed"],"dimensions":["suppression_reason"]`),

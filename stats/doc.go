@@ -17,6 +17,10 @@
 //	browser, os, device  → devices             visitors, visits, bounce_rate, engagement_time
 //	language             → languages           visitors, visits, bounce_rate, engagement_time
 //	event                → events.name         visitors, events
+//	goal (with channel, utm_source, utm_campaign, entry_page)
+//	                     → goals               visitors, visits, events, conversion_rate
+//	funnel, funnel_step (with goal)
+//	                     → funnels             visitors, visits
 //	consent_outcome      → consent_choices.outcome   choices
 //	consent_jurisdiction (with or without consent_outcome)
 //	                     → consent_jurisdictions.jurisdiction, .outcome   consent_rate, choices
@@ -68,11 +72,30 @@
 //     (accept_all + reject_all + custom + withdraw), overall or per
 //     consent_jurisdiction. custom does not count as consent: the table
 //     does not say which purposes it allowed.
+//   - conversion_rate: 100 × the visitors who reached the goal / every
+//     visitor of the same breakdown (the goals table's "(visits)" rows),
+//     one decimal. Without goal as a dimension or filter, the rows are every
+//     visit's (so channel × entry_page has an answer) and the numerator is
+//     the visitors who reached any goal. visits of a goal are the visits
+//     that reached it (once each), events its completions.
+//   - funnels: visits (and visitors) that reached a step after every
+//     earlier one, in order, within one visit; the step-to-step rate is
+//     the ratio of two steps' visits.
 //   - suppressed: hits whose reason is opt_out, gpc or dnt (a visitor's own
 //     refusal; bots and invalid hits are not people).
 //   - filtered: hits left out as bots or by the site owner's exclusions
 //     (the filtered table, written from migration 004 on: earlier hours
 //     count none).
+//
+// # Rollups and exact visitors
+//
+// A daily or monthly rollup row keeps its visitors as a count. Counts of
+// one row key add up exactly over days (the salt is daily), but not over
+// rows: a visitor on two pages of one day is in both rows. Rollups are
+// therefore read only when every column of the table is a dimension of the
+// query or fixed by an "is" filter (devices always: its columns all come
+// from the user agent, which is part of the visitor hash); otherwise the
+// hourly rows are read and their visitor states merged (rollupExact).
 //
 // # Time
 //

@@ -118,6 +118,23 @@ func writeFixture(t testing.TB, s consentproxy.Store) {
 			r(h10, d("unknown", "accept_all"), mt{Hits: 1}, nil),
 			r(h10, d("unknown", "custom"), mt{Hits: 1}, nil),
 		}},
+		// Goals: every visit under "(visits)" (the 25 visitors of sources),
+		// signup reached by 6 organic, all 5 newsletter and 2 direct
+		// visitors, pricing by 9 organic ones; the checkout funnel
+		// (pricing, signup) reached by 9, then 6.
+		{Table: consentproxy.TableGoals, Rows: []consentproxy.Row{
+			r(h10, d(consentproxy.GoalAll, "organic_search", "", "", "/"), mt{Visits: 12}, ids(1, 12)),
+			r(h10, d(consentproxy.GoalAll, "email", "news", "spring", "/pricing"), mt{Visits: 5}, ids(21, 5)),
+			r(h10, d(consentproxy.GoalAll, "direct", "", "", "/"), mt{Visits: 8}, ids(13, 8)),
+			r(h10, d("signup", "organic_search", "", "", "/"), mt{Visits: 6, Events: 7}, ids(1, 6)),
+			r(h10, d("signup", "email", "news", "spring", "/pricing"), mt{Visits: 5, Events: 5}, ids(21, 5)),
+			r(h10, d("signup", "direct", "", "", "/"), mt{Visits: 2, Events: 2}, ids(13, 2)),
+			r(h10, d("pricing", "organic_search", "", "", "/"), mt{Visits: 9, Events: 9}, ids(1, 9)),
+		}},
+		{Table: consentproxy.TableFunnels, Rows: []consentproxy.Row{
+			r(h10, d("checkout", "1", "pricing"), mt{Visits: 9}, ids(1, 9)),
+			r(h10, d("checkout", "2", "signup"), mt{Visits: 6}, ids(1, 6)),
+		}},
 		{Table: consentproxy.TableFiltered, Rows: []consentproxy.Row{
 			r(h10, d("bot", "crawler"), mt{Hits: 6}, nil),
 			r(h10, d("bot", "monitor"), mt{Hits: 3}, nil),

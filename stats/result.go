@@ -139,6 +139,8 @@ func metricValue(name string, m raw) any {
 		return m.suppressed
 	case "filtered":
 		return m.filtered
+	case "conversion_rate":
+		return ratio(m.converted, m.base, 100)
 	}
 	return nil
 }

@@ -5,13 +5,13 @@ import "github.com/consentproxy/consentproxy"
 // Metric names accepted in Query.Metrics, in the order the OpenAPI document
 // lists them.
 var Metrics = []string{"visitors", "pageviews", "events", "visits", "bounce_rate",
-	"visit_duration", "engagement_time", "consent_rate", "choices", "suppressed", "filtered"}
+	"visit_duration", "engagement_time", "consent_rate", "choices", "suppressed", "filtered", "conversion_rate"}
 
 // Dimensions are the accepted non-time dimensions; TimeDimensions the time
 // buckets. Both lists are checked against the OpenAPI document by a test.
 var (
 	Dimensions = []string{"page", "entry_page", "source", "channel", "utm_source", "utm_medium",
-		"utm_campaign", "country", "browser", "os", "device", "language", "event", "consent_outcome",
+		"utm_campaign", "country", "browser", "os", "device", "language", "event", "goal", "funnel", "funnel_step", "consent_outcome",
 		"consent_jurisdiction", "suppression_reason", "filter_reason", "filter_class"}
 	TimeDimensions = []string{"time:hour", "time:day", "time:week", "time:month"}
 )
@@ -44,6 +44,20 @@ var families = []*family{
 		metrics: []string{"visitors", "visits", "bounce_rate", "engagement_time"}},
 	{name: "events", table: consentproxy.TableEvents, columns: map[string]string{"event": "name"},
 		metrics: []string{"visitors", "events"}},
+	// Goals: a goal's converted visitors and visits and its completions
+	// (events) by the visit's channel, utm_source, utm_campaign and entry
+	// page; conversion_rate divides by every visitor of the same
+	// breakdown (the table's "(visits)" rows). Without goal as a dimension
+	// or filter, the family answers for every visit (channel × entry page,
+	// the crossing no other table holds), and conversion_rate is the share
+	// that reached any goal. It comes after sources and entry pages, so a
+	// query on their dimensions alone reads them.
+	{name: "goals", table: consentproxy.TableGoals, columns: map[string]string{"goal": "goal", "channel": "channel",
+		"utm_source": "utm_source", "utm_campaign": "utm_campaign", "entry_page": "entry_path"},
+		metrics: []string{"visitors", "visits", "events", "conversion_rate"}},
+	// Funnels: visits that reached each step after every earlier one.
+	{name: "funnels", table: consentproxy.TableFunnels, columns: map[string]string{"funnel": "funnel", "funnel_step": "step", "goal": "goal"},
+		metrics: []string{"visitors", "visits"}},
 	{name: "consent choices", table: consentproxy.TableConsentChoices, columns: map[string]string{"consent_outcome": "outcome"},
 		metrics: []string{"choices"}},
 	// Banner decisions per jurisdiction group (eea, us-opt-out, elsewhere,

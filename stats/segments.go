@@ -1,7 +1,10 @@
 package stats
 
 import (
+	"slices"
 	"time"
+
+	"github.com/consentproxy/consentproxy"
 )
 
 // segment is one stretch of a query's range read from one grain of a table:
@@ -19,7 +22,7 @@ type segment struct {
 // a rollup row cannot be split across two local days.
 func (p *plan) segments(frontier time.Time) []segment {
 	all := []segment{{"", p.from, p.to}}
-	if frontier.IsZero() || p.timeDim == "hour" || (p.timeDim != "" && !utcLike(p.loc, p.from, p.to)) {
+	if frontier.IsZero() || p.timeDim == "hour" || (p.timeDim != "" && !utcLike(p.loc, p.from, p.to)) || !p.rollupExact() {
 		return all
 	}
 	d0 := ceilDay(p.from)
@@ -46,6 +49,67 @@ func (p *plan) segments(frontier time.Time) []segment {
 		}
 	}
 	return kept
+}
+
+// rollupExact reports whether summing rollup rows answers the query's
+// visitors exactly. A rollup row holds its day's visitors as a count, and
+// a visitor in two rows of one day (two pages, two goals, two visits from
+// two sources) counts in both: the sum over rows is the union only when
+// each result row is made of one stored row per day, that is when every
+// column of the table is a dimension of the query or pinned to one value
+// by an "is" filter. Otherwise the hourly rows are read, whose visitor
+// states merge into the exact union. Tables without visitors (choices,
+// outcomes, filtered) only add counts and are always exact.
+func (p *plan) rollupExact() bool {
+	for _, pt := range p.parts() {
+		if !pt.table.Visitors || len(pt.table.Dims) == 0 || pt.table.Name == consentproxy.TableDevices.Name {
+			// devices: every column comes from the user agent, which is part
+			// of the visitor hash, so a visitor is in one row a day.
+			continue
+		}
+		if pt.goals == goalAll {
+			// "(visits)" rows: the goal is fixed, the rest must be pinned.
+			if !p.coversExceptGoal() {
+				return false
+			}
+			continue
+		}
+		for _, col := range pt.table.Dims {
+			if !p.pins(col) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// pins reports whether the query groups by the family's column col or
+// fixes it to one value.
+func (p *plan) pins(col string) bool {
+	for api, c := range p.fam.columns {
+		if c != col {
+			continue
+		}
+		if slices.Contains(p.dims, api) {
+			return true
+		}
+		for _, f := range p.q.Filters {
+			if f.Dimension == api && (f.Op == "is" || f.Op == "in") && len(f.Values) == 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// coversExceptGoal: every goals column but goal is pinned.
+func (p *plan) coversExceptGoal() bool {
+	for _, col := range p.fam.table.Dims {
+		if col != "goal" && !p.pins(col) {
+			return false
+		}
+	}
+	return true
 }
 
 // utcLike reports whether loc keeps UTC's day boundaries over [from, to):

@@ -72,3 +72,40 @@ func short(t time.Time) string {
 	}
 	return t.Format("2006-01-02T15")
 }
+
+// TestRollupExact: rollups are read only when each result row is one
+// stored row per day, so that their visitor counts add up exactly.
+func TestRollupExact(t *testing.T) {
+	now := time.Date(2026, 3, 11, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		query string
+		want  bool
+	}{
+		{`"metrics":["visitors"]`, true},
+		{`"metrics":["visitors"],"dimensions":["page"]`, true},
+		{`"metrics":["visitors"],"filters":[["is","page","/"]]`, true},
+		{`"metrics":["visitors"],"filters":[["in","page",["/","/a"]]]`, false},
+		{`"metrics":["visitors"],"filters":[["contains","page","a"]]`, false},
+		{`"metrics":["visitors"],"filters":[["is_not","page","/"]]`, false},
+		{`"metrics":["visitors"],"dimensions":["channel"]`, false},
+		{`"metrics":["visitors"],"dimensions":["source","channel","utm_source","utm_medium","utm_campaign"]`, true},
+		{`"metrics":["choices"],"dimensions":["consent_outcome"]`, true},
+		{`"metrics":["visitors"],"dimensions":["browser"]`, true},
+		{`"metrics":["visitors","conversion_rate"],"dimensions":["goal","channel","utm_source","utm_campaign","entry_page"]`, true},
+		{`"metrics":["visitors"],"dimensions":["channel","utm_source","utm_campaign","entry_page"]`, true},
+		{`"metrics":["visitors","conversion_rate"],"dimensions":["channel","utm_source","utm_campaign","entry_page"]`, false},
+		{`"metrics":["visitors"],"dimensions":["goal"]`, false},
+	} {
+		q, err := ParseJSON([]byte(`{"site":"G-X","date_range":"12mo",` + tc.query + `}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := validate(q, now)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.query, err)
+		}
+		if got := p.rollupExact(); got != tc.want {
+			t.Errorf("%s: rollupExact %v, want %v", tc.query, got, tc.want)
+		}
+	}
+}

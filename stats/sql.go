@@ -23,6 +23,9 @@ const maxGroups = 200_000
 type raw struct {
 	visitors, pageviews, events, visits, bounces, durationMS, engagementMS int64
 	choices, accepted, suppressed, filtered                                int64
+	// converted and base are a conversion rate's visitors: those who
+	// reached the goal(s), and every visitor of the same breakdown.
+	converted, base int64
 }
 
 func (r *raw) add(o raw) {
@@ -37,6 +40,8 @@ func (r *raw) add(o raw) {
 	r.accepted += o.accepted
 	r.suppressed += o.suppressed
 	r.filtered += o.filtered
+	r.converted += o.converted
+	r.base += o.base
 }
 
 type row struct {
@@ -50,9 +55,61 @@ type row struct {
 type part struct {
 	table consentproxy.Table
 	kind  string // "visits", "choices" (consent_choices, consent_jurisdictions), "outcomes" (suppressed reasons only) or "filtered"
+	// goals restricts a goals read: goalRows (the configured goals) or
+	// goalAll (the "(visits)" rows); "" reads every row.
+	goals string
+	// as says what the part's visitors are in a goals query: "" the row's
+	// own, asConverted a conversion rate's numerator, asBase its
+	// denominator, keyed without the goal (the part reads no goal column
+	// and ignores goal filters).
+	as string
+}
+
+const (
+	goalRows    = "rows"
+	goalAll     = "all"
+	asConverted = "converted"
+	asBase      = "base"
+)
+
+// goalParts are a goals query's reads. With goal as a dimension or a
+// filter the rows are the goals', each divided by its breakdown's
+// "(visits)" row; without, the rows are the "(visits)" rows, and the
+// converted visitors those of any goal.
+func (p *plan) goalParts() []part {
+	t := consentproxy.TableGoals
+	rate := slices.Contains(p.q.Metrics, "conversion_rate")
+	if p.namesGoal() {
+		out := []part{{table: t, kind: "visits", goals: goalRows, as: asConverted}}
+		if rate {
+			out = append(out, part{table: t, kind: "visits", goals: goalAll, as: asBase})
+		}
+		return out
+	}
+	out := []part{{table: t, kind: "visits", goals: goalAll}}
+	if rate {
+		out = append(out, part{table: t, kind: "visits", goals: goalRows, as: asConverted})
+	}
+	return out
+}
+
+// namesGoal reports whether the query has goal as a dimension or filter.
+func (p *plan) namesGoal() bool {
+	if slices.Contains(p.dims, "goal") {
+		return true
+	}
+	for _, f := range p.q.Filters {
+		if f.Dimension == "goal" {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *plan) parts() []part {
+	if p.fam != nil && p.fam.table.Name == consentproxy.TableGoals.Name {
+		return p.goalParts()
+	}
 	if p.fam != nil {
 		kind := "visits"
 		switch {
@@ -63,7 +120,7 @@ func (p *plan) parts() []part {
 		case !p.fam.table.Visitors:
 			kind = "choices"
 		}
-		return []part{{p.fam.table, kind}}
+		return []part{{table: p.fam.table, kind: kind}}
 	}
 	var out []part
 	has := func(list []string) bool {
@@ -77,16 +134,16 @@ func (p *plan) parts() []part {
 		return false
 	}
 	if has(totalsMetrics) {
-		out = append(out, part{consentproxy.TableTotals, "visits"})
+		out = append(out, part{table: consentproxy.TableTotals, kind: "visits"})
 	}
 	if has(choicesMetrics) {
-		out = append(out, part{consentproxy.TableConsentChoices, "choices"})
+		out = append(out, part{table: consentproxy.TableConsentChoices, kind: "choices"})
 	}
 	if has(outcomeMetrics) {
-		out = append(out, part{consentproxy.TableOutcomes, "outcomes"})
+		out = append(out, part{table: consentproxy.TableOutcomes, kind: "outcomes"})
 	}
 	if has(filteredMetrics) {
-		out = append(out, part{consentproxy.TableFiltered, "filtered"})
+		out = append(out, part{table: consentproxy.TableFiltered, kind: "filtered"})
 	}
 	return out
 }
@@ -105,7 +162,7 @@ func (p *plan) sql(pt part, segs []segment) (string, []any) {
 		sel = append(sel, "k_t")
 		group = append(group, "k_t")
 	}
-	for i := range p.famDims() {
+	for i := range p.keyDims(pt) {
 		alias := "k" + strconv.Itoa(i)
 		sel = append(sel, alias)
 		group = append(group, alias)
@@ -199,13 +256,21 @@ func (p *plan) segmentSQL(pt part, sg segment) (string, []any) {
 	if p.timeDim != "" {
 		group = append(group, "k_t")
 	}
-	for i, d := range p.famDims() {
+	for i, d := range p.keyDims(pt) {
 		alias := "k" + strconv.Itoa(i)
 		sel = append(sel, p.fam.columns[d]+" AS "+alias)
 		group = append(group, alias)
 	}
 	where := []string{"site = ?"}
 	whereArgs = append(whereArgs, p.q.Site)
+	switch pt.goals {
+	case goalRows:
+		where = append(where, "goal != ?")
+		whereArgs = append(whereArgs, consentproxy.GoalAll)
+	case goalAll:
+		where = append(where, "goal = ?")
+		whereArgs = append(whereArgs, consentproxy.GoalAll)
+	}
 	if hourly {
 		where = append(where, "hour >= ?", "hour < ?")
 		whereArgs = append(whereArgs, sg.from, sg.to)
@@ -237,6 +302,9 @@ func (p *plan) segmentSQL(pt part, sg segment) (string, []any) {
 		sel = append(sel, agg("sum(hits)", "hits", "v_hits"))
 	}
 	for _, f := range p.q.Filters {
+		if pt.as == asBase && f.Dimension == "goal" {
+			continue // the denominator is every visitor, whatever the goal
+		}
 		col := p.fam.columns[f.Dimension]
 		switch f.Op {
 		case "is", "in":
@@ -261,6 +329,16 @@ func (p *plan) segmentSQL(pt part, sg segment) (string, []any) {
 	return q, append(selArgs, whereArgs...)
 }
 
+// keyDims are the dimensions a part groups by: famDims, less the goal for
+// a conversion rate's denominator.
+func (p *plan) keyDims(pt part) []string {
+	d := p.famDims()
+	if pt.as == asBase {
+		d = slices.DeleteFunc(slices.Clone(d), func(s string) bool { return s == "goal" })
+	}
+	return d
+}
+
 // famDims are the query's non-time dimensions, in query order.
 func (p *plan) famDims() []string {
 	var out []string
@@ -276,11 +354,25 @@ func (p *plan) famDims() []string {
 func (p *plan) run(ctx context.Context, s consentproxy.Store, frontier time.Time) ([]*row, error) {
 	byKey := map[string]*row{}
 	var rows []*row
-	nk := len(p.dims)
 	segs := p.segments(frontier)
 	parts := p.parts()
 	cols := p.visitColumns()
-	for _, pt := range parts {
+	// A conversion rate's denominators, keyed without the goal, and where
+	// the goal sits in a row's key (time first, then famDims).
+	bases := map[string]int64{}
+	goalAt := -1
+	if i := slices.Index(p.famDims(), "goal"); i >= 0 {
+		goalAt = i
+		if p.timeDim != "" {
+			goalAt++
+		}
+	}
+	for pi, pt := range parts {
+		nk := 0
+		if p.timeDim != "" {
+			nk = 1
+		}
+		nk += len(p.keyDims(pt))
 		q, args := p.sql(pt, segs)
 		res, err := s.Query(ctx, q, args...)
 		if err != nil {
@@ -326,6 +418,18 @@ func (p *plan) run(ctx context.Context, s consentproxy.Store, frontier time.Time
 			case "filtered":
 				m = raw{filtered: n[0]}
 			}
+			main := pi == 0
+			switch {
+			case pt.as == asBase:
+				bases[strings.Join(key, "\x00")] += m.visitors
+				continue
+			case pt.as == asConverted && !main:
+				m = raw{converted: m.visitors}
+			case pt.as == asConverted:
+				m.converted = m.visitors
+			case pt.goals == goalAll:
+				m.base = m.visitors
+			}
 			var r *row
 			if len(parts) == 1 {
 				// One read: the engine grouped by the key already.
@@ -344,10 +448,21 @@ func (p *plan) run(ctx context.Context, s consentproxy.Store, frontier time.Time
 			// carry no visitor attribute (a table row holds nothing but site,
 			// hour, revision or jurisdiction group and outcome, or reason), so
 			// a small one singles nobody out, and folding it would only make
-			// rates disagree with their parts.
-			if pt.kind == "visits" && (r.count < 0 || count < r.count) {
+			// rates disagree with their parts. A goals query's converted
+			// visitors of any goal do not decide either: the row is every
+			// visitor's.
+			if pt.kind == "visits" && (main || pt.table.Name != consentproxy.TableGoals.Name) && (r.count < 0 || count < r.count) {
 				r.count = count
 			}
+		}
+	}
+	if len(bases) > 0 {
+		for _, r := range rows {
+			k := r.key
+			if goalAt >= 0 {
+				k = slices.Delete(slices.Clone(k), goalAt, goalAt+1)
+			}
+			r.m.base = bases[strings.Join(k, "\x00")]
 		}
 	}
 	for _, r := range rows {

@@ -61,6 +61,8 @@ var flagSpecs = []flagSpec{
 	{"privacy-url", "/privacy", "privacy policy the banner links to: a path on the site or an http(s) URL"},
 	{"allow-opt-in-over-signals", "false", "let an explicit opt-in in the banner win over GPC/DNT (also on the server)"},
 	{"regions", "", "consent model by place: YAML/JSON {elsewhere, builtin, rules: [{name, where, model, marketing, reask}]} or @path; default: opt-in in the EEA, GB, CH; opt-out in 12 US states; opt-in elsewhere"},
+	{"goals", "", "goals, counted per visit with the visit's channel, utm_source, utm_campaign and entry page: YAML/JSON {name: {event | page, sites}} or @path; page patterns use * (one segment) and ** (any); default none"},
+	{"funnels", "", "funnels over those goals: YAML/JSON {name: {steps: [goal, ...], sites}} or @path; a visit counts at a step after every earlier one, in order; default none"},
 	{"banner-texts", "", "banner text overrides: JSON {lang: {key: text}} (\"*\" = every language) or @path; in YAML a mapping"},
 	{"clickhouse-distributed-ddl", "true", "with a cluster, run DDL ON CLUSTER (needs Keeper/ZooKeeper); false migrates every node itself"},
 	{"retention", "25mo", "how long aggregates are kept: a duration (720h), days (400d) or months (25mo)"},

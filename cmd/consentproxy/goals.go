@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/consentproxy/consentproxy/aggregate"
+)
+
+// goalsFile is --goals as written: YAML (or JSON), inline or @path, or in
+// the config file a mapping under "goals". A goal's name is its key:
+//
+//	signup:  {event: sign_up}
+//	pricing: {page: /pricing}
+//	thanks:  {page: "/**/thanks", sites: [G-AAAA1111]}
+type goalsFile map[string]struct {
+	Event string   `yaml:"event"`
+	Page  string   `yaml:"page"`
+	Sites []string `yaml:"sites"`
+}
+
+// funnelsFile is --funnels, in the same forms:
+//
+//	checkout: {steps: [pricing, signup, thanks]}
+type funnelsFile map[string]struct {
+	Steps []string `yaml:"steps"`
+	Sites []string `yaml:"sites"`
+}
+
+// readGoals builds the goals and funnels from their flags' values; "" is
+// none. Names are sorted, so a goal's place does not depend on the file's
+// key order.
+func readGoals(goalsV, funnelsV string) ([]aggregate.Goal, []aggregate.Funnel, error) {
+	var gf goalsFile
+	if err := decodeFlagYAML(goalsV, &gf); err != nil {
+		return nil, nil, fmt.Errorf("goals: want {name: {event | page, sites}}: %w", err)
+	}
+	var ff funnelsFile
+	if err := decodeFlagYAML(funnelsV, &ff); err != nil {
+		return nil, nil, fmt.Errorf("funnels: want {name: {steps: [goal, …], sites}}: %w", err)
+	}
+	var goals []aggregate.Goal
+	for _, name := range sortedKeys(gf) {
+		g := gf[name]
+		goals = append(goals, aggregate.Goal{Name: name, Event: g.Event, Page: g.Page, Sites: g.Sites})
+	}
+	var funnels []aggregate.Funnel
+	for _, name := range sortedKeys(ff) {
+		f := ff[name]
+		funnels = append(funnels, aggregate.Funnel{Name: name, Steps: f.Steps, Sites: f.Sites})
+	}
+	if err := aggregate.CheckGoals(goals, funnels); err != nil {
+		return nil, nil, err
+	}
+	return goals, funnels, nil
+}
+
+// decodeFlagYAML reads a flag's YAML (or JSON) value, inline or @path, into
+// v, refusing unknown keys: a misspelt one must not pass as a default.
+func decodeFlagYAML(s string, v any) error {
+	b := []byte(s)
+	if strings.HasPrefix(s, "@") {
+		var err error
+		if b, err = os.ReadFile(s[1:]); err != nil {
+			return fmt.Errorf("read: %w", err)
+		}
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	return dec.Decode(v)
+}
+
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
