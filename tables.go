@@ -32,10 +32,12 @@ var (
 	// path pattern, configured per site) by the converting visit's channel,
 	// utm_source, utm_campaign and entry page (entry_path): Events are
 	// completions, Visits the visits that reached the goal (once each),
-	// visitors the daily-salted uniq state. The goal "(visits)" (GoalAll)
-	// counts every visit under the same four dimensions, so that a
-	// conversion rate has its denominator in the same table, whichever of
-	// them a query breaks down by.
+	// visitors the daily-salted uniq state. Two rows every site has, goals
+	// or not: the goal "(visits)" (GoalAll) counts every visit under the
+	// same four dimensions, so that a conversion rate has its denominator
+	// in the same table whichever of them a query breaks down by; "(ga4)"
+	// (GoalGA4) counts the visits that sent Google at least one hit, so
+	// that GA4's coverage of what was counted is a conversion rate too.
 	TableGoals = Table{Name: "goals", Dims: []string{"goal", "channel", "utm_source", "utm_campaign", "entry_path"}, Visitors: true, Since: 6}
 	// TableFunnels counts, per funnel and step (1-based, as a decimal
 	// string) with the step's goal, the visits that reached that step after
@@ -61,10 +63,14 @@ var (
 	TableConsentJurisdictions = Table{Name: "consent_jurisdictions", Dims: []string{"jurisdiction", "outcome"}, Since: 5}
 )
 
-// GoalAll is the goal of TableGoals' rows that count every visit, the
-// denominator of a conversion rate. A configured goal's name can never
-// take it (goal names are a-z, 0-9, _ and -).
-const GoalAll = "(visits)"
+// The goals of TableGoals' rows that every site has. A configured goal's
+// name can never take them (goal names are a-z, 0-9, _ and -).
+const (
+	// GoalAll counts every visit: the denominator of a conversion rate.
+	GoalAll = "(visits)"
+	// GoalGA4 counts the visits with at least one hit forwarded to Google.
+	GoalGA4 = "(ga4)"
+)
 
 // JurisdictionUnknown is the jurisdiction of a consent choice whose
 // visitor's place is not known.

@@ -375,8 +375,9 @@ func (a *Aggregator) Record(o *consentproxy.Observation) {
 		}
 		sh.touch(r)
 	}
+	a.countVisit(sh, s, dk, base, hour, !s.curSeen, o.Reason == consentproxy.ReasonForwarded)
 	if sg := a.goals.forSite(o.Site); sg != nil {
-		a.countGoals(sh, s, sg, dk, base, hour, !s.curSeen, event, path, pv)
+		a.countGoals(sh, s, sg, dk, base, hour, event, path, pv)
 	}
 	s.curSeen = true
 	sh.hit(sh.row(g, tEvents, o.Site, hour, dimKey{event}), pv, o.EngagementMS, dk.tableHash(tEvents, base))
@@ -461,6 +462,7 @@ func (sh *shard) curRows(g *registry, s *session, hour int64) {
 		s.cur[j] = sh.row(g, sessionTables[j], r.key.site, hour, r.key.d)
 	}
 	s.curSeen = false
+	s.flags &^= visitGA4HourSet
 }
 
 // unbounce takes back the visit's bounce in the rows that counted it.

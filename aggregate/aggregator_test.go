@@ -139,7 +139,16 @@ func TestTotals(t *testing.T) {
 		{bob, uCamp, dims.SourceOf(uCamp, ""), M{Events: 1, Pageviews: 1, Visits: 1, Bounces: 1}, 0},
 		{carol, uBlog, dims.SourceOf(uBlog, ""), M{Events: 2, Pageviews: 1, Visits: 1, Bounces: 1}, 60000},
 	}
-	for _, vi := range visits {
+	for i, vi := range visits {
+		// Every visit in "(visits)"; alice's and bob's were forwarded,
+		// carol's (no consent, denied) were not.
+		gd := func(goal string) []string {
+			return []string{goal, vi.src.Channel, vi.src.UTMSource, vi.src.UTMCampaign, dims.Path(vi.entry)}
+		}
+		e.add("goals", site, t0, gd(consentproxy.GoalAll), M{Visits: 1}, h(vi.v, tGoals))
+		if i < 2 {
+			e.add("goals", site, t0, gd(consentproxy.GoalGA4), M{Visits: 1}, h(vi.v, tGoals))
+		}
 		withDur := vi.m
 		withDur.DurationMS = vi.duration
 		e.add("entry_pages", site, t0, []string{dims.Path(vi.entry)}, withDur, h(vi.v, tEntryPages))
@@ -164,7 +173,7 @@ func TestTotals(t *testing.T) {
 	if b.Instance != a.Instance() || len(a.Instance()) != 16 {
 		t.Errorf("instance %q, aggregator %q", b.Instance, a.Instance())
 	}
-	want := []string{"totals", "pages", "entry_pages", "events", "sources", "devices", "countries", "languages", "outcomes", "consent_choices", "filtered", "consent_jurisdictions"}
+	want := []string{"totals", "pages", "entry_pages", "events", "sources", "devices", "countries", "languages", "goals", "outcomes", "consent_choices", "filtered", "consent_jurisdictions"}
 	if got := tablesIn(b); !slices.Equal(got, want) {
 		t.Errorf("tables %v, want %v", got, want)
 	}

@@ -38,14 +38,16 @@
 //	countries    the visit's country                    Visits, Bounces
 //	languages    the visit's language                   Visits, Bounces
 //
-// With goals configured for the site (Config.Goals, Config.Funnels), a
-// countable hit also counts in:
+// Every countable hit also counts in goals, for every site, under the
+// visit's channel, utm_source, utm_campaign and entry page: goal "(visits)"
+// (Visits+1 per visit, the visitor hash in every hour the visit has hits:
+// the conversion rate's denominator, and channel × entry page) and, for a
+// forwarded hit, goal "(ga4)" (the same for the visits Google received
+// at least one hit of: GA4's coverage). With goals configured for the site
+// (Config.Goals, Config.Funnels), also:
 //
-//	goals        (goal, the visit's channel, utm_source, utm_campaign, entry page)
-//	             a matched goal: Events+1 per completion, Visits+1 the first time
-//	             in the visit, its visitor hash; goal "(visits)": Visits+1 per
-//	             visit and the visitor hash in every hour the visit has hits,
-//	             the conversion rate's denominator
+//	goals        a matched goal: Events+1 per completion, Visits+1 the first
+//	             time in the visit, its visitor hash
 //	funnels      (funnel, step, the step's goal) when the hit reaches the visit's
 //	             next step: Visits+1, its visitor hash
 //

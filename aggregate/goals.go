@@ -307,26 +307,44 @@ func (s *session) visitDims(goal string) dimKey {
 	return dimKey{goal, src[1], src[2], src[4], s.start[sEntry].key.d[0]}
 }
 
-// countGoals counts the goals and funnel steps one countable hit reaches,
-// and, at a visit's first hit in an hour, its visitor in the "(visits)" row
-// of that hour. The caller holds sh.mu; s.cur is the hit's hour.
-func (a *Aggregator) countGoals(sh *shard, s *session, sg *siteGoals, dk *dayKeys, base uint64, hour int64, firstInHour bool, event, path string, pv int64) {
-	g := a.reg
-	site := s.site()
+// countVisit counts the visit in its goals rows that every site has: at
+// its first hit in an hour, its visitor in that hour's "(visits)" row
+// (Visits+1 once per visit), and at its first forwarded hit in an hour,
+// in the "(ga4)" row: the visitors GA4 received, of those counted. The
+// caller holds sh.mu; s.cur is the hit's hour.
+func (a *Aggregator) countVisit(sh *shard, s *session, dk *dayKeys, base uint64, hour int64, firstInHour, forwarded bool) {
+	if !firstInHour && (!forwarded || s.flags&visitGA4HourSet != 0) {
+		return
+	}
 	h := dk.tableHash(tGoals, base)
-	if firstInHour {
-		r := sh.row(g, tGoals, site, hour, s.visitDims(consentproxy.GoalAll))
-		if !s.goalVisit {
+	count := func(goal string, once uint8) {
+		r := sh.row(a.reg, tGoals, s.site(), hour, s.visitDims(goal))
+		if s.flags&once == 0 {
+			s.flags |= once
 			r.m.Visits++
-			s.goalVisit = true
 		}
 		r.vis.add(h)
 		sh.touch(r)
 	}
+	if firstInHour {
+		count(consentproxy.GoalAll, visitCounted)
+	}
+	if forwarded && s.flags&visitGA4HourSet == 0 {
+		s.flags |= visitGA4HourSet
+		count(consentproxy.GoalGA4, visitGA4)
+	}
+}
+
+// countGoals counts the goals and funnel steps one countable hit reaches.
+// The caller holds sh.mu; s.cur is the hit's hour.
+func (a *Aggregator) countGoals(sh *shard, s *session, sg *siteGoals, dk *dayKeys, base uint64, hour int64, event, path string, pv int64) {
+	g := a.reg
+	site := s.site()
 	m := sg.matched(event, path, pv == 1)
 	if m == 0 {
 		return
 	}
+	h := dk.tableHash(tGoals, base)
 	for i := range sg.goals {
 		if m&(1<<i) == 0 {
 			continue

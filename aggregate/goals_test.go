@@ -125,9 +125,10 @@ func TestGoalsAndFunnels(t *testing.T) {
 		ev(bob, 2, site, "page_view", pricing, ""),
 		ev(bob, 3, site, "page_view", thanks, ""),
 		// carol: lands on pricing (step 1 at her first hit); a scroll on
-		// the pricing page is no page view, so no second completion.
-		ev(carol, 0, site, "page_view", pricing, google),
-		ev(carol, 1, site, "scroll", pricing, google),
+		// the pricing page is no page view, so no second completion. She
+		// has not consented: counted, never forwarded, so not in "(ga4)".
+		carol.obs(min(0), site, consentproxy.ReasonNoConsent, "page_view", pricing, google),
+		carol.obs(min(1), site, consentproxy.ReasonNoConsent, "scroll", pricing, google),
 		// Not countable: an opted-out hit reaches no goal.
 		alice.obs(min(5), site, consentproxy.ReasonOptOut, "sign_up", pricing, ""),
 		// Another site: its own goal, not this site's funnel.
@@ -145,8 +146,11 @@ func TestGoalsAndFunnels(t *testing.T) {
 	gdims := func(goal string, src dims.Source, entry string) []string {
 		return []string{goal, src.Channel, src.UTMSource, src.UTMCampaign, dims.Path(entry)}
 	}
-	all := consentproxy.GoalAll
+	all, ga4 := consentproxy.GoalAll, consentproxy.GoalGA4
 	e.add("goals", site, t0, gdims(all, google0, home), M{Visits: 1}, h(alice, site, tGoals))
+	e.add("goals", site, t0, gdims(ga4, google0, home), M{Visits: 1}, h(alice, site, tGoals))
+	e.add("goals", site, t0, gdims(ga4, news, camp), M{Visits: 1}, h(bob, site, tGoals))
+	e.add("goals", other, t0, gdims(ga4, direct, home), M{Visits: 1}, h(alice, other, tGoals))
 	e.add("goals", site, t0, gdims("pricing", google0, home), M{Events: 1, Visits: 1}, h(alice, site, tGoals))
 	e.add("goals", site, t0, gdims("signup", google0, home), M{Events: 2, Visits: 1}, h(alice, site, tGoals))
 	e.add("goals", site, t0, gdims("thanks", google0, home), M{Events: 1, Visits: 1}, h(alice, site, tGoals))
@@ -189,15 +193,35 @@ func only(b consentproxy.Batch, names ...string) consentproxy.Batch {
 	return out
 }
 
-// TestGoalsNoneConfigured: without goals the two tables get no row.
-func TestGoalsNoneConfigured(t *testing.T) {
-	a, _ := newTestAgg(t, Config{})
-	a.Record(alice.pv(t0, "G-X", "https://x.example/pricing"))
-	for _, n := range tablesIn(a.Collect()) {
-		if n == "goals" || n == "funnels" {
-			t.Errorf("table %s written without goals", n)
-		}
+// TestVisitsRowsWithoutGoals: without goals, every site still gets its
+// "(visits)" and "(ga4)" rows (channel × entry page, GA4's coverage), and
+// no funnels row; a visit counts once in each, whatever its hits and hours.
+func TestVisitsRowsWithoutGoals(t *testing.T) {
+	a, c := newTestAgg(t, Config{CountWithoutConsent: true})
+	const site = "G-X"
+	u := "https://x.example/pricing"
+	a.Record(alice.obs(t0, site, consentproxy.ReasonNoConsent, "page_view", u, ""))
+	a.Record(alice.pv(t0.Add(time.Minute), site, u))
+	a.Record(alice.pv(t0.Add(2*time.Minute), site, u))
+	a.Record(bob.obs(t0, site, consentproxy.ReasonDenied, "page_view", u, ""))
+	// alice's visit goes on in the next hour: her visitor again, no visit.
+	a.Record(alice.pv(t0.Add(30*time.Minute), site, u))
+	a.Record(alice.pv(t0.Add(59*time.Minute), site, u))
+	a.Record(alice.pv(t0.Add(61*time.Minute), site, u))
+	c.Set(t0.Add(62 * time.Minute))
+	h := func(v visitor) uint64 { return v.tableHash(t0, testSecret, site, tGoals) }
+	type M = consentproxy.Metrics
+	direct := dims.SourceWith(u, "", dims.Options{})
+	d := func(goal string) []string {
+		return []string{goal, direct.Channel, direct.UTMSource, direct.UTMCampaign, dims.Path(u)}
 	}
+	e := expect{}
+	t1 := t0.Add(time.Hour)
+	e.add("goals", site, t0, d(consentproxy.GoalAll), M{Visits: 2}, h(alice), h(bob))
+	e.add("goals", site, t0, d(consentproxy.GoalGA4), M{Visits: 1}, h(alice))
+	e.add("goals", site, t1, d(consentproxy.GoalAll), M{}, h(alice))
+	e.add("goals", site, t1, d(consentproxy.GoalGA4), M{}, h(alice))
+	e.check(t, only(a.Collect(), "goals", "funnels"))
 }
 
 func FuzzGoalPattern(f *testing.F) {

@@ -32,7 +32,7 @@ type session struct {
 	self      int32 // this slot
 	pageviews uint8 // counts to 2 and stays there
 	curSeen   bool  // the visitor's hashes are in the cur rows
-	goalVisit bool  // the visit is counted in its goals "(visits)" row
+	flags     uint8 // visit*: what the visit's goals rows already counted
 
 	// goals are the site's goals the visit reached (bit i: goal i), and
 	// funnel each funnel's steps reached so far, in order (countGoals).
@@ -48,6 +48,13 @@ type session struct {
 	// per hit.
 	cur [numSessionRows]*row
 }
+
+// session.flags.
+const (
+	visitCounted    = 1 << iota // Visits+1 in its "(visits)" row
+	visitGA4        = 1 << iota // Visits+1 in its "(ga4)" row
+	visitGA4HourSet             // its hash is in the current hour's "(ga4)" row
+)
 
 // site is the canonical site of the visit's rows (may be (other)).
 func (s *session) site() string { return s.start[sTotals].key.site }

@@ -190,6 +190,14 @@ func TestQueryEngines(t *testing.T) {
 				// keep a count per row, cannot say so, and are not read.
 				{"two goals", day10(`"metrics":["visitors","visits"],"filters":[["in","goal",["signup","pricing"]]]`),
 					`[{"dimensions":[],"metrics":[16,22]}]`, 0, false},
+				// GA4's coverage: the "(ga4)" goal, by channel and in total.
+				{"GA4 coverage by channel", day10(`"metrics":["visitors","conversion_rate"],"dimensions":["channel"],"filters":[["is","goal","(ga4)"]]`),
+					`[{"dimensions":["organic_search"],"metrics":[10,83.3]},{"dimensions":["email"],"metrics":[5,100]}]`, 1, true},
+				{"GA4 coverage", day10(`"metrics":["visitors","conversion_rate"],"filters":[["is","goal","(ga4)"]]`),
+					`[{"dimensions":[],"metrics":[19,76]}]`, 0, false},
+				// conversion_rate alone chooses the goals family for channel.
+				{"conversion by channel", day10(`"metrics":["conversion_rate"],"dimensions":["channel"]`),
+					`[{"dimensions":["email"],"metrics":[100]},{"dimensions":["organic_search"],"metrics":[75]},{"dimensions":["direct"],"metrics":[25]}]`, 0, false},
 				{"funnel", day10(`"metrics":["visits","visitors"],"dimensions":["funnel_step","goal"],"filters":[["is","funnel","checkout"]],"order_by":[["funnel_step","asc"]]`),
 					`[{"dimensions":["1","pricing"],"metrics":[9,9]},{"dimensions":["2","signup"],"metrics":[6,6]}]`, 0, false},
 				// Suppressed hits per reason: only the visitor's own refusals, never

@@ -77,7 +77,10 @@
 //     one decimal. Without goal as a dimension or filter, the rows are every
 //     visit's (so channel × entry_page has an answer) and the numerator is
 //     the visitors who reached any goal. visits of a goal are the visits
-//     that reached it (once each), events its completions.
+//     that reached it (once each), events its completions. The goal
+//     "(ga4)" (only when a filter names it) is the visits with a hit
+//     forwarded to Google: its conversion_rate is GA4's coverage of the
+//     visitors counted here.
 //   - funnels: visits (and visitors) that reached a step after every
 //     earlier one, in order, within one visit; the step-to-step rate is
 //     the ratio of two steps' visits.

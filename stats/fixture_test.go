@@ -126,6 +126,10 @@ func writeFixture(t testing.TB, s consentproxy.Store) {
 			r(h10, d(consentproxy.GoalAll, "organic_search", "", "", "/"), mt{Visits: 12}, ids(1, 12)),
 			r(h10, d(consentproxy.GoalAll, "email", "news", "spring", "/pricing"), mt{Visits: 5}, ids(21, 5)),
 			r(h10, d(consentproxy.GoalAll, "direct", "", "", "/"), mt{Visits: 8}, ids(13, 8)),
+			// GA4 received 10 of the organic visitors, all 5 newsletter ones, 4 direct.
+			r(h10, d(consentproxy.GoalGA4, "organic_search", "", "", "/"), mt{Visits: 10}, ids(1, 10)),
+			r(h10, d(consentproxy.GoalGA4, "email", "news", "spring", "/pricing"), mt{Visits: 5}, ids(21, 5)),
+			r(h10, d(consentproxy.GoalGA4, "direct", "", "", "/"), mt{Visits: 4}, ids(13, 4)),
 			r(h10, d("signup", "organic_search", "", "", "/"), mt{Visits: 6, Events: 7}, ids(1, 6)),
 			r(h10, d("signup", "email", "news", "spring", "/pricing"), mt{Visits: 5, Events: 5}, ids(21, 5)),
 			r(h10, d("signup", "direct", "", "", "/"), mt{Visits: 2, Events: 2}, ids(13, 2)),

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/consentproxy/consentproxy"
 )
 
 // plan is a validated, normalized query: what to read and how to shape it.
@@ -103,7 +105,18 @@ func validate(q Query, now time.Time) (*plan, error) {
 		}
 	}
 	if fams != nil {
+		// The first family, unless it lacks a metric that goals has:
+		// channel with conversion_rate is a goals query, channel with
+		// visitors a sources one. (Elsewhere a missing metric stays a
+		// refusal: consent_rate per consent_outcome says nothing.)
 		p.fam = fams[0]
+		for _, f := range fams {
+			if f.table.Name == consentproxy.TableGoals.Name && !slices.ContainsFunc(q.Metrics, func(m string) bool { return !slices.Contains(f.metrics, m) }) &&
+				slices.ContainsFunc(q.Metrics, func(m string) bool { return !slices.Contains(fams[0].metrics, m) }) {
+				p.fam = f
+				break
+			}
+		}
 	}
 	if err := p.checkMetrics(); err != nil {
 		return nil, err
@@ -147,6 +160,9 @@ func validate(q Query, now time.Time) (*plan, error) {
 func (p *plan) checkMetrics() error {
 	if p.fam == nil {
 		return nil
+	}
+	if p.fam.table.Name == consentproxy.TableGoals.Name && !p.namesGoal() && slices.Contains(p.q.Metrics, "events") {
+		return invalid("metric \"events\" of goals is a goal's completions: add goal as a dimension or filter (without one, the goals family answers visitors, visits and conversion_rate for every visit)")
 	}
 	for _, m := range p.q.Metrics {
 		if !slices.Contains(p.fam.metrics, m) {

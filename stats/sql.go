@@ -93,6 +93,11 @@ func (p *plan) goalParts() []part {
 	return out
 }
 
+// filtersGoal reports whether the query has a filter on goal.
+func (p *plan) filtersGoal() bool {
+	return slices.ContainsFunc(p.q.Filters, func(f Filter) bool { return f.Dimension == "goal" })
+}
+
 // namesGoal reports whether the query has goal as a dimension or filter.
 func (p *plan) namesGoal() bool {
 	if slices.Contains(p.dims, "goal") {
@@ -265,8 +270,13 @@ func (p *plan) segmentSQL(pt part, sg segment) (string, []any) {
 	whereArgs = append(whereArgs, p.q.Site)
 	switch pt.goals {
 	case goalRows:
+		// The configured goals; "(ga4)" only when a filter names it.
 		where = append(where, "goal != ?")
 		whereArgs = append(whereArgs, consentproxy.GoalAll)
+		if !p.filtersGoal() {
+			where = append(where, "goal != ?")
+			whereArgs = append(whereArgs, consentproxy.GoalGA4)
+		}
 	case goalAll:
 		where = append(where, "goal = ?")
 		whereArgs = append(whereArgs, consentproxy.GoalAll)
