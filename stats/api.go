@@ -110,6 +110,14 @@ func (a *API) query(c *fiber.Ctx) error {
 		return err
 	}
 	res := p.shape(rows, a.cfg.MinCount)
+	if p.q.Compare != "" {
+		cp := p.comparePlan()
+		prev, err := cp.run(ctx, a.cfg.Store, a.frontier())
+		if err != nil {
+			return err
+		}
+		p.compare(&res, cp, prev, a.cfg.MinCount)
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if wantsCSV(c) {
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")

@@ -95,7 +95,7 @@ func TestQueryEngines(t *testing.T) {
 			writeFixture(t, s)
 			var frontier func() time.Time
 			if grains == "rollups" {
-				from, to := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+				from, to := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 				if err := s.(consentproxy.Rollups).Rollup(context.Background(), from, to, 1); err != nil {
 					t.Fatalf("Rollup: %v", err)
 				}
@@ -242,6 +242,20 @@ func TestQueryEngines(t *testing.T) {
 				// A filter isolating a rare page must not reveal it.
 				{"filter isolating a rare page", day10(`"metrics":["visitors","pageviews"],"filters":[["is","page","/rare"]]`),
 					`[]`, 1, true},
+				// Comparisons: the day before, a year before; rates change by
+				// points, counts by percent; a row without a shown
+				// counterpart (new, or the compared one under min_count)
+				// compares with nothing.
+				{"compare previous", `{"site":"G-CMP","date_range":["2026-03-10","2026-03-10"],"compare":"previous_period","metrics":["visitors","pageviews","bounce_rate"]}`,
+					`[{"dimensions":[],"metrics":[30,60,50],"comparison":{"metrics":[20,50,60],"change":[50,20,-10]}}]`, 0, false},
+				{"compare year", `{"site":"G-CMP","date_range":["2026-03-10","2026-03-10"],"compare":"year_over_year","metrics":["visitors","pageviews"]}`,
+					`[{"dimensions":[],"metrics":[30,60],"comparison":{"metrics":[10,20],"change":[200,200]}}]`, 0, false},
+				{"compare pages", `{"site":"G-CMP","date_range":["2026-03-10","2026-03-10"],"compare":"previous_period","metrics":["visitors"],"dimensions":["page"]}`,
+					`[{"dimensions":["/"],"metrics":[20],"comparison":{"metrics":[16],"change":[25]}},{"dimensions":["/new"],"metrics":[10],"comparison":{"metrics":[null],"change":[null]}}]`, 0, false},
+				{"compare days", `{"site":"G-CMP","date_range":["2026-03-10","2026-03-10"],"compare":"previous_period","metrics":["visitors"],"dimensions":["time:day"]}`,
+					`[{"dimensions":["2026-03-10"],"metrics":[30],"comparison":{"metrics":[20],"change":[50]}}]`, 0, false},
+				{"compare nothing before", day10(`"compare":"year_over_year","metrics":["visitors"]`),
+					`[{"dimensions":[],"metrics":[41],"comparison":{"metrics":[null],"change":[null]}}]`, 0, false},
 				{"other site unseen", `{"site":"G-OTHER","date_range":["2026-03-10","2026-03-10"],"metrics":["pageviews","visitors"],"dimensions":["page"]}`,
 					`[{"dimensions":["/"],"metrics":[1000,50]}]`, 0, false},
 			} {
@@ -279,10 +293,18 @@ func TestQueryEngines(t *testing.T) {
 				if a := do(t, app, req); a.status != 200 || a.body != want {
 					t.Errorf("Accept: text/csv: %d %q; want %q", a.status, a.body, want)
 				}
+				// With a comparison: its values and the change after the metrics.
+				want = "page,visitors,visitors (previous_period),visitors change\n/,20,16,25\n/new,10,,\n"
+				a = get(t, app, "/api/v1/query?site=G-CMP&metrics=visitors&dimensions=page&date_range=2026-03-10,2026-03-10&compare=previous_period&format=csv")
+				if a.status != 200 || a.body != want {
+					t.Errorf("compare as CSV: %d %q; want %q", a.status, a.body, want)
+				}
 			})
 
 			t.Run("Refusals", func(t *testing.T) {
 				for _, tc := range []struct{ body, status string }{
+					{day10(`"metrics":["visitors"],"compare":"last_week"`), `compare "last_week" is neither "previous_period" nor "year_over_year"`},
+					{day10(`"metrics":["events"],"dimensions":["channel","entry_page"]`), `"events" of goals is a goal's completions`},
 					{day10(`"metrics":["visitors"],"dimensions":["page","country"]`), `aggregate-only|Compatible with "page": page, and one time dimension`},
 					{day10(`"metrics":["visitors"],"dimensions":["browser"],"filters":[["is","country","DE"]]`), `filter on "country" cannot be combined with "browser"|Compatible with "browser": browser, os, device`},
 					{day10(`"metrics":["visitors"],"dimensions":["utm_source"],"filters":[["is","page","/"]]`), `aggregate-only|channel, utm_source, utm_medium, utm_campaign`},

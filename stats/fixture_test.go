@@ -155,9 +155,28 @@ func writeFixture(t testing.TB, s consentproxy.Store) {
 			r(h22, nil, mt{Pageviews: 4, Events: 4, Visits: 3, Bounces: 3, EngagementMS: 43000}, ids(401, 3)),
 		}},
 	}}
+	// G-CMP, for comparisons: 2026-03-10, the day before and a year before.
+	cmpSite := func(h time.Time, dims []string, m consentproxy.Metrics, vis []uint64) consentproxy.Row {
+		return consentproxy.Row{Site: "G-CMP", Hour: h, Dims: dims, Metrics: m, Visitors: vis}
+	}
+	dayBefore, yearBefore := h10.AddDate(0, 0, -1), h10.AddDate(-1, 0, 0)
+	cmp := consentproxy.Batch{Instance: "inst-c", Version: 1, Tables: []consentproxy.TableRows{
+		{Table: consentproxy.TableTotals, Rows: []consentproxy.Row{
+			cmpSite(h10, nil, mt{Pageviews: 60, Visits: 30, Bounces: 15}, ids(1, 30)),
+			cmpSite(dayBefore, nil, mt{Pageviews: 50, Visits: 20, Bounces: 12}, ids(100, 20)),
+			cmpSite(yearBefore, nil, mt{Pageviews: 20, Visits: 10, Bounces: 2}, ids(200, 10)),
+		}},
+		{Table: consentproxy.TablePages, Rows: []consentproxy.Row{
+			cmpSite(h10, d("/"), mt{Pageviews: 40}, ids(1, 20)),
+			cmpSite(h10, d("/new"), mt{Pageviews: 20}, ids(21, 10)),
+			cmpSite(dayBefore, d("/"), mt{Pageviews: 30}, ids(100, 16)),
+			cmpSite(dayBefore, d("/gone"), mt{Pageviews: 10}, ids(120, 6)),
+			cmpSite(dayBefore, d("/rare"), mt{Pageviews: 2}, ids(130, 2)),
+		}},
+	}}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	for _, b := range []consentproxy.Batch{v1, v2, other, v1} { // v1 again: a late replay changes nothing
+	for _, b := range []consentproxy.Batch{v1, v2, other, v1, cmp} { // v1 again: a late replay changes nothing
 		if err := s.Write(ctx, b); err != nil {
 			t.Fatalf("Write(%s v%d): %v", b.Instance, b.Version, err)
 		}

@@ -3,6 +3,7 @@ package stats
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -79,7 +80,13 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 		props = append(props, p)
 	}
 	sort.Strings(props)
-	fields := []string{"date_range", "dimensions", "filters", "limit", "metrics", "order_by", "page", "site", "timezone"}
+	var fields []string
+	qt := reflect.TypeFor[Query]()
+	for i := range qt.NumField() {
+		name, _, _ := strings.Cut(qt.Field(i).Tag.Get("json"), ",")
+		fields = append(fields, name)
+	}
+	sort.Strings(fields)
 	if !slices.Equal(props, fields) {
 		t.Errorf("Query properties %q; want %q", props, fields)
 	}

@@ -139,6 +139,9 @@ func validate(q Query, now time.Time) (*plan, error) {
 	case p.q.Page < 1 || p.q.Page > 1_000_000:
 		return nil, invalid("page must be between 1 and 1000000 (1 is the first page)")
 	}
+	if q.Compare != "" && q.Compare != ComparePrevious && q.Compare != CompareYear {
+		return nil, invalid("compare %q is neither %q nor %q", q.Compare, ComparePrevious, CompareYear)
+	}
 	if p.q.Timezone == "" {
 		p.q.Timezone = "UTC"
 	}

@@ -28,6 +28,9 @@ type Query struct {
 	Limit int `json:"limit"`
 	// Page is 1-based. Default 1.
 	Page int `json:"page"`
+	// Compare adds each row's values in another period: previous_period
+	// (as long, immediately before) or year_over_year. Default none.
+	Compare string `json:"compare,omitempty"`
 }
 
 // DateRange is a named period (today, 7d, 30d, month, 12mo) or an inclusive
@@ -184,15 +187,16 @@ func ParseValues(v url.Values) (Query, error) {
 	var q Query
 	for key := range v {
 		switch key {
-		case "site", "metrics", "dimensions", "date_range", "timezone", "filters", "order_by", "limit", "page", "format":
+		case "site", "metrics", "dimensions", "date_range", "timezone", "filters", "order_by", "limit", "page", "compare", "format":
 		default:
-			return q, invalid("unknown parameter %q; known: site, metrics, dimensions, date_range, timezone, filters, order_by, limit, page, format", key)
+			return q, invalid("unknown parameter %q; known: site, metrics, dimensions, date_range, timezone, filters, order_by, limit, page, compare, format", key)
 		}
 	}
 	q.Site = v.Get("site")
 	q.Metrics = splitList(v["metrics"])
 	q.Dimensions = splitList(v["dimensions"])
 	q.Timezone = v.Get("timezone")
+	q.Compare = v.Get("compare")
 	if dr := v.Get("date_range"); dr != "" {
 		if from, to, ok := strings.Cut(dr, ","); ok {
 			q.DateRange = DateRange{From: from, To: to}

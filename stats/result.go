@@ -25,6 +25,8 @@ type Response struct {
 type Result struct {
 	Dimensions []string `json:"dimensions"`
 	Metrics    []any    `json:"metrics"`
+	// Comparison is set when the query asked to compare.
+	Comparison *Comparison `json:"comparison,omitempty"`
 }
 
 // Meta tells the client what the numbers are, including what was hidden.
@@ -42,6 +44,10 @@ type Meta struct {
 	From      time.Time `json:"from"` // UTC, inclusive
 	To        time.Time `json:"to"`   // UTC, exclusive
 	Tables    []string  `json:"tables"`
+	// CompareFrom and CompareTo are the compared period, when the query
+	// asked to compare: UTC, [from, to).
+	CompareFrom *time.Time `json:"compare_from,omitempty"`
+	CompareTo   *time.Time `json:"compare_to,omitempty"`
 }
 
 // shape folds small rows, sorts, pages and renders.
@@ -244,21 +250,36 @@ func allOther(key []string) bool {
 func csvBytes(p *plan, r Response) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	_ = w.Write(append(slices.Clone(p.dims), p.q.Metrics...))
+	head := append(slices.Clone(p.dims), p.q.Metrics...)
+	if p.q.Compare != "" {
+		for _, m := range p.q.Metrics {
+			head = append(head, m+" ("+p.q.Compare+")")
+		}
+		for _, m := range p.q.Metrics {
+			head = append(head, m+" change")
+		}
+	}
+	_ = w.Write(head)
+	num := func(rec []string, m any) []string {
+		switch x := m.(type) {
+		case int64:
+			return append(rec, strconv.FormatInt(x, 10))
+		case float64:
+			return append(rec, strconv.FormatFloat(x, 'f', -1, 64))
+		}
+		return append(rec, "")
+	}
 	for _, res := range r.Results {
-		rec := make([]string, 0, len(res.Dimensions)+len(res.Metrics))
+		rec := make([]string, 0, len(head))
 		for _, d := range res.Dimensions {
 			rec = append(rec, csvSafe(d))
 		}
-		for _, m := range res.Metrics {
-			switch x := m.(type) {
-			case int64:
-				rec = append(rec, strconv.FormatInt(x, 10))
-			case float64:
-				rec = append(rec, strconv.FormatFloat(x, 'f', -1, 64))
-			default:
-				rec = append(rec, "")
-			}
+		vals := res.Metrics
+		if c := res.Comparison; c != nil {
+			vals = append(append(slices.Clone(vals), c.Metrics...), c.Change...)
+		}
+		for _, m := range vals {
+			rec = num(rec, m)
 		}
 		_ = w.Write(rec)
 	}
