@@ -104,3 +104,10 @@ type RecorderFunc func(o *Observation)
 
 // Record calls f(o).
 func (f RecorderFunc) Record(o *Observation) { f(o) }
+
+// RemovedRecorder is what a Recorder may also be: it counts the parameters
+// of a forwarded hit that were kept from Google, per class (the proxy's drop
+// reason). Like Record it is called on the request path.
+type RemovedRecorder interface {
+	RecordRemoved(site, class string, n int64)
+}

@@ -61,6 +61,11 @@ var (
 	// finer) and outcome, never per visitor: like consent_choices it keeps
 	// no visitors estimate.
 	TableConsentJurisdictions = Table{Name: "consent_jurisdictions", Dims: []string{"jurisdiction", "outcome"}, Since: 5}
+	// TableRemovedParams counts, per class (a proxy drop reason such as
+	// "unknown", "identifier", "user", "client_ip", "personal_data"), the
+	// parameters of forwarded hits that were kept from Google: Hits is the
+	// number of parameters. It carries nothing else.
+	TableRemovedParams = Table{Name: "removed_params", Dims: []string{"class"}, Since: 6}
 )
 
 // The goals of TableGoals' rows that every site has. A configured goal's
@@ -88,7 +93,7 @@ const (
 func Tables() []Table {
 	return []Table{TableTotals, TablePages, TableEntryPages, TableEvents, TableSources,
 		TableDevices, TableCountries, TableLanguages, TableGoals, TableFunnels, TableOutcomes, TableConsentChoices, TableFiltered,
-		TableConsentJurisdictions}
+		TableConsentJurisdictions, TableRemovedParams}
 }
 
 // TablesAt lists the tables a schema pinned at migration upTo has (0: the

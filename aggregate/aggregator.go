@@ -525,3 +525,23 @@ func (a *Aggregator) RecordChoice(site, revision, outcome, jurisdiction string) 
 	}
 	sh.mu.Unlock()
 }
+
+var _ consentproxy.RemovedRecorder = (*Aggregator)(nil)
+
+// RecordRemoved counts n parameters of a forwarded hit of site that were
+// kept from Google, under their class: a short token of a-z and _ (the
+// proxy's drop reasons), anything else counting as "other".
+func (a *Aggregator) RecordRemoved(site, class string, n int64) {
+	if n <= 0 {
+		return
+	}
+	hour := hourOf(a.cfg.Now().Unix())
+	sh := a.anyShard(hour)
+	if sh == nil {
+		return
+	}
+	r := sh.row(a.reg, tRemoved, site, hour, dimKey{removedClass(class)})
+	r.m.Hits += n
+	sh.touch(r)
+	sh.mu.Unlock()
+}

@@ -111,6 +111,11 @@ func TestTotals(t *testing.T) {
 	a.RecordChoice(site, "r1", "accept_all", "eea")
 	a.RecordChoice(site, "r1", "accept_all", "us-opt-out")
 	a.RecordChoice(site, "r1", "reject_all", "eea")
+	a.RecordRemoved(site, "identifier", 3)
+	a.RecordRemoved(site, "identifier", 2)
+	a.RecordRemoved(site, "user", 1)
+	a.RecordRemoved(site, "Free Text!", 1)
+	a.RecordRemoved(site, "client_ip", 0)
 
 	h := func(v visitor, tbl int) uint64 { return v.tableHash(t0, testSecret, site, tbl) }
 	type M = consentproxy.Metrics
@@ -167,13 +172,16 @@ func TestTotals(t *testing.T) {
 	e.add("consent_jurisdictions", site, t0, []string{"eea", "accept_all"}, M{Hits: 1})
 	e.add("consent_jurisdictions", site, t0, []string{"us-opt-out", "accept_all"}, M{Hits: 1})
 	e.add("consent_jurisdictions", site, t0, []string{"eea", "reject_all"}, M{Hits: 1})
+	e.add("removed_params", site, t0, []string{"identifier"}, M{Hits: 5})
+	e.add("removed_params", site, t0, []string{"user"}, M{Hits: 1})
+	e.add("removed_params", site, t0, []string{"other"}, M{Hits: 1})
 
 	b := a.Collect()
 	e.check(t, b)
 	if b.Instance != a.Instance() || len(a.Instance()) != 16 {
 		t.Errorf("instance %q, aggregator %q", b.Instance, a.Instance())
 	}
-	want := []string{"totals", "pages", "entry_pages", "events", "sources", "devices", "countries", "languages", "goals", "outcomes", "consent_choices", "filtered", "consent_jurisdictions"}
+	want := []string{"totals", "pages", "entry_pages", "events", "sources", "devices", "countries", "languages", "goals", "outcomes", "consent_choices", "filtered", "consent_jurisdictions", "removed_params"}
 	if got := tablesIn(b); !slices.Equal(got, want) {
 		t.Errorf("tables %v, want %v", got, want)
 	}

@@ -28,6 +28,7 @@ const (
 	tChoices
 	tFiltered
 	tJurisdictions
+	tRemoved
 	numTables
 
 	// numVisitorTables: the tables before tOutcomes keep visitor hashes.
@@ -49,6 +50,7 @@ var tables = [numTables]consentproxy.Table{
 	tChoices:       consentproxy.TableConsentChoices,
 	tFiltered:      consentproxy.TableFiltered,
 	tJurisdictions: consentproxy.TableConsentJurisdictions,
+	tRemoved:       consentproxy.TableRemovedParams,
 }
 
 const (

@@ -50,6 +50,20 @@ func jurisdictionGroup(s string) string {
 	return s
 }
 
+// removedClass admits a parameter class (1-24 of a-z and _), so no free
+// text reaches the removed_params table through it.
+func removedClass(s string) string {
+	if len(s) == 0 || len(s) > 24 {
+		return "other"
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c == '_') {
+			return "other"
+		}
+	}
+	return s
+}
+
 // Event names that are stored instead of a malformed or missing name.
 const (
 	EventNotSet  = "(not set)"

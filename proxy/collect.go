@@ -160,7 +160,7 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 	if j != nil {
 		p.cfg.Forwarder.enqueue(j)
 	}
-	p.countDrops(&d)
+	p.countDrops(tid, &d)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

@@ -3,6 +3,7 @@ package proxy
 import (
 	"bufio"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"strings"
@@ -212,5 +213,32 @@ func TestObservations(t *testing.T) {
 	if g.Reason != consentproxy.ReasonGPC || g.Site != "G-TEST123" || g.UserAgent != "" || g.IP.IsValid() ||
 		g.Location != "" || g.Agent != (consentproxy.Agent{}) || g.Country != "" {
 		t.Fatalf("suppressed observation carries more than site and reason: %+v", g)
+	}
+}
+
+// TestRemovedPerSite: the parameters a forwarded hit keeps from Google are
+// counted per site and class in the Recorder (removed_params), as in the
+// process's counters; a suppressed hit is not minimized, so counts none.
+func TestRemovedPerSite(t *testing.T) {
+	h := newHarness(t)
+	h.do("POST", "/g/collect?v=2&tid=G-TEST123&cid=1.2&uid=alice&_uip=198.51.100.1&ecid=7&zz_unknown=1", h.browser(nil),
+		"en=page_view&dl=https%3A%2F%2Fsite.example%2Fa&up.plan=pro")
+	h.do("GET", okQuery+"&uid=bob", h.browser(map[string]string{"Sec-GPC": "1"}), "")
+	h.rec.mu.Lock()
+	got := maps.Clone(h.rec.removed)
+	h.rec.mu.Unlock()
+	want := map[string]int64{}
+	for r, n := range h.p.DroppedParams() {
+		if n > 0 {
+			want["G-TEST123|"+r.String()] = int64(n)
+		}
+	}
+	if len(want) < 3 || !maps.Equal(got, want) {
+		t.Errorf("removed per site %v, want the process's counters %v (at least user, client_ip, identifier)", got, want)
+	}
+	for _, k := range []string{"G-TEST123|user", "G-TEST123|client_ip", "G-TEST123|identifier"} {
+		if got[k] == 0 {
+			t.Errorf("%s not counted: %v", k, got)
+		}
 	}
 }

@@ -108,8 +108,18 @@ func (s *stubUpstream) wait(t testing.TB, n int) []upstreamReq {
 
 // recorder keeps copies of every observation.
 type recorder struct {
-	mu  sync.Mutex
-	obs []consentproxy.Observation
+	mu      sync.Mutex
+	obs     []consentproxy.Observation
+	removed map[string]int64 // site|class → parameters
+}
+
+func (r *recorder) RecordRemoved(site, class string, n int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.removed == nil {
+		r.removed = map[string]int64{}
+	}
+	r.removed[strings.Clone(site)+"|"+class] += n
 }
 
 func (r *recorder) Record(o *consentproxy.Observation) {

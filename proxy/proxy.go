@@ -87,6 +87,7 @@ type Proxy struct {
 
 	outcomes [consentproxy.NumReasons]atomic.Uint64 // per consentproxy.Reason
 	drops    [numDropReasons]atomic.Uint64          // parameters kept from Google, per DropReason
+	removed  consentproxy.RemovedRecorder           // the Recorder, when it counts them per site too
 
 	diag                    diagStats
 	loads                   *pageLoads // page view pings waiting for consent, page views sent
@@ -108,6 +109,7 @@ func New(cfg Config) *Proxy {
 		cfg.Trust = web.NewTrust(nil)
 	}
 	p := &Proxy{cfg: cfg, ids: map[string]bool{}, dataLayers: map[string]bool{"dataLayer": true}}
+	p.removed, _ = cfg.Recorder.(consentproxy.RemovedRecorder)
 	for _, l := range cfg.DataLayers {
 		p.dataLayers[l] = true
 	}
@@ -169,10 +171,17 @@ func (p *Proxy) DroppedParams() map[DropReason]uint64 {
 	return m
 }
 
-func (p *Proxy) countDrops(d *drops) {
+// countDrops counts the parameters one request's forwarded hits kept from
+// Google: in the process's counters, and per site in the Recorder when it
+// is a RemovedRecorder (the removed_params table, the compliance report's
+// evidence).
+func (p *Proxy) countDrops(site []byte, d *drops) {
 	for r, n := range d {
 		if n > 0 {
 			p.drops[r].Add(uint64(n))
+			if p.removed != nil && len(site) > 0 {
+				p.removed.RecordRemoved(b2s(site), DropReason(r).String(), int64(n))
+			}
 		}
 	}
 }

@@ -214,6 +214,11 @@ func TestQueryEngines(t *testing.T) {
 					`[{"dimensions":["internal_ip"],"metrics":[2]},{"dimensions":["staff"],"metrics":[1]}]`, 0, false},
 				{"bot classes", day10(`"metrics":["filtered"],"dimensions":["filter_reason","filter_class"]`),
 					`[{"dimensions":["bot","crawler"],"metrics":[6]},{"dimensions":["bot","monitor"],"metrics":[3]},{"dimensions":["excluded","internal_ip"],"metrics":[2]},{"dimensions":["excluded","staff"],"metrics":[1]}]`, 0, false},
+				// Parameters kept from Google, by class: counts, never folded.
+				{"removed", day10(`"metrics":["removed"],"dimensions":["removed_class"]`),
+					`[{"dimensions":["identifier"],"metrics":[40]},{"dimensions":["user"],"metrics":[3]},{"dimensions":["client_ip"],"metrics":[1]}]`, 0, false},
+				{"removed total", day10(`"metrics":["removed","filtered"]`),
+					`[{"dimensions":[],"metrics":[44,12]}]`, 0, false},
 				// Banner choices carry no visitor attribute: small ones are shown.
 				{"consent outcome", day10(`"metrics":["choices"],"dimensions":["consent_outcome"]`),
 					`[{"dimensions":["accept_all"],"metrics":[12]},{"dimensions":["reject_all"],"metrics":[5]},{"dimensions":["custom"],"metrics":[3]}]`, 0, false},

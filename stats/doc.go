@@ -26,6 +26,7 @@
 //	                     → consent_jurisdictions.jurisdiction, .outcome   consent_rate, choices
 //	suppression_reason   → outcomes.reason           suppressed (opt_out, gpc, dnt only)
 //	filter_reason, filter_class → filtered.reason, .class   filtered (bots by class, exclusions by rule)
+//	removed_class        → removed_params.class      removed (parameters of forwarded hits kept from Google)
 //
 // The metric lists are what each table counts (see docs/privacy.md): a
 // pageview belongs to a page, not to a country, so pageviews by country is
@@ -72,6 +73,10 @@
 //     (accept_all + reject_all + custom + withdraw), overall or per
 //     consent_jurisdiction. custom does not count as consent: the table
 //     does not say which purposes it allowed.
+//   - removed: parameters of forwarded hits the proxy kept from Google,
+//     by class (removed_params, migration 006 on): unknown (off the
+//     allowlist), identifier, server_container, user, search_term,
+//     malformed, client_ip, personal_data. Never folded.
 //   - conversion_rate: 100 × the visitors who reached the goal / every
 //     visitor of the same breakdown (the goals table's "(visits)" rows),
 //     one decimal. Without goal as a dimension or filter, the rows are every

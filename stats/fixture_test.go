@@ -139,6 +139,11 @@ func writeFixture(t testing.TB, s consentproxy.Store) {
 			r(h10, d("checkout", "1", "pricing"), mt{Visits: 9}, ids(1, 9)),
 			r(h10, d("checkout", "2", "signup"), mt{Visits: 6}, ids(1, 6)),
 		}},
+		{Table: consentproxy.TableRemovedParams, Rows: []consentproxy.Row{
+			r(h10, d("identifier"), mt{Hits: 40}, nil),
+			r(h10, d("user"), mt{Hits: 3}, nil),
+			r(h10, d("client_ip"), mt{Hits: 1}, nil),
+		}},
 		{Table: consentproxy.TableFiltered, Rows: []consentproxy.Row{
 			r(h10, d("bot", "crawler"), mt{Hits: 6}, nil),
 			r(h10, d("bot", "monitor"), mt{Hits: 3}, nil),

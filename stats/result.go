@@ -147,6 +147,8 @@ func metricValue(name string, m raw) any {
 		return m.filtered
 	case "conversion_rate":
 		return ratio(m.converted, m.base, 100)
+	case "removed":
+		return m.removed
 	}
 	return nil
 }

@@ -5,14 +5,14 @@ import "github.com/consentproxy/consentproxy"
 // Metric names accepted in Query.Metrics, in the order the OpenAPI document
 // lists them.
 var Metrics = []string{"visitors", "pageviews", "events", "visits", "bounce_rate",
-	"visit_duration", "engagement_time", "consent_rate", "choices", "suppressed", "filtered", "conversion_rate"}
+	"visit_duration", "engagement_time", "consent_rate", "choices", "suppressed", "filtered", "conversion_rate", "removed"}
 
 // Dimensions are the accepted non-time dimensions; TimeDimensions the time
 // buckets. Both lists are checked against the OpenAPI document by a test.
 var (
 	Dimensions = []string{"page", "entry_page", "source", "channel", "utm_source", "utm_medium",
 		"utm_campaign", "country", "browser", "os", "device", "language", "event", "goal", "funnel", "funnel_step", "consent_outcome",
-		"consent_jurisdiction", "suppression_reason", "filter_reason", "filter_class"}
+		"consent_jurisdiction", "suppression_reason", "filter_reason", "filter_class", "removed_class"}
 	TimeDimensions = []string{"time:hour", "time:day", "time:week", "time:month"}
 )
 
@@ -78,6 +78,11 @@ var families = []*family{
 	// removed, and why.
 	{name: "filtered hits", table: consentproxy.TableFiltered, columns: map[string]string{"filter_reason": "reason", "filter_class": "class"},
 		metrics: []string{"filtered"}},
+	// Parameters of forwarded hits kept from Google, per class (unknown,
+	// identifier, server_container, user, search_term, malformed,
+	// client_ip, personal_data): the evidence of minimization.
+	{name: "removed parameters", table: consentproxy.TableRemovedParams, columns: map[string]string{"removed_class": "class"},
+		metrics: []string{"removed"}},
 }
 
 // Without a family dimension, metrics come from these tables, merged per
@@ -87,6 +92,7 @@ var (
 	choicesMetrics  = []string{"consent_rate", "choices"}
 	outcomeMetrics  = []string{"suppressed"}
 	filteredMetrics = []string{"filtered"}
+	removedMetrics  = []string{"removed"}
 )
 
 // suppressedReasons are the outcome reasons counted by the suppressed metric:

@@ -22,7 +22,7 @@ const maxGroups = 200_000
 // "(other)" sums components, never ratios.
 type raw struct {
 	visitors, pageviews, events, visits, bounces, durationMS, engagementMS int64
-	choices, accepted, suppressed, filtered                                int64
+	choices, accepted, suppressed, filtered, removed                       int64
 	// converted and base are a conversion rate's visitors: those who
 	// reached the goal(s), and every visitor of the same breakdown.
 	converted, base int64
@@ -40,6 +40,7 @@ func (r *raw) add(o raw) {
 	r.accepted += o.accepted
 	r.suppressed += o.suppressed
 	r.filtered += o.filtered
+	r.removed += o.removed
 	r.converted += o.converted
 	r.base += o.base
 }
@@ -54,7 +55,7 @@ type row struct {
 // several and merge them per time bucket.
 type part struct {
 	table consentproxy.Table
-	kind  string // "visits", "choices" (consent_choices, consent_jurisdictions), "outcomes" (suppressed reasons only) or "filtered"
+	kind  string // "visits", "choices" (consent_choices, consent_jurisdictions), "outcomes" (suppressed reasons only), "filtered" or "removed"
 	// goals restricts a goals read: goalRows (the configured goals) or
 	// goalAll (the "(visits)" rows); "" reads every row.
 	goals string
@@ -122,6 +123,8 @@ func (p *plan) parts() []part {
 			kind = "outcomes"
 		case p.fam.table.Name == consentproxy.TableFiltered.Name:
 			kind = "filtered"
+		case p.fam.table.Name == consentproxy.TableRemovedParams.Name:
+			kind = "removed"
 		case !p.fam.table.Visitors:
 			kind = "choices"
 		}
@@ -149,6 +152,9 @@ func (p *plan) parts() []part {
 	}
 	if has(filteredMetrics) {
 		out = append(out, part{table: consentproxy.TableFiltered, kind: "filtered"})
+	}
+	if has(removedMetrics) {
+		out = append(out, part{table: consentproxy.TableRemovedParams, kind: "removed"})
 	}
 	return out
 }
@@ -183,6 +189,8 @@ func (p *plan) sql(pt part, segs []segment) (string, []any) {
 		sel = append(sel, "sum(v_hits) AS m_suppressed")
 	case "filtered":
 		sel = append(sel, "sum(v_hits) AS m_filtered")
+	case "removed":
+		sel = append(sel, "sum(v_hits) AS m_removed")
 	}
 	var args []any
 	inner := make([]string, len(segs))
@@ -308,7 +316,7 @@ func (p *plan) segmentSQL(pt part, sg segment) (string, []any) {
 		sel = append(sel, agg("sum(hits)", "hits", "v_hits"))
 		where = append(where, "has(?, reason)")
 		whereArgs = append(whereArgs, suppressedReasons)
-	case "filtered":
+	case "filtered", "removed":
 		sel = append(sel, agg("sum(hits)", "hits", "v_hits"))
 	}
 	for _, f := range p.q.Filters {
@@ -427,6 +435,8 @@ func (p *plan) run(ctx context.Context, s consentproxy.Store, frontier time.Time
 				m = raw{suppressed: n[0]}
 			case "filtered":
 				m = raw{filtered: n[0]}
+			case "removed":
+				m = raw{removed: n[0]}
 			}
 			main := pi == 0
 			switch {

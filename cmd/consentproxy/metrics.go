@@ -33,6 +33,13 @@ func (h *hitCounter) Record(o *consentproxy.Observation) {
 	h.next.Record(o)
 }
 
+// RecordRemoved passes the count on, when the next Recorder keeps it.
+func (h *hitCounter) RecordRemoved(site, class string, n int64) {
+	if r, ok := h.next.(consentproxy.RemovedRecorder); ok {
+		r.RecordRemoved(site, class, n)
+	}
+}
+
 // statusCounter counts API answers by status.
 type statusCounter struct {
 	mu sync.Mutex

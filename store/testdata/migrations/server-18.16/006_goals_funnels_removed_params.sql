@@ -168,3 +168,71 @@ CREATE TABLE IF NOT EXISTS consentproxy.funnels_monthly (
 PARTITION BY toYYYYMM(start)
 ORDER BY (site, start, funnel, step, goal);
 
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_in (
+    site String,
+    hour DateTime('UTC'),
+    class String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params (
+    site String,
+    hour DateTime('UTC'),
+    class String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, class, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.removed_params_mv TO consentproxy.removed_params AS
+SELECT site, hour, class, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms
+FROM consentproxy.removed_params_in;
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_daily (
+    site String,
+    start Date,
+    class String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, class);
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_monthly (
+    site String,
+    start Date,
+    class String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, class);
+

@@ -198,3 +198,86 @@ TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
 CREATE TABLE IF NOT EXISTS analytics.funnels_monthly ON CLUSTER web AS analytics.funnels_monthly_local
 ENGINE = Distributed(web, analytics, funnels_monthly_local, cityHash64(site));
 
+CREATE TABLE IF NOT EXISTS analytics.removed_params_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    class String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS analytics.removed_params_local ON CLUSTER web (
+    site LowCardinality(String),
+    hour DateTime('UTC'),
+    class LowCardinality(String),
+    instance String,
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/removed_params_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, class, instance)
+TTL hour + INTERVAL 761 DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.removed_params_mv ON CLUSTER web TO analytics.removed_params_local AS
+SELECT site, hour, class, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms
+FROM analytics.removed_params_in_local;
+
+CREATE TABLE IF NOT EXISTS analytics.removed_params ON CLUSTER web AS analytics.removed_params_local
+ENGINE = Distributed(web, analytics, removed_params_local);
+
+CREATE TABLE IF NOT EXISTS analytics.removed_params_in ON CLUSTER web AS analytics.removed_params_in_local
+ENGINE = Distributed(web, analytics, removed_params_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS analytics.removed_params_daily_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    class LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/removed_params_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, class)
+TTL start + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.removed_params_daily ON CLUSTER web AS analytics.removed_params_daily_local
+ENGINE = Distributed(web, analytics, removed_params_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS analytics.removed_params_monthly_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    class LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/removed_params_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, class)
+TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.removed_params_monthly ON CLUSTER web AS analytics.removed_params_monthly_local
+ENGINE = Distributed(web, analytics, removed_params_monthly_local, cityHash64(site));
+

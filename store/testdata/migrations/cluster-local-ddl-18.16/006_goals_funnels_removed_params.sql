@@ -192,3 +192,83 @@ ORDER BY (site, start, funnel, step, goal);
 CREATE TABLE IF NOT EXISTS consentproxy.funnels_monthly AS consentproxy.funnels_monthly_local
 ENGINE = Distributed(test2, consentproxy, funnels_monthly_local, cityHash64(site));
 
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_in_local (
+    site String,
+    hour DateTime('UTC'),
+    class String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_local (
+    site String,
+    hour DateTime('UTC'),
+    class String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, class, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.removed_params_mv TO consentproxy.removed_params_local AS
+SELECT site, hour, class, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms
+FROM consentproxy.removed_params_in_local;
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params AS consentproxy.removed_params_local
+ENGINE = Distributed(test2, consentproxy, removed_params_local);
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_in AS consentproxy.removed_params_in_local
+ENGINE = Distributed(test2, consentproxy, removed_params_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_daily_local (
+    site String,
+    start Date,
+    class String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, class);
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_daily AS consentproxy.removed_params_daily_local
+ENGINE = Distributed(test2, consentproxy, removed_params_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_monthly_local (
+    site String,
+    start Date,
+    class String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, class);
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_monthly AS consentproxy.removed_params_monthly_local
+ENGINE = Distributed(test2, consentproxy, removed_params_monthly_local, cityHash64(site));
+

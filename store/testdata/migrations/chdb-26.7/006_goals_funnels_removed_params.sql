@@ -174,3 +174,74 @@ PARTITION BY toYYYYMM(start)
 ORDER BY (site, start, funnel, step, goal)
 TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
 
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_in (
+    site String,
+    hour DateTime('UTC'),
+    class String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params (
+    site LowCardinality(String),
+    hour DateTime('UTC'),
+    class LowCardinality(String),
+    instance String,
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4)
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, class, instance)
+TTL hour + INTERVAL 761 DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.removed_params_mv TO consentproxy.removed_params AS
+SELECT site, hour, class, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms
+FROM consentproxy.removed_params_in;
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_daily (
+    site LowCardinality(String),
+    start Date,
+    class LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4)
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, class)
+TTL start + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_monthly (
+    site LowCardinality(String),
+    start Date,
+    class LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4)
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, class)
+TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
+

@@ -192,3 +192,83 @@ ORDER BY (site, start, funnel, step, goal);
 CREATE TABLE IF NOT EXISTS consentproxy.funnels_monthly ON CLUSTER web AS consentproxy.funnels_monthly_local
 ENGINE = Distributed(web, consentproxy, funnels_monthly_local, cityHash64(site));
 
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    class String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    class String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/removed_params_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, class, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.removed_params_mv ON CLUSTER web TO consentproxy.removed_params_local AS
+SELECT site, hour, class, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms
+FROM consentproxy.removed_params_in_local;
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params ON CLUSTER web AS consentproxy.removed_params_local
+ENGINE = Distributed(web, consentproxy, removed_params_local);
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_in ON CLUSTER web AS consentproxy.removed_params_in_local
+ENGINE = Distributed(web, consentproxy, removed_params_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_daily_local ON CLUSTER web (
+    site String,
+    start Date,
+    class String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/removed_params_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, class);
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_daily ON CLUSTER web AS consentproxy.removed_params_daily_local
+ENGINE = Distributed(web, consentproxy, removed_params_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_monthly_local ON CLUSTER web (
+    site String,
+    start Date,
+    class String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/removed_params_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, class);
+
+CREATE TABLE IF NOT EXISTS consentproxy.removed_params_monthly ON CLUSTER web AS consentproxy.removed_params_monthly_local
+ENGINE = Distributed(web, consentproxy, removed_params_monthly_local, cityHash64(site));
+

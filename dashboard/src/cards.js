@@ -1,0 +1,156 @@
+// The goals, funnels and GA4 coverage cards. Each has its queries here
+// (CARDS: the CSV download asks the first one again) and a fill function
+// for the answers; dashboard.js runs them.
+var CARDS = {
+  goals: function () { return { metrics: ["visitors", "conversion_rate"], dimensions: ["goal"], order_by: [["visitors", "desc"]], limit: 100 }; },
+  "goal-channels": function (goal) {
+    return { metrics: ["visitors", "conversion_rate"], dimensions: ["channel"], filters: [["is", "goal", goal]], order_by: [["visitors", "desc"]], limit: 10 };
+  },
+  funnels: function () {
+    return { metrics: ["visits", "visitors"], dimensions: ["funnel", "funnel_step", "goal"], order_by: [["funnel", "asc"], ["funnel_step", "asc"]], limit: 100 };
+  },
+  // GA4 coverage: the visitors counted (sources), and the "(ga4)" goal:
+  // the visits with a hit forwarded to Google, its conversion rate the
+  // share of the visitors counted.
+  coverage: function () { return { metrics: ["visitors", "conversion_rate"], dimensions: ["channel"], filters: [["is", "goal", "(ga4)"]], order_by: [["visitors", "desc"]], limit: 100 }; },
+  "coverage-counted": function () { return { metrics: ["visitors"], dimensions: ["channel"], order_by: [["visitors", "desc"]], limit: 100 }; },
+  "coverage-total": function () { return { metrics: ["visitors", "conversion_rate"], filters: [["is", "goal", "(ga4)"]] }; }
+};
+
+// rowOf appends a row: a header cell, then value cells.
+function rowOf(tbody, head, cells, attrs) {
+  var tr = el("tr", attrs);
+  tr.appendChild(el("th", { scope: "row" }, head));
+  cells.forEach(function (c) { tr.appendChild(el("td", { "class": "num" }, c)); });
+  tbody.appendChild(tr);
+  return tr;
+}
+
+// fillGoals fills the goals table and the goal picker of the channel
+// breakdown, and returns the goal to break down (the one picked before if
+// it is still there, else the first), or "" for none.
+function fillGoals(res) {
+  var section = document.getElementById("goals"), tbody = section.querySelector("#goals-table tbody");
+  var pick = document.getElementById("goal-pick"), was = pick.value, names = [];
+  tbody.textContent = "";
+  res.results.forEach(function (r) {
+    var g = r.dimensions[0];
+    rowOf(tbody, g, [fmt("visitors", r.metrics[0]), fmt("conversion_rate", r.metrics[1])], { "data-goal": g });
+    if (g !== "(other)") names.push(g);
+  });
+  if (!res.results.length) {
+    emptyRow(tbody, 3, res.meta.suppressed_rows > 0 ? "Every goal had fewer than " + res.meta.min_count + " visitors" :
+      "No goal reached in this period (goals are set with --goals)");
+  }
+  note(section, res.meta, "goal");
+  pick.textContent = "";
+  names.forEach(function (g) { pick.appendChild(el("option", { value: g }, g)); });
+  document.getElementById("goal-channels").hidden = !names.length;
+  if (!names.length) return "";
+  pick.value = names.indexOf(was) >= 0 ? was : names[0];
+  return pick.value;
+}
+
+function fillGoalChannels(goal, res) {
+  var box = document.getElementById("goal-channels"), tbody = box.querySelector("tbody");
+  document.getElementById("goal-channels-name").textContent = goal;
+  tbody.textContent = "";
+  res.results.forEach(function (r) {
+    rowOf(tbody, dimLabel("channel", r.dimensions[0]), [fmt("visitors", r.metrics[0]), fmt("conversion_rate", r.metrics[1])]);
+  });
+  if (!res.results.length) emptyRow(tbody, 3, "Every channel had fewer than " + res.meta.min_count + " visitors of this goal");
+  note(box, res.meta, "channel");
+}
+
+// fillFunnels draws each funnel's steps as bars: visits, the share of
+// step 1 and the drop-off from the step before. A step under the minimum
+// count is folded away; a gap in the step numbers shows it.
+function fillFunnels(res) {
+  var section = document.getElementById("funnels"), list = document.getElementById("funnel-list"), byName = {}, order = [];
+  list.textContent = "";
+  res.results.forEach(function (r) {
+    var f = r.dimensions[0];
+    if (f === "(other)") return;
+    if (!has(byName, f)) { byName[f] = []; order.push(f); }
+    byName[f].push({ step: Number(r.dimensions[1]), goal: r.dimensions[2], visits: num(r.metrics[0]), visitors: num(r.metrics[1]) });
+  });
+  order.forEach(function (f) {
+    var steps = byName[f].sort(function (a, b) { return a.step - b.step; });
+    var div = el("div", { "class": "funnel", "data-funnel": f });
+    div.appendChild(el("h3", {}, f));
+    var ol = el("ol", { "class": "fsteps" });
+    var first = steps[0].step === 1 ? steps[0].visits : 0, prev = null;
+    for (var i = 0, want = 1; i < steps.length; want++) {
+      var s = steps[i];
+      if (s.step !== want) {
+        ol.appendChild(funnelStep(want, "", null, 0, null, res.meta.min_count));
+        prev = null;
+        continue;
+      }
+      ol.appendChild(funnelStep(s.step, s.goal, s.visits, first, prev, res.meta.min_count));
+      prev = s.visits;
+      i++;
+    }
+    div.appendChild(ol);
+    list.appendChild(div);
+  });
+  if (!order.length) {
+    list.appendChild(el("p", { "class": "empty" }, res.meta.suppressed_rows > 0 ? "Every funnel step had fewer than " + res.meta.min_count + " visitors" :
+      "No funnel step reached in this period (funnels are set with --funnels)"));
+  }
+  var p = section.querySelector(".note");
+  p.hidden = !(res.meta.suppressed_rows > 0) || !order.length;
+  p.textContent = "Steps with fewer than " + res.meta.min_count + " visitors are withheld so that no one can be singled out; a funnel may go on after its last step shown.";
+}
+
+function funnelStep(n, goal, visits, first, prev, min) {
+  var li = el("li", { "class": "fstep", "data-step": String(n) });
+  li.appendChild(el("span", { "class": "fs-label" }, n + ". " + (goal || "(withheld)")));
+  var track = el("span", { "class": "bar-track", "aria-hidden": "true" }), fill = el("span", { "class": "bar-fill" });
+  var share = visits !== null && first ? visits * 100 / first : 0;
+  fill.style.width = Math.min(100, share).toFixed(1) + "%";
+  track.appendChild(fill);
+  li.appendChild(track);
+  if (visits === null) {
+    li.appendChild(el("span", { "class": "fs-value" }, "fewer than " + min + " visitors"));
+    return li;
+  }
+  li.appendChild(el("span", { "class": "fs-value" }, fmt("visits", visits) + " visits"));
+  var detail = el("span", { "class": "fs-detail" });
+  detail.appendChild(el("span", { "class": "fs-share" }, first ? percent(share) + " of step 1" : ""));
+  if (n > 1) detail.appendChild(el("span", { "class": "fs-drop" }, prev ? percent(100 - visits * 100 / prev) + " drop-off from step " + (n - 1) : ""));
+  li.appendChild(detail);
+  return li;
+}
+
+// fillCoverage joins the visitors counted per channel with the visitors
+// GA4 received. A channel without a "(ga4)" row received none, unless the
+// API folded rows: then it had fewer than the minimum count, or none.
+function fillCoverage(counted, ga4) {
+  var section = document.getElementById("coverage"), tbody = section.querySelector("tbody"), got = {};
+  ga4.results.forEach(function (r) { got[r.dimensions[0]] = r; });
+  var folded = ga4.meta.suppressed_rows > 0;
+  tbody.textContent = "";
+  counted.results.forEach(function (r) {
+    var ch = r.dimensions[0];
+    if (ch === "(other)") return;
+    var g = has(got, ch) ? got[ch] : null;
+    rowOf(tbody, dimLabel("channel", ch), [fmt("visitors", r.metrics[0]),
+      g ? fmt("visitors", g.metrics[0]) : folded ? "under " + ga4.meta.min_count : "0",
+      g ? fmt("conversion_rate", g.metrics[1]) : folded ? "–" : "0%"], { "data-channel": ch });
+  });
+  if (!tbody.children.length) emptyRow(tbody, 4, "No data for this period");
+  var p = section.querySelector(".note"), parts = [];
+  if (counted.meta.suppressed_rows > 0) parts.push("Channels with fewer than " + counted.meta.min_count + " visitors are left out.");
+  if (folded) parts.push("“under " + ga4.meta.min_count + "”: GA4 received fewer than " + ga4.meta.min_count + " of the channel's visitors, or none.");
+  p.textContent = parts.join(" ");
+  p.hidden = !parts.length;
+}
+
+// fillCoverageTotal shows the overall coverage in the summary and the card.
+function fillCoverageTotal(res) {
+  var r = res.results[0], dd = document.querySelector('#kpis [data-metric="ga4_coverage"]'), line = document.getElementById("coverage-total");
+  dd.textContent = r ? fmt("conversion_rate", r.metrics[1]) : "–";
+  line.textContent = r ? "GA4 received " + fmt("visitors", r.metrics[0]) + " visitors: " + fmt("conversion_rate", r.metrics[1]) + " of those counted here." :
+    res.meta.suppressed_rows > 0 ? "GA4 received fewer than " + res.meta.min_count + " visitors." : "GA4 received no visitors in this period.";
+}
