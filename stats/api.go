@@ -35,9 +35,14 @@ type Config struct {
 	// rollups are complete (rollup.Tracker.Frontier); queries read them
 	// there and hourly rows elsewhere. Default nil: hourly rows only.
 	Rollups func() time.Time
+	// ReportNotes are lines the compliance report (/api/v1/report) prints
+	// as the settings in force: what DNT, GPC, the IP and the regions do
+	// here. Default none.
+	ReportNotes []string
 }
 
-// API serves /api/v1/query, /api/v1/realtime and /api/v1/openapi.json.
+// API serves /api/v1/query, /api/v1/realtime, /api/v1/report (the
+// compliance report) and /api/v1/openapi.json.
 type API struct {
 	cfg Config
 }
@@ -70,13 +75,14 @@ func New(cfg Config) (*API, error) {
 }
 
 // Routes are the routes Register mounts, as "METHOD path".
-var Routes = []string{"GET /api/v1/query", "POST /api/v1/query", "GET /api/v1/realtime", "GET /api/v1/openapi.json"}
+var Routes = []string{"GET /api/v1/query", "POST /api/v1/query", "GET /api/v1/realtime", "GET /api/v1/report", "GET /api/v1/openapi.json"}
 
 // Register mounts the API on r.
 func (a *API) Register(r fiber.Router) {
 	r.Get("/api/v1/query", a.query)
 	r.Post("/api/v1/query", a.query)
 	r.Get("/api/v1/realtime", a.realtime)
+	r.Get("/api/v1/report", a.serveReport)
 	r.Get("/api/v1/openapi.json", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 		return c.Send(openAPI)

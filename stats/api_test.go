@@ -306,6 +306,8 @@ func TestQueryEngines(t *testing.T) {
 				}
 			})
 
+			t.Run("Report", func(t *testing.T) { testReport(t, app) })
+
 			t.Run("Refusals", func(t *testing.T) {
 				for _, tc := range []struct{ body, status string }{
 					{day10(`"metrics":["visitors"],"compare":"last_week"`), `compare "last_week" is neither "previous_period" nor "year_over_year"`},

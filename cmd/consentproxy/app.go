@@ -345,10 +345,11 @@ func (m *Main) registerAPI(trust *web.Trust) error {
 	}
 	dash.Register(m.App)
 	api, err := stats.New(stats.Config{
-		Store:    m.Store,
-		Rollups:  m.frontier,
-		MinCount: cfg.MinCount,
-		Realtime: m.Aggregator.Realtime,
+		Store:       m.Store,
+		Rollups:     m.frontier,
+		MinCount:    cfg.MinCount,
+		Realtime:    m.Aggregator.Realtime,
+		ReportNotes: reportNotes(cfg),
 		Authorize: func(c *fiber.Ctx, site string) error {
 			// A session decides unless there is none; then the bearer token does.
 			if err := dash.Authorize(c, site); consentproxy.ErrorCode(err) != consentproxy.EUNAUTH {

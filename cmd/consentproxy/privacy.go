@@ -295,3 +295,31 @@ func jurisdictionFacts(cfg Config) ([]privacy.Jurisdiction, string) {
 	}
 	return out, strings.Join(src, ",")
 }
+
+// reportNotes are the settings the compliance report prints as in force:
+// what the numbers of its decisions mean for this deployment.
+func reportNotes(cfg Config) []string {
+	yes := func(b bool, on, off string) string {
+		if b {
+			return on
+		}
+		return off
+	}
+	notes := []string{
+		yes(cfg.HonorGPC, "Global Privacy Control (Sec-GPC: 1) is honoured on the server: such hits are never sent to Google.",
+			"Global Privacy Control is not honoured as such (--honor-gpc=false), except in opt-out jurisdictions, where the law makes it an opt-out."),
+		yes(cfg.HonorDNT, "Do Not Track (DNT: 1) is honoured on the server: such hits are never sent to Google.",
+			"Do Not Track is not honoured (--honor-dnt=false)."),
+		"The visitor's address reaches Google " + map[string]string{"truncate": "truncated (IPv4 /24, IPv6 /48)", "redact": "not at all (redacted)"}[cfg.IPMode.String()] + ".",
+		yes(cfg.CountWithoutConsent, "Hits without analytics consent are counted in the aggregates (never sent to Google).",
+			"Hits without analytics consent are not counted beyond their decision."),
+	}
+	for _, j := range cfg.Regions.All() {
+		where := strings.Join(j.Where, ", ")
+		if where == "" {
+			where = map[string]string{"elsewhere": "every other known place", "unknown": "where the place is not known"}[j.Group]
+		}
+		notes = append(notes, fmt.Sprintf("Jurisdiction %s (%s): %s; a refusal is respected for %d days.", j.Group, where, j.Model, int(j.Reask.Hours()/24)))
+	}
+	return notes
+}
