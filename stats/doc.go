@@ -11,10 +11,12 @@
 //
 //	page                 → pages.path          visitors, pageviews, events, engagement_time
 //	entry_page           → entry_pages.path    visitors, visits, bounce_rate, visit_duration, engagement_time
-//	source (referrer host), channel, utm_source, utm_medium, utm_campaign
+//	source (referrer host), source_name (utm_source, else referrer, else (direct)),
+//	channel, utm_source, utm_medium, utm_campaign
 //	                     → sources             visitors, visits, bounce_rate, visit_duration, engagement_time
 //	country              → countries           visitors, visits, bounce_rate, engagement_time
-//	browser, os, device  → devices             visitors, visits, bounce_rate, engagement_time
+//	browser, browser_version, os, os_version, device
+//	                     → devices             visitors, visits, bounce_rate, engagement_time
 //	language             → languages           visitors, visits, bounce_rate, engagement_time
 //	event                → events.name         visitors, events
 //	goal (with channel, utm_source, utm_campaign, entry_page)

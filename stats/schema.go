@@ -10,8 +10,8 @@ var Metrics = []string{"visitors", "pageviews", "events", "visits", "bounce_rate
 // Dimensions are the accepted non-time dimensions; TimeDimensions the time
 // buckets. Both lists are checked against the OpenAPI document by a test.
 var (
-	Dimensions = []string{"page", "entry_page", "source", "channel", "utm_source", "utm_medium",
-		"utm_campaign", "country", "browser", "os", "device", "language", "event", "goal", "funnel", "funnel_step", "consent_outcome",
+	Dimensions = []string{"page", "entry_page", "source", "source_name", "channel", "utm_source", "utm_medium",
+		"utm_campaign", "country", "browser", "browser_version", "os", "os_version", "device", "language", "event", "goal", "funnel", "funnel_step", "consent_outcome",
 		"consent_jurisdiction", "suppression_reason", "filter_reason", "filter_class", "removed_class"}
 	TimeDimensions = []string{"time:hour", "time:day", "time:week", "time:month"}
 )
@@ -33,12 +33,18 @@ var families = []*family{
 		metrics: []string{"visitors", "pageviews", "events", "engagement_time"}},
 	{name: "entry pages", table: consentproxy.TableEntryPages, columns: map[string]string{"entry_page": "path"},
 		metrics: []string{"visitors", "visits", "bounce_rate", "visit_duration", "engagement_time"}},
+	// source is the referrer's name (GA4's source name for search
+	// engines, else the host); source_name what GA4 and Plausible show as
+	// the source: utm_source when the visit was tagged, else the referrer,
+	// else "(direct)".
 	{name: "sources", table: consentproxy.TableSources, columns: map[string]string{"source": "referrer",
+		"source_name": sourceNameExpr,
 		"channel": "channel", "utm_source": "utm_source", "utm_medium": "utm_medium", "utm_campaign": "utm_campaign"},
 		metrics: []string{"visitors", "visits", "bounce_rate", "visit_duration", "engagement_time"}},
 	{name: "countries", table: consentproxy.TableCountries, columns: map[string]string{"country": "country"},
 		metrics: []string{"visitors", "visits", "bounce_rate", "engagement_time"}},
-	{name: "devices", table: consentproxy.TableDevices, columns: map[string]string{"browser": "browser", "os": "os", "device": "device"},
+	{name: "devices", table: consentproxy.TableDevices, columns: map[string]string{"browser": "browser", "browser_version": "browser_version",
+		"os": "os", "os_version": "os_version", "device": "device"},
 		metrics: []string{"visitors", "visits", "bounce_rate", "engagement_time"}},
 	{name: "languages", table: consentproxy.TableLanguages, columns: map[string]string{"language": "language"},
 		metrics: []string{"visitors", "visits", "bounce_rate", "engagement_time"}},
@@ -84,6 +90,10 @@ var families = []*family{
 	{name: "removed parameters", table: consentproxy.TableRemovedParams, columns: map[string]string{"removed_class": "class"},
 		metrics: []string{"removed"}},
 }
+
+// sourceNameExpr is the source_name dimension over the sources table's
+// columns. It is an expression, never user input.
+const sourceNameExpr = "if(utm_source != '', utm_source, if(referrer != '', referrer, '(direct)'))"
 
 // Without a family dimension, metrics come from these tables, merged per
 // time bucket: site totals, banner decisions and suppressed hits.
