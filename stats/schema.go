@@ -39,7 +39,7 @@ var families = []*family{
 	// else "(direct)".
 	{name: "sources", table: consentproxy.TableSources, columns: map[string]string{"source": "referrer",
 		"source_name": sourceNameExpr,
-		"channel": "channel", "utm_source": "utm_source", "utm_medium": "utm_medium", "utm_campaign": "utm_campaign"},
+		"channel":     "channel", "utm_source": "utm_source", "utm_medium": "utm_medium", "utm_campaign": "utm_campaign"},
 		metrics: []string{"visitors", "visits", "bounce_rate", "visit_duration", "engagement_time"}},
 	{name: "countries", table: consentproxy.TableCountries, columns: map[string]string{"country": "country"},
 		metrics: []string{"visitors", "visits", "bounce_rate", "engagement_time"}},
