@@ -64,6 +64,7 @@ type entry struct {
 	sites  map[string]bool
 	all    bool
 	rate   int
+	share  bool    // a share link's token: the dashboard only, not the API
 	bucket *bucket // shared with the same token's entry after a reload
 }
 
@@ -123,6 +124,10 @@ type fileFormat struct {
 		Token         string   `yaml:"token"`
 		Sites         []string `yaml:"sites"`
 		RatePerMinute int      `yaml:"rate_per_minute"`
+		// Share makes the token a share link's: it opens the dashboard
+		// read-only for its sites (/dashboard#signin=TOKEN), and the API
+		// refuses it as a bearer token. Default false.
+		Share bool `yaml:"share"`
 	} `yaml:"tokens"`
 }
 
@@ -150,7 +155,7 @@ func Parse(b []byte) (*Set, error) {
 		if t.Name != "" {
 			where += " (" + t.Name + ")"
 		}
-		e := &entry{name: t.Name, sites: map[string]bool{}, bucket: &bucket{}}
+		e := &entry{name: t.Name, sites: map[string]bool{}, share: t.Share, bucket: &bucket{}}
 		switch {
 		case t.Name == "":
 			errs = append(errs, fmt.Errorf("%s: a name is required", where))
@@ -210,6 +215,9 @@ type Grant struct {
 	Name  string   `json:"name"`
 	All   bool     `json:"all,omitempty"`   // every site
 	Sites []string `json:"sites,omitempty"` // otherwise these
+	// Share says the grant comes from a share link's token: the dashboard
+	// shows it as a shared, read-only view.
+	Share bool `json:"share,omitempty"`
 }
 
 // Allows reports whether the grant covers site.
@@ -235,7 +243,7 @@ func (s *Set) Check(token string) (Grant, bool) {
 }
 
 func (e *entry) grant() Grant {
-	g := Grant{Name: e.name, All: e.all}
+	g := Grant{Name: e.name, All: e.all, Share: e.share}
 	for site := range e.sites {
 		g.Sites = append(g.Sites, site)
 	}
@@ -274,6 +282,9 @@ func (s *Set) Authorize(c *fiber.Ctx, site string) error {
 	if e == nil {
 		s.fails.Fail(addr, s.now())
 		return unauthorized(c)
+	}
+	if e.share {
+		return consentproxy.Errorf(consentproxy.EFORBIDDEN, "This is a share link's token: it opens the dashboard (/dashboard#signin=…), not the API.")
 	}
 	if !e.all && !e.sites[site] {
 		return consentproxy.Errorf(consentproxy.EFORBIDDEN, "This token may not read that site.")

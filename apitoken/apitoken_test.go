@@ -1,6 +1,7 @@
 package apitoken
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -189,5 +190,41 @@ func TestCheckAndAllow(t *testing.T) {
 	}
 	if w := s.Allow("gone"); w == 0 {
 		t.Fatal("a removed token's session is not limited")
+	}
+}
+
+// TestShareToken: a share link's token signs the dashboard in (Check
+// grants it, marked Share) but the API refuses it as a bearer token, even
+// for its own site; turning a token into a share link's changes its
+// revision, so its sessions end.
+func TestShareToken(t *testing.T) {
+	const share = "share-token-0123456789abcdef"
+	file := `tokens:
+  - name: board
+    token: ` + share + `
+    sites: [G-AAAA1111]
+    share: true
+`
+	s, err := Parse([]byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, ok := s.Check(share)
+	if !ok || !g.Share || !g.Allows("G-AAAA1111") || g.Allows("G-BBBB2222") {
+		t.Fatalf("Check: %+v %v", g, ok)
+	}
+	do := serve(t, s)
+	if status, body, _ := do("G-AAAA1111", "Bearer "+share); status != 403 || !strings.Contains(body, "share link") {
+		t.Errorf("bearer share token: %d %q, want 403", status, body)
+	}
+	key := []byte("revision-key-0123456789")
+	shared, _ := s.Revision("board", key)
+	plain, err := Parse([]byte(strings.Replace(file, "share: true", "share: false", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unshared, _ := plain.Revision("board", key)
+	if bytes.Equal(shared, unshared) {
+		t.Error("share and plain token have one revision")
 	}
 }

@@ -91,6 +91,7 @@ func (e *entry) revision(key []byte) []byte {
 	} else {
 		m.Write([]byte{0})
 	}
+
 	sites := make([]string, 0, len(e.sites))
 	for site := range e.sites {
 		sites = append(sites, site)
@@ -100,6 +101,11 @@ func (e *entry) revision(key []byte) []byte {
 		// Length-prefixed: one encoding per list, whatever the sites hold.
 		m.Write(binary.BigEndian.AppendUint32(nil, uint32(len(site))))
 		m.Write([]byte(site))
+	}
+	if e.share {
+		// After the sites, so other tokens' revisions stay as they were;
+		// a token turned into a share link's (or back) ends its sessions.
+		m.Write([]byte("share"))
 	}
 	return m.Sum(nil)
 }

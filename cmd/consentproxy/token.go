@@ -35,18 +35,38 @@ func runToken(args []string, stdout, stderr io.Writer) int {
 	name := fs.String("name", "", "the token's name, shown in logs and metrics (required, unique in the file)")
 	sites := fs.String("site", "", `comma list of measurement ids the token may read, or "*" for all (required)`)
 	rate := fs.Int("rate", 0, "requests per minute (default 600: a dashboard view is 17)")
+	share := fs.Bool("share", false, "a share link's token: it opens the dashboard read-only for its sites, without sign-in, and the API refuses it; revoke it by deleting its entry and sending the proxy SIGHUP")
+	base := fs.String("url", "", "with --share, the proxy's public URL, to print the whole link (https://proxy.example.com)")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	token, err := createToken(*file, *name, list(*sites), *rate)
+	if *base != "" && !*share {
+		fmt.Fprintln(stderr, "consentproxy token create: --url only makes sense with --share")
+		return 2
+	}
+	if *base != "" && !strings.HasPrefix(*base, "https://") && !strings.HasPrefix(*base, "http://") {
+		fmt.Fprintln(stderr, "consentproxy token create: --url must be an http(s) URL such as https://proxy.example.com")
+		return 2
+	}
+	token, err := createToken(*file, *name, list(*sites), *rate, *share)
 	if err != nil {
 		fmt.Fprintln(stderr, "consentproxy token create:", err)
 		return 1
 	}
-	fmt.Fprintln(stdout, token)
+	switch {
+	case *share && *base != "":
+		// The token travels in the fragment, which browsers never send:
+		// no server or proxy log in between sees it.
+		fmt.Fprintln(stdout, strings.TrimSuffix(*base, "/")+"/dashboard#signin="+token)
+	case *share:
+		fmt.Fprintln(stdout, token)
+		fmt.Fprintln(stderr, "The share link is <your proxy's URL>/dashboard#signin="+token+" (or pass --url).")
+	default:
+		fmt.Fprintln(stdout, token)
+	}
 	fmt.Fprintf(stderr, "token %q added to %s (its SHA-256 only: this is the one time the token is shown).\n"+
 		"Start the proxy with --api-tokens @%s, or send a running one SIGHUP to reload the file.\n", *name, *file, *file)
 	return 0
@@ -54,7 +74,7 @@ func runToken(args []string, stdout, stderr io.Writer) int {
 
 // createToken adds a new token's entry to the file at path and returns the
 // token. The file is changed only if the result loads as a tokens file.
-func createToken(path, name string, sites []string, rate int) (string, error) {
+func createToken(path, name string, sites []string, rate int, share bool) (string, error) {
 	if name == "" || strings.ContainsAny(name, "\n\r") {
 		return "", errors.New("--name is required (one line)")
 	}
@@ -95,7 +115,7 @@ func createToken(path, name string, sites []string, rate int) (string, error) {
 			return "", fmt.Errorf("%s has a token named %q already", path, name)
 		}
 	}
-	out, err := appendToken(old, name, hex.EncodeToString(sum[:]), sites, rate)
+	out, err := appendToken(old, name, hex.EncodeToString(sum[:]), sites, rate, share)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
@@ -110,7 +130,7 @@ func createToken(path, name string, sites []string, rate int) (string, error) {
 
 // appendToken adds an entry to the tokens sequence of a tokens file,
 // keeping its other content and comments.
-func appendToken(file []byte, name, sha string, sites []string, rate int) ([]byte, error) {
+func appendToken(file []byte, name, sha string, sites []string, rate int, share bool) ([]byte, error) {
 	var doc yaml.Node
 	if len(bytes.TrimSpace(file)) > 0 {
 		if err := yaml.Unmarshal(file, &doc); err != nil {
@@ -155,6 +175,9 @@ func appendToken(file []byte, name, sha string, sites []string, rate int) ([]byt
 	}}
 	if rate > 0 {
 		entry.Content = append(entry.Content, str("rate_per_minute"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: fmt.Sprint(rate)})
+	}
+	if share {
+		entry.Content = append(entry.Content, str("share"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
 	}
 	seq.Content = append(seq.Content, entry)
 	var b bytes.Buffer

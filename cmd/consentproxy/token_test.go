@@ -82,3 +82,33 @@ func TestTokenCreate(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenCreateShare: --share --url prints the whole share link, the
+// token in its fragment; the file marks the token as a share link's, which
+// signs the dashboard in and which the API refuses.
+func TestTokenCreateShare(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.yaml")
+	var out, errb bytes.Buffer
+	if code := run([]string{"token", "create", "--file", path, "--site", "G-DEMO0001", "--name", "board", "--share",
+		"--url", "https://proxy.example.com/"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	link := strings.TrimSpace(out.String())
+	token, ok := strings.CutPrefix(link, "https://proxy.example.com/dashboard#signin=")
+	if !ok || len(token) < 40 {
+		t.Fatalf("link %q", link)
+	}
+	set, err := apitoken.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, ok := set.Check(token); !ok || !g.Share || !g.Allows("G-DEMO0001") {
+		t.Errorf("share token: %+v %v", g, ok)
+	}
+	for _, args := range [][]string{{"--url", "https://x.example"}, {"--share", "--url", "proxy.example.com"}} {
+		errb.Reset()
+		if code := run(append([]string{"token", "create", "--file", path, "--site", "*", "--name", "x"}, args...), &out, &errb); code != 2 {
+			t.Errorf("%v: exit %d (%s), want 2", args, code, errb.String())
+		}
+	}
+}
