@@ -36,6 +36,8 @@ if [[ $what == all ]]; then
 	apt_install wrk
 	# ZooKeeper coordinates the replicated-cluster test (cmd/consentproxy/cluster_replicated_test.go).
 	apt_install zookeeper
+	# A real SMTP server for the scheduled e-mail report (cmd/consentproxy/report_mail_test.go).
+	apt_install python3-aiosmtpd
 fi
 if [[ $what == bench ]]; then
 	# The baseline (nginx as a plain proxy_pass), the load generator, and the

@@ -111,18 +111,9 @@ func (a *API) query(c *fiber.Ctx) error {
 	}
 	ctx, cancel := contextWithTimeout(c, a.cfg.Timeout)
 	defer cancel()
-	rows, err := p.run(ctx, a.cfg.Store, a.frontier())
+	p, res, err := a.answer(ctx, p.q)
 	if err != nil {
 		return err
-	}
-	res := p.shape(rows, a.cfg.MinCount)
-	if p.q.Compare != "" {
-		cp := p.comparePlan()
-		prev, err := cp.run(ctx, a.cfg.Store, a.frontier())
-		if err != nil {
-			return err
-		}
-		p.compare(&res, cp, prev, a.cfg.MinCount)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if wantsCSV(c) {

@@ -48,6 +48,7 @@ type Main struct {
 	Rollups    *rollup.Tracker // nil without a store
 	Geo        *geoip.DB
 	Google     *demo.Google // the stand-in for Google, with --demo only
+	Stats      *stats.API   // the marketing API; nil without a store
 
 	ln         net.Listener
 	peers      *peerListener // ln, at most --max-conns-per-ip from one untrusted peer
@@ -57,9 +58,10 @@ type Main struct {
 	metricsSrv *http.Server
 	background sync.WaitGroup
 	stopBg     context.CancelFunc
-	signInCode string      // the one-time sign-in link's code, without --api-tokens
-	serveErr   chan error  // a listener's failure, see Wait
-	closing    atomic.Bool // Close has begun: listeners stopping is no failure
+	bg         context.Context // ends with stopBg
+	signInCode string          // the one-time sign-in link's code, without --api-tokens
+	serveErr   chan error      // a listener's failure, see Wait
+	closing    atomic.Bool     // Close has begun: listeners stopping is no failure
 }
 
 // NewMain returns a Main with a quiet logger; ParseFlags or a test fills Config.
@@ -140,7 +142,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("aggregator: %w", err)
 	}
 	bg, stop := context.WithCancel(context.Background())
-	m.stopBg = stop
+	m.stopBg, m.bg = stop, bg
 	m.serveErr = make(chan error, 1)
 	if m.Store != nil {
 		m.Flusher, err = aggregate.NewFlusher(m.Aggregator, m.Store, aggregate.FlushConfig{
@@ -380,6 +382,10 @@ func (m *Main) registerAPI(trust *web.Trust) error {
 		return c.Next()
 	})
 	api.Register(m.App)
+	m.Stats = api
+	if cfg.ReportMail != nil {
+		m.goBackground(func() { m.runReports(m.bg) })
+	}
 	return nil
 }
 

@@ -77,8 +77,11 @@ type Config struct {
 	Regions *consent.Regions
 	// Goals and Funnels are the site owners' goals (--goals) and funnels
 	// (--funnels). Default none.
-	Goals               []aggregate.Goal
-	Funnels             []aggregate.Funnel
+	Goals   []aggregate.Goal
+	Funnels []aggregate.Funnel
+	// ReportMail is the scheduled e-mail report (--report-smtp,
+	// --report-from, --report-to, --report-every). Default nil: none.
+	ReportMail          *reportMail
 	Retention           time.Duration
 	FlushInterval       time.Duration
 	CountWithoutConsent bool
@@ -359,6 +362,11 @@ func (r *rawConfig) validate() (Config, []string) {
 			c.warnings = append(c.warnings, "--regions: rules name subdivisions (such as US-CA), which no visitor matches "+
 				"with only --country-header: set --region-header or --geoip-db, or those visitors get the country's or the elsewhere rule")
 		}
+	}
+	if r, err := readReportMail(v("report-smtp"), v("report-from"), v("report-to"), v("report-every")); err != nil {
+		bad("report-smtp", "%v", err)
+	} else {
+		c.ReportMail = r
 	}
 	if g, f, err := readGoals(v("goals"), v("funnels")); err != nil {
 		bad("goals", "%v", err)
