@@ -205,6 +205,15 @@ func TestQueryEngines(t *testing.T) {
 				// conversion_rate alone chooses the goals family for channel.
 				{"conversion by channel", day10(`"metrics":["conversion_rate"],"dimensions":["channel"]`),
 					`[{"dimensions":["email"],"metrics":[100]},{"dimensions":["organic_search"],"metrics":[75]},{"dimensions":["direct"],"metrics":[25]}]`, 0, false},
+				// conversion_rate alone is a goals query: the share of every
+				// visitor who reached any goal (9 + 5 + 2 of 25), by day too.
+				{"any goal overall", day10(`"metrics":["visitors","conversion_rate"]`),
+					`[{"dimensions":[],"metrics":[25,64]}]`, 0, false},
+				{"any goal by day", day10(`"metrics":["conversion_rate"],"dimensions":["time:day"]`),
+					`[{"dimensions":["2026-03-10"],"metrics":[64]}]`, 0, false},
+				// is_not and contains choose among the goals: never "(ga4)".
+				{"goals but signup", day10(`"metrics":["visitors"],"dimensions":["goal"],"filters":[["is_not","goal","signup"]]`),
+					`[{"dimensions":["pricing"],"metrics":[9]}]`, 0, false},
 				{"funnel", day10(`"metrics":["visits","visitors"],"dimensions":["funnel_step","goal"],"filters":[["is","funnel","checkout"]],"order_by":[["funnel_step","asc"]]`),
 					`[{"dimensions":["1","pricing"],"metrics":[9,9]},{"dimensions":["2","signup"],"metrics":[6,6]}]`, 0, false},
 				// Suppressed hits per reason: only the visitor's own refusals, never

@@ -118,6 +118,11 @@ func validate(q Query, now time.Time) (*plan, error) {
 			}
 		}
 	}
+	if p.fam == nil && slices.Contains(q.Metrics, "conversion_rate") {
+		// Without a dimension, the rate is the share of every visitor who
+		// reached any goal: a goals query, like the rest of its metrics.
+		p.fam = goalsFamily
+	}
 	if err := p.checkMetrics(); err != nil {
 		return nil, err
 	}

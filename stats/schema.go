@@ -91,6 +91,16 @@ var families = []*family{
 		metrics: []string{"removed"}},
 }
 
+// goalsFamily answers conversion_rate without a family dimension.
+var goalsFamily = func() *family {
+	for _, f := range families {
+		if f.table.Name == consentproxy.TableGoals.Name {
+			return f
+		}
+	}
+	panic("stats: no goals family")
+}()
+
 // sourceNameExpr is the source_name dimension over the sources table's
 // columns. It is an expression, never user input.
 const sourceNameExpr = "if(utm_source != '', utm_source, if(referrer != '', referrer, '(direct)'))"

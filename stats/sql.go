@@ -94,9 +94,11 @@ func (p *plan) goalParts() []part {
 	return out
 }
 
-// filtersGoal reports whether the query has a filter on goal.
-func (p *plan) filtersGoal() bool {
-	return slices.ContainsFunc(p.q.Filters, func(f Filter) bool { return f.Dimension == "goal" })
+// namesGA4 reports whether an is or in filter on goal lists "(ga4)".
+func (p *plan) namesGA4() bool {
+	return slices.ContainsFunc(p.q.Filters, func(f Filter) bool {
+		return f.Dimension == "goal" && (f.Op == "is" || f.Op == "in") && slices.Contains(f.Values, consentproxy.GoalGA4)
+	})
 }
 
 // namesGoal reports whether the query has goal as a dimension or filter.
@@ -278,10 +280,11 @@ func (p *plan) segmentSQL(pt part, sg segment) (string, []any) {
 	whereArgs = append(whereArgs, p.q.Site)
 	switch pt.goals {
 	case goalRows:
-		// The configured goals; "(ga4)" only when a filter names it.
+		// The configured goals; "(ga4)" only when an is or in filter
+		// lists it (is_not and contains select among the goals).
 		where = append(where, "goal != ?")
 		whereArgs = append(whereArgs, consentproxy.GoalAll)
-		if !p.filtersGoal() {
+		if !p.namesGA4() {
 			where = append(where, "goal != ?")
 			whereArgs = append(whereArgs, consentproxy.GoalGA4)
 		}

@@ -191,6 +191,7 @@ func (m *Main) Run(ctx context.Context) error {
 		locator = m.Geo
 	}
 	m.Proxy = proxy.New(proxy.Config{
+		Now:            cfg.hitClock,
 		MeasurementIDs: cfg.MeasurementIDs,
 		Origins:        origins,
 		Trust:          trust,

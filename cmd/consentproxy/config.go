@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -139,6 +140,11 @@ type Config struct {
 	// chDB runs one directory per process, so tests that boot several
 	// embedded stores in one process tell them apart by database.
 	storeDatabase string
+
+	// hitClock, when set, is the proxy's clock: when it received each hit.
+	// Not a flag: a test plays visits hours apart without waiting for
+	// them. Default nil (time.Now).
+	hitClock func() time.Time
 }
 
 // validate turns the raw text into a Config, collecting every problem so an
@@ -369,9 +375,28 @@ func (r *rawConfig) validate() (Config, []string) {
 		c.ReportMail = r
 	}
 	if g, f, err := readGoals(v("goals"), v("funnels")); err != nil {
-		bad("goals", "%v", err)
+		flag := "goals"
+		if msg := err.Error(); strings.HasPrefix(msg, "funnel") {
+			flag = "funnels"
+		}
+		bad(flag, "%v", err)
 	} else {
 		c.Goals, c.Funnels = g, f
+		// A site no --measurement-ids names would count nothing: a typo.
+		for _, g := range g {
+			for _, s := range g.Sites {
+				if !slices.Contains(c.MeasurementIDs, s) {
+					bad("goals", "goal %q: site %s is not one of --measurement-ids", g.Name, s)
+				}
+			}
+		}
+		for _, f := range f {
+			for _, s := range f.Sites {
+				if !slices.Contains(c.MeasurementIDs, s) {
+					bad("funnels", "funnel %q: site %s is not one of --measurement-ids", f.Name, s)
+				}
+			}
+		}
 	}
 	var err error
 	if c.Secret, c.secretSource, err = readSecret(v("secret")); err != nil {

@@ -196,9 +196,11 @@ func readYAML(path string) (map[string]string, error) {
 			continue
 		}
 		switch v := v.(type) {
-		case map[string]any:
-			// A nested mapping (banner-texts, regions) travels as JSON, like its flag.
-			b, err := json.Marshal(v)
+		case map[string]any, map[any]any:
+			// A nested mapping (banner-texts, regions, goals) travels as
+			// JSON, like its flag; keys YAML reads as numbers or booleans
+			// (a goal named 404) as the strings they were written as.
+			b, err := json.Marshal(stringKeys(v))
 			if err != nil {
 				return nil, fmt.Errorf("config %s: key %s: %w", path, k, err)
 			}
@@ -220,4 +222,31 @@ func readYAML(path string) (map[string]string, error) {
 		return out, fmt.Errorf("%s: %w: %s", path, errUnknownKeys, strings.Join(unknown, ", "))
 	}
 	return out, nil
+}
+
+// stringKeys turns the mappings in v that YAML decoded with non-string keys
+// (map[any]any: a key such as 404 or true) into map[string]any, so that
+// they encode as JSON objects.
+func stringKeys(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = stringKeys(e)
+		}
+		return out
+	case map[any]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[fmt.Sprint(k)] = stringKeys(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = stringKeys(e)
+		}
+		return out
+	}
+	return v
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -47,11 +48,17 @@ func readGoals(goalsV, funnelsV string) ([]aggregate.Goal, []aggregate.Funnel, e
 	var goals []aggregate.Goal
 	for _, name := range sortedKeys(gf) {
 		g := gf[name]
+		if g.Sites != nil && len(g.Sites) == 0 {
+			return nil, nil, fmt.Errorf("goal %q: sites is empty, so it would count nowhere; leave it out for every site", name)
+		}
 		goals = append(goals, aggregate.Goal{Name: name, Event: g.Event, Page: g.Page, Sites: g.Sites})
 	}
 	var funnels []aggregate.Funnel
 	for _, name := range sortedKeys(ff) {
 		f := ff[name]
+		if f.Sites != nil && len(f.Sites) == 0 {
+			return nil, nil, fmt.Errorf("funnel %q: sites is empty, so it would count nowhere; leave it out for every site", name)
+		}
 		funnels = append(funnels, aggregate.Funnel{Name: name, Steps: f.Steps, Sites: f.Sites})
 	}
 	if err := aggregate.CheckGoals(goals, funnels); err != nil {
@@ -61,7 +68,8 @@ func readGoals(goalsV, funnelsV string) ([]aggregate.Goal, []aggregate.Funnel, e
 }
 
 // decodeFlagYAML reads a flag's YAML (or JSON) value, inline or @path, into
-// v, refusing unknown keys: a misspelt one must not pass as a default.
+// v, refusing unknown keys: a misspelt one must not pass as a default. Its
+// errors are one line, without the Go types yaml names.
 func decodeFlagYAML(s string, v any) error {
 	b := []byte(s)
 	if strings.HasPrefix(s, "@") {
@@ -75,7 +83,48 @@ func decodeFlagYAML(s string, v any) error {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	return dec.Decode(v)
+	if err := dec.Decode(v); err != nil {
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return errors.New(strings.ReplaceAll(err.Error(), "\n", "; "))
+		}
+		msgs := make([]string, len(te.Errors))
+		for i, m := range te.Errors {
+			msgs[i] = plainYAMLError(m)
+		}
+		return errors.New(strings.Join(msgs, "; "))
+	}
+	return nil
+}
+
+// plainYAMLError rewrites one of yaml's type errors for a person: "line 3:
+// field evnt not found in type struct {…}" becomes "line 3: unknown key
+// evnt", "cannot unmarshal !!str `x` into struct {…}" "a mapping is
+// needed, not x".
+func plainYAMLError(m string) string {
+	if i := strings.Index(m, " not found in type "); i >= 0 {
+		return strings.Replace(m[:i], "field ", "unknown key ", 1)
+	}
+	if i := strings.Index(m, "cannot unmarshal "); i >= 0 {
+		what := m[i+len("cannot unmarshal "):]
+		if j := strings.Index(what, " into "); j >= 0 {
+			into := what[j+len(" into "):]
+			what = what[:j]
+			need := "another shape"
+			switch {
+			case strings.HasPrefix(into, "[]"):
+				need = "a list"
+			case strings.HasPrefix(into, "struct"), strings.HasPrefix(into, "map"), strings.HasPrefix(into, "main."):
+				need = "a mapping"
+			case into == "string":
+				need = "a string"
+			case into == "bool":
+				need = "true or false"
+			}
+			return m[:i] + need + " is needed here, not " + what
+		}
+	}
+	return m
 }
 
 func sortedKeys[M ~map[string]V, V any](m M) []string {
