@@ -13,8 +13,12 @@ import (
 // The sources are minified with esbuild at start-up through package static,
 // like the banner: one source of truth, no generated files to drift.
 //
-//go:embed src/dashboard.js src/dashboard.css
+//go:embed src/*.js src/dashboard.css
 var sources embed.FS
+
+// scriptFiles are joined, in this order, into one function: dashboard.js,
+// the page's start, runs last and sees the helpers the others declare.
+var scriptFiles = []string{"util.js", "chart.js", "cards.js", "dashboard.js"}
 
 type assets struct {
 	script, style *static.Asset
@@ -40,7 +44,7 @@ func buildAssets() (*assets, error) {
 		{"dashboard.js", "text/javascript; charset=utf-8", api.LoaderJS, &a.script},
 		{"dashboard.css", "text/css; charset=utf-8", api.LoaderCSS, &a.style},
 	} {
-		src, err := sources.ReadFile("src/" + f.name)
+		src, err := source(f.name)
 		if err != nil {
 			return nil, fmt.Errorf("build %s: %w", f.name, err)
 		}
@@ -56,6 +60,23 @@ func buildAssets() (*assets, error) {
 		a.handlers[f.name] = (*f.dst).Handler(static.ServeOptions{Cache: "no-cache"})
 	}
 	return a, nil
+}
+
+// source is the stylesheet as it is, or the script files wrapped in one
+// strict function (a top-level return in dashboard.js ends the script).
+func source(name string) ([]byte, error) {
+	if name != "dashboard.js" {
+		return sources.ReadFile("src/" + name)
+	}
+	b := []byte("(function () {\n\"use strict\";\n")
+	for _, f := range scriptFiles {
+		src, err := sources.ReadFile("src/" + f)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(b, src...), '\n')
+	}
+	return append(b, "})();\n"...), nil
 }
 
 func (d *Dashboard) asset(c *fiber.Ctx) error {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/consentproxy/consentproxy/dims"
 )
 
 // table is one breakdown on the page. The page's script reads dim and
@@ -42,6 +44,19 @@ var metricLabels = map[string]string{
 	"bounce_rate": "Bounce rate", "visit_duration": "Visit duration", "engagement_time": "Engaged", "choices": "Choices",
 	"suppressed": "Hits", "filtered": "Hits", "consent_rate": "Consent rate",
 }
+
+// channelLabels are GA4's names of the channels (dims.ChannelLabel), which
+// the page shows wherever a channel is; the API and CSV keep the slugs.
+var channelLabels = func() map[string]string {
+	out := map[string]string{}
+	for _, c := range dims.Channels() {
+		out[c] = dims.ChannelLabel(c)
+	}
+	return out
+}()
+
+// consentRateDef is what the API's consent_rate counts (stats/doc.go).
+const consentRateDef = "accept all ÷ all banner decisions (accept all, reject all, custom), withdrawals included"
 
 // view is what one rendering of the page knows.
 type view struct {
@@ -79,7 +94,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 <button type="submit">Sign out</button>
 </form>
 </header>
-<main id="dash" data-csrf="{{.V.CSRF}}" data-sites="{{json .V.Session.Grant.Sites}}" data-all="{{.V.Session.Grant.All}}">
+<main id="dash" data-csrf="{{.V.CSRF}}" data-sites="{{json .V.Session.Grant.Sites}}" data-all="{{.V.Session.Grant.All}}" data-channels="{{json .Channels}}">
 <form class="controls" id="controls">
 <div class="field">
 <label for="site">Site</label>
@@ -101,7 +116,16 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 <option value="30d">Last 30 days</option>
 <option value="month">This month</option>
 <option value="12mo">Last 12 months</option>
+<option value="custom">Custom range</option>
 </select>
+</div>
+<div class="field">
+<label for="from">From</label>
+<input id="from" name="from" type="date">
+</div>
+<div class="field">
+<label for="to">To</label>
+<input id="to" name="to" type="date">
 </div>
 <button type="submit">Show</button>
 <p class="realtime" aria-live="polite"><span class="dot" aria-hidden="true"></span><span id="realtime">–</span> visitors in the last 5 minutes</p>
@@ -116,15 +140,56 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 <div><dt>Bounce rate</dt><dd data-metric="bounce_rate">–</dd></div>
 <div><dt>Visit duration</dt><dd data-metric="visit_duration">–</dd></div>
 <div><dt>Engagement time</dt><dd data-metric="engagement_time" title="per visitor, while the page was visible">–</dd></div>
-<div><dt>Consent rate</dt><dd data-metric="consent_rate">–</dd></div>
+<div><dt>Consent rate</dt><dd data-metric="consent_rate">–</dd><dd class="kpi-def">accept all ÷ all decisions, withdrawals included</dd></div>
+<div><dt>GA4 coverage</dt><dd data-metric="ga4_coverage">–</dd><dd class="kpi-def">visitors GA4 received ÷ counted</dd></div>
 </dl>
 </section>
 <section aria-labelledby="h-chart" class="card">
 <div class="card-head"><h2 id="h-chart">Visitors and pageviews</h2>
 <button type="button" class="csv" data-csv="chart">Download CSV<span class="sr"> of visitors and pageviews over time</span></button></div>
 <figure class="chart"><div id="chart"></div>
-<figcaption><span class="key key-v" aria-hidden="true"></span>Visitors <span class="key key-p" aria-hidden="true"></span>Pageviews <span id="chart-note"></span></figcaption></figure>
+<figcaption><span class="key key-v" aria-hidden="true"></span>Visitors <span class="key key-p" aria-hidden="true"></span>Pageviews
+<span id="key-withheld" hidden><span class="key key-w" aria-hidden="true"></span>Withheld or none</span> <span id="chart-note"></span></figcaption></figure>
 </section>
+<div class="grid">
+<section aria-labelledby="h-goals" class="card" id="goals">
+<div class="card-head"><h2 id="h-goals">Goals</h2>
+<button type="button" class="csv" data-csv="goals">Download CSV<span class="sr"> of goals</span></button></div>
+<div class="scroll"><table id="goals-table">
+<thead><tr><th scope="col">Goal</th><th scope="col" class="num">Visitors</th><th scope="col" class="num">Conversion rate</th></tr></thead>
+<tbody><tr><td colspan="3" class="empty">Loading…</td></tr></tbody>
+</table></div>
+<p class="note" hidden></p>
+<p class="card-def">Conversion rate: visitors who reached the goal ÷ every visitor of the period.</p>
+<div id="goal-channels" class="sub" hidden>
+<div class="sub-head"><h3 id="h-goal-channels"><span id="goal-channels-name"></span> by channel</h3>
+<label for="goal-pick" class="sr">Goal to break down by channel</label><select id="goal-pick"></select></div>
+<div class="scroll"><table aria-labelledby="h-goal-channels">
+<thead><tr><th scope="col">Channel</th><th scope="col" class="num">Visitors</th><th scope="col" class="num">Conversion rate</th></tr></thead>
+<tbody></tbody>
+</table></div>
+<p class="note" hidden></p>
+</div>
+</section>
+<section aria-labelledby="h-funnels" class="card" id="funnels">
+<div class="card-head"><h2 id="h-funnels">Funnels</h2>
+<button type="button" class="csv" data-csv="funnels">Download CSV<span class="sr"> of funnels</span></button></div>
+<div id="funnel-list"><p class="empty">Loading…</p></div>
+<p class="note" hidden></p>
+<p class="card-def">Visits that reached each step after every earlier one, in order, within one visit.</p>
+</section>
+<section aria-labelledby="h-coverage" class="card" id="coverage">
+<div class="card-head"><h2 id="h-coverage">GA4 coverage</h2>
+<button type="button" class="csv" data-csv="coverage">Download CSV<span class="sr"> of GA4 coverage by channel</span></button></div>
+<p id="coverage-total" class="lead">–</p>
+<div class="scroll"><table>
+<thead><tr><th scope="col">Channel</th><th scope="col" class="num">Visitors</th><th scope="col" class="num">GA4 received</th><th scope="col" class="num">Coverage</th></tr></thead>
+<tbody><tr><td colspan="4" class="empty">Loading…</td></tr></tbody>
+</table></div>
+<p class="note" hidden></p>
+<p class="card-def">GA4 received a visitor when at least one of their visit's hits was forwarded to Google, which needs consent where the banner asks for it.</p>
+</section>
+</div>
 <section aria-labelledby="h-consent" class="card" data-table="consent" data-dim="consent_outcome" data-metrics="choices">
 <div class="card-head"><h2 id="h-consent">Consent choices</h2>
 <button type="button" class="csv" data-csv="consent">Download CSV<span class="sr"> of consent choices</span></button></div>
@@ -132,6 +197,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 <p class="suppressed">Hits not measured because the visitor opted out or sent Global Privacy Control or Do Not Track: <strong id="suppressed">–</strong></p>
 <p class="suppressed">Hits filtered out as bots or by your exclusions (internal addresses, referrer spam, staff): <strong id="filtered">–</strong></p>
 <p class="note" hidden></p>
+<p class="card-def">Consent rate: {{.ConsentRateDef}}; custom choices do not count as consent.</p>
 </section>
 <div class="grid">
 {{- range .Tables}}
@@ -171,7 +237,7 @@ func (d *Dashboard) render(c *fiber.Ctx, status int, v view) error {
 	var b bytes.Buffer
 	err := pageTmpl.Execute(&b, map[string]any{
 		"V": v, "Tables": tables, "Script": relative(d.assets.script.URL()), "Style": relative(d.assets.style.URL()),
-		"Root": root(c), "Sites": d.cfg.Sites,
+		"Root": root(c), "Sites": d.cfg.Sites, "Channels": channelLabels, "ConsentRateDef": consentRateDef,
 	})
 	if err != nil {
 		return err

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	consentproxy "github.com/consentproxy/consentproxy"
 	"github.com/consentproxy/consentproxy/consent"
 )
@@ -111,4 +113,70 @@ type agentStub struct{}
 func (agentStub) Parse(ua string) consentproxy.Agent {
 	bot := strings.Contains(ua, "bot") || strings.Contains(ua, "Bot")
 	return consentproxy.Agent{Browser: "Chrome", OS: "Windows", Bot: bot}
+}
+
+// TestHistoryPagesExist: every page the history visits is one of the
+// shop's, so the demo's goals and funnel are reachable by hand too.
+func TestHistoryPagesExist(t *testing.T) {
+	served := map[string]bool{}
+	for _, p := range pages {
+		served[Path+p.Path] = true
+	}
+	visited := map[string]bool{checkout: true}
+	for _, l := range landing {
+		visited[l.path] = true
+	}
+	for _, n := range next {
+		visited[n] = true
+	}
+	for p := range visited {
+		if !served[p] {
+			t.Errorf("the history visits %s, which the demo shop does not serve", p)
+		}
+	}
+	h := History{Site: "G-DEMO0001", Origin: "http://localhost:8080", Agents: agentStub{}}
+	seen := map[string]int{}
+	h.Day(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), func(o *consentproxy.Observation) {
+		if o.Event == "page_view" {
+			seen[strings.SplitN(strings.TrimPrefix(o.Location, h.Origin), "?", 2)[0]]++
+		}
+	}, func(string, time.Time) {})
+	for p := range served {
+		if seen[p] == 0 {
+			t.Errorf("a day of history never visits %s (visits %v)", p, seen)
+		}
+	}
+}
+
+// TestSitePages: every page of the shop is served, the products lead to a
+// product page and that to checkout, and a simulated GPC stays on along
+// the shop's own links.
+func TestSitePages(t *testing.T) {
+	app := fiber.New()
+	(&Site{MeasurementID: "G-DEMO0001", Google: NewGoogle([]string{"G-DEMO0001"})}).Register(app)
+	get := func(path string) string {
+		t.Helper()
+		resp, err := app.Test(httptest.NewRequest(http.MethodGet, path, nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, resp.StatusCode)
+		}
+		return string(b)
+	}
+	for _, p := range pages {
+		if body := get(Path + p.Path); !strings.Contains(body, "<h1>"+p.Title+"</h1>") || strings.Count(body, `<a href="/demo/`) < 4 {
+			t.Errorf("%s: no title or navigation:\n%s", Path+p.Path, body)
+		}
+	}
+	for path, link := range map[string]string{
+		"/demo/products": `href="/demo/products/tea-bowl"`, "/demo/products/mug": `href="/demo/checkout"`,
+		"/demo/products?gpc=1": `href="/demo/products/mug?gpc=1"`, "/demo/products/tea-bowl?gpc=1": `href="/demo/checkout?gpc=1"`,
+	} {
+		if body := get(path); !strings.Contains(body, link) {
+			t.Errorf("%s does not link %s", path, link)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package demo
 import (
 	"math/rand/v2"
 	"net/netip"
+	"strings"
 	"time"
 
 	consentproxy "github.com/consentproxy/consentproxy"
@@ -65,7 +66,10 @@ var (
 		path   string
 		weight int
 	}{{"/demo/", 50}, {"/demo/products", 25}, {"/demo/products/tea-bowl", 15}, {"/demo/about", 10}}
-	next      = []string{"/demo/products", "/demo/products/tea-bowl", "/demo/products/mug", "/demo/about", "/demo/", "/demo/checkout"}
+	// next are the pages a visit goes on to; a product page leads to
+	// checkout (the demo's goal) about a third of the time.
+	next      = []string{"/demo/products", "/demo/products/tea-bowl", "/demo/products/mug", "/demo/about", "/demo/"}
+	checkout  = "/demo/checkout"
 	languages = []string{"en-us", "de-de", "fr-fr", "en-gb", "nl-nl", "es-es", "de-at", "it-it"}
 	langW     = []int{24, 30, 12, 10, 8, 6, 5, 5}
 	countries = []string{"DE", "US", "FR", "GB", "NL", "ES", "AT", "CH", "IT", "CA"}
@@ -171,7 +175,11 @@ func (h History) visit(r *rand.Rand, day time.Time, record func(*consentproxy.Ob
 		record(&e)
 		at = e.Time.Add(time.Duration(1+r.IntN(20)) * time.Second)
 		referrer = loc
-		path = next[r.IntN(len(next))]
+		if strings.HasPrefix(path, "/demo/products/") && r.IntN(100) < 35 {
+			path = checkout
+		} else {
+			path = next[r.IntN(len(next))]
+		}
 	}
 }
 

@@ -27,10 +27,15 @@ const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; connec
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 type page struct {
+	// Path is under Path; Nav, if set, names the page in the navigation.
 	Path, Nav, Title string
-	Body             template.HTML
+	// Body is a template run with the page's data: {{.Query}} keeps the
+	// simulated GPC on the shop's own links.
+	Body string
 }
 
+// pages are the shop's pages: every path History visits is one of them,
+// and the demo's goals (cmd/consentproxy's demoGoals) are among them.
 var pages = []page{
 	{"", "Home", "Handmade ceramics", `<p>Every cup, bowl and plate in this shop is thrown on a wheel in a small workshop.
 The glazes are mixed by hand, so no two pieces look quite the same.</p>
@@ -38,10 +43,19 @@ The glazes are mixed by hand, so no two pieces look quite the same.</p>
 pages, and watch the panel: it shows what the proxy let through to Google, which here is a stand-in on
 this machine.</p>`},
 	{"products", "Products", "Products", `<ul class="products">
-<li><strong>Tea bowl</strong> ash glaze, 240 ml, 34 €</li>
-<li><strong>Dinner plate</strong> celadon, 27 cm, 42 €</li>
-<li><strong>Mug</strong> tenmoku, 330 ml, 29 €</li>
+<li><a href="/demo/products/tea-bowl{{.Query}}"><strong>Tea bowl</strong></a> ash glaze, 240 ml, 34 €</li>
+<li><strong>Dinner plate</strong> celadon, 27 cm, 42 € (sold out)</li>
+<li><a href="/demo/products/mug{{.Query}}"><strong>Mug</strong></a> tenmoku, 330 ml, 29 €</li>
 </ul>`},
+	{"products/tea-bowl", "", "Tea bowl", `<p>Ash glaze over a speckled stoneware body, 240 ml, 34 €. Each bowl is fired for
+twelve hours; the glaze runs where the flame touched it.</p>
+<p><a href="/demo/checkout{{.Query}}">Buy this bowl</a> · <a href="/demo/products{{.Query}}">All products</a></p>`},
+	{"products/mug", "", "Mug", `<p>Tenmoku glaze, dark brown breaking to rust at the rim, 330 ml, 29 €.</p>
+<p><a href="/demo/checkout{{.Query}}">Buy this mug</a> · <a href="/demo/products{{.Query}}">All products</a></p>`},
+	{"checkout", "", "Checkout", `<p>This is a demo: nothing is sold and no form is sent. Reaching this page is the
+demo's <code>checkout</code> goal, and the last step of its <code>buy</code> funnel (a product page, then this one);
+the dashboard shows both.</p>
+<p><a href="/demo/products{{.Query}}">Back to the products</a></p>`},
 	{"about", "About", "About the workshop", `<p>Two potters, one kiln, and a garden full of clay. Orders ship within three
 working days, wrapped in recycled paper.</p>`},
 }
@@ -62,12 +76,12 @@ var tmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <body>
 <header>
 <a class="brand" href="/demo/{{.Query}}">Demo shop</a>
-<nav aria-label="Shop">{{range .Pages}}<a href="/demo/{{.Path}}{{$.Query}}"{{if eq .Path $.Page.Path}} aria-current="page"{{end}}>{{.Nav}}</a> {{end}}</nav>
+<nav aria-label="Shop">{{range .Pages}}{{if .Nav}}<a href="/demo/{{.Path}}{{$.Query}}"{{if eq .Path $.Page.Path}} aria-current="page"{{end}}>{{.Nav}}</a> {{end}}{{end}}</nav>
 </header>
 <div class="layout">
 <main>
 <h1>{{.Page.Title}}</h1>
-{{.Page.Body}}
+{{template "body" .}}
 <h2>The one tag</h2>
 <pre><code>{{.Tag}}</code></pre>
 </main>
@@ -92,6 +106,17 @@ one, like yours here, becomes <code>::</code>.</p>
 </html>
 `))
 
+// pageTmpls are tmpl with each page's body, by path.
+var pageTmpls = func() map[string]*template.Template {
+	out := map[string]*template.Template{}
+	for _, p := range pages {
+		t := template.Must(tmpl.Clone())
+		template.Must(t.New("body").Parse(p.Body))
+		out[p.Path] = t
+	}
+	return out
+}()
+
 // Register mounts the shop's pages under Path, their assets, and
 // Path+"google.json", the stand-in's latest hits.
 func (s *Site) Register(r fiber.Router) {
@@ -113,7 +138,7 @@ func (s *Site) page(p page) fiber.Handler {
 		origin := c.BaseURL()
 		tag := `<script src="` + origin + `/consent.js" data-measurement-id="` + s.MeasurementID + `" defer></script>`
 		var b bytes.Buffer
-		if err := tmpl.Execute(&b, map[string]any{
+		if err := pageTmpls[p.Path].Execute(&b, map[string]any{
 			"Page": p, "Pages": pages, "ID": s.MeasurementID, "Origin": origin, "Tag": tag, "GPC": gpc, "Query": query,
 		}); err != nil {
 			return err

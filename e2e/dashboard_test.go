@@ -103,6 +103,16 @@ func TestDashboard(t *testing.T) {
 			t.Errorf("%s on the page %q, API %s", m, got, want)
 		}
 	}
+	// One bar per hour of today; GA4's coverage counts without goals, and
+	// the goals card says there are none.
+	e.checkChart(`"today"`, "time:hour", "UTC", 24)
+	e.checkCoverage(`"today"`, "UTC",
+		e.apiQuery(`{"site":%q,"metrics":["visitors"],"dimensions":["channel"],"order_by":[["visitors","desc"]],"limit":100,"date_range":"today","timezone":"UTC"}`, e.id),
+		e.apiQuery(`{"site":%q,"metrics":["visitors","conversion_rate"],"dimensions":["channel"],"filters":[["is","goal","(ga4)"]],"order_by":[["visitors","desc"]],"limit":100,"date_range":"today","timezone":"UTC"}`, e.id))
+	if g := eval[string](e, `document.querySelector("#goals-table tbody").textContent + document.getElementById("funnel-list").textContent`); !strings.Contains(g, "No goal reached") ||
+		!strings.Contains(g, "No funnel step reached") || !eval[bool](e, `document.getElementById("goal-channels").hidden`) {
+		t.Errorf("without goals the goals and funnel cards say %q", g)
+	}
 	pages := e.apiQuery(`{"site":%q,"metrics":["visitors","pageviews"],"dimensions":["page"],"order_by":[["visitors","desc"]],"limit":10,"date_range":"today","timezone":"UTC"}`, e.id)
 	rows := eval[[][]string](e, `Array.from(document.querySelectorAll('section[data-table="pages"] tbody tr'))
 		.map(tr => Array.from(tr.children).map(c => c.textContent))`)

@@ -34,7 +34,23 @@ func (m *Main) startDemo() error {
 	m.Google = demo.NewGoogle(m.Config.MeasurementIDs)
 	m.Google.Start(ln)
 	m.Config.GAUpstream, m.Config.GTMUpstream = m.Google.URL(), m.Google.URL()
+	if len(m.Config.Goals) == 0 && len(m.Config.Funnels) == 0 {
+		m.Config.Goals, m.Config.Funnels = demoGoals()
+	}
 	return nil
+}
+
+// demoGoals are the demo shop's goals and funnel, set when --demo runs
+// without --goals and --funnels (startDemo runs before the aggregator is
+// built, and the generated history is counted with them too): a product
+// page viewed, the checkout reached, and the two in that order.
+func demoGoals() ([]aggregate.Goal, []aggregate.Funnel) {
+	return []aggregate.Goal{
+			{Name: "checkout", Page: "/demo/checkout"},
+			{Name: "product", Page: "/demo/products/*"},
+		}, []aggregate.Funnel{
+			{Name: "buy", Steps: []string{"product", "checkout"}},
+		}
 }
 
 // demoHistoryDays of generated history fill the dashboard in demo mode.
@@ -72,7 +88,8 @@ func (m *Main) writeHistory(ctx context.Context, from, end time.Time) (int, erro
 	for day := from; day.Before(end); day = day.AddDate(0, 0, 1) {
 		clock := day
 		a, err := aggregate.New(aggregate.Config{Secret: cfg.Secret, CountWithoutConsent: cfg.CountWithoutConsent,
-			Channels: dims.Options{AIChannel: cfg.AIChannel}, Now: func() time.Time { return clock }})
+			Channels: dims.Options{AIChannel: cfg.AIChannel}, Goals: cfg.Goals, Funnels: cfg.Funnels,
+			Now: func() time.Time { return clock }})
 		if err != nil {
 			return total, err
 		}

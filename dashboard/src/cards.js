@@ -20,7 +20,7 @@ var CARDS = {
 // rowOf appends a row: a header cell, then value cells.
 function rowOf(tbody, head, cells, attrs) {
   var tr = el("tr", attrs);
-  tr.appendChild(el("th", { scope: "row" }, head));
+  tr.appendChild(wrapText(el("th", { scope: "row" }), head));
   cells.forEach(function (c) { tr.appendChild(el("td", { "class": "num" }, c)); });
   tbody.appendChild(tr);
   return tr;

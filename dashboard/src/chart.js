@@ -118,11 +118,14 @@ function chart(s) {
     pen = true;
   });
   if (d) svgEl(svg, "path", { d: d, "class": "line line-p" });
-  if (n <= 62) {
-    pts.forEach(function (p, i) {
-      if (p.state === "data" || p.state === "zero") svgEl(svg, "circle", { cx: cx(i).toFixed(1), cy: y(p.p).toFixed(1), r: n <= 31 ? 3 : 2, "class": "dot-p" });
-    });
-  }
+  // Dots where there are few buckets, and on a known bucket between two
+  // unknown ones, which no line reaches.
+  function known(i) { return i >= 0 && i < n && (pts[i].state === "data" || pts[i].state === "zero"); }
+  pts.forEach(function (p, i) {
+    if (known(i) && (n <= 62 || (!known(i - 1) && !known(i + 1)))) {
+      svgEl(svg, "circle", { cx: cx(i).toFixed(1), cy: y(p.p).toFixed(1), r: n <= 31 ? 3 : 2, "class": "dot-p" });
+    }
+  });
   svgEl(svg, "line", { x1: L, x2: W - R, y1: y(0), y2: y(0), "class": "baseline" });
   ticks(pts, s.bucket, Math.max(2, Math.floor((W - L - R) / 84))).forEach(function (tk) {
     var x = cx(tk.i), anchor = x - L < 28 ? "start" : W - R - x < 28 ? "end" : "middle";
@@ -143,7 +146,7 @@ function chart(s) {
 
 // chartNote says the bucket, the zone and what was withheld.
 function chartNote(s, unit) {
-  var t = "· per " + unit[0] + ", times in " + tz;
+  var t = "Per " + unit[0] + ", times in " + tz;
   var m = s.meta, k = m.suppressed_rows;
   if (k > 0) {
     t += " · " + k + " " + unit[1] + " bucket" + (k === 1 ? "" : "s") + " under " + m.min_count + " visitors withheld";

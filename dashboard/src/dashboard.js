@@ -104,6 +104,24 @@ function fillConsent(section, res) {
 
 function setStatus(msg) { statusEl.textContent = msg; }
 
+// scrollable makes a table's box that scrolls sideways (a long path on a
+// phone) reachable by keyboard, named by its card; one that fits is no
+// tab stop.
+function scrollable() {
+  Array.prototype.forEach.call(root.querySelectorAll(".scroll"), function (box) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      var h = box.closest("section").querySelector("h2");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", (h ? h.textContent : "Table") + ", scrolls sideways");
+    } else {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  });
+}
+
 // showRange puts the period's dates, as the API resolved them, into the
 // date inputs, so a custom range starts from what is shown.
 function showRange(meta) {
@@ -174,6 +192,7 @@ function load() {
     root.removeAttribute("aria-busy");
     var failed = out.filter(function (o) { return o.status === "rejected"; });
     setStatus(failed.length ? "Some parts failed to load: " + failed[0].reason.message : "Updated " + new Date().toLocaleTimeString() + ".");
+    scrollable();
     root.setAttribute("data-loaded", String(gen));
   });
   realtime();
@@ -216,7 +235,7 @@ periodEl.addEventListener("change", load);
 if (siteEl.tagName === "SELECT") siteEl.addEventListener("change", load);
 document.getElementById("goal-pick").addEventListener("change", function (e) {
   var gen = generation;
-  loadGoalChannels(e.target.value, gen).catch(function (err) { setStatus("The breakdown failed to load: " + err.message); });
+  loadGoalChannels(e.target.value, gen).then(scrollable).catch(function (err) { setStatus("The breakdown failed to load: " + err.message); });
 });
 root.addEventListener("click", function (e) {
   var b = e.target.closest("button[data-csv]");
@@ -224,7 +243,7 @@ root.addEventListener("click", function (e) {
 });
 window.addEventListener("resize", function () {
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(function () { if (lastSeries) chart(lastSeries); }, 150);
+  resizeTimer = setTimeout(function () { if (lastSeries) chart(lastSeries); scrollable(); }, 150);
 });
 setInterval(realtime, 30000);
 if (site()) load(); else setStatus("Enter a site's measurement id and choose Show.");

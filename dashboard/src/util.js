@@ -40,6 +40,21 @@ function el(tag, attrs, text) {
   return e;
 }
 
+// wrapText puts text into e with a break opportunity after every slash,
+// so a long path wraps at its segments rather than anywhere.
+function wrapText(e, text) {
+  var parts = String(text).split("/");
+  parts.forEach(function (p, i) {
+    if (i < parts.length - 1) {
+      e.appendChild(document.createTextNode(p + "/"));
+      e.appendChild(document.createElement("wbr"));
+    } else if (p) {
+      e.appendChild(document.createTextNode(p));
+    }
+  });
+  return e;
+}
+
 function svgEl(parent, tag, attrs, text) {
   var e = document.createElementNS(SVGNS, tag);
   for (var k in attrs) e.setAttribute(k, attrs[k]);
