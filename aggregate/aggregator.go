@@ -382,7 +382,11 @@ func (a *Aggregator) Record(o *consentproxy.Observation) {
 	s.curSeen = true
 	sh.hit(sh.row(g, tEvents, o.Site, hour, dimKey{event}), pv, o.EngagementMS, dk.tableHash(tEvents, base))
 	if onPage {
-		sh.hit(sh.row(g, tPages, o.Site, hour, dimKey{path}), pv, o.EngagementMS, dk.tableHash(tPages, base))
+		r := sh.row(g, tPages, o.Site, hour, dimKey{path})
+		sh.hit(r, pv, o.EngagementMS, dk.tableHash(tPages, base))
+		if pv == 1 {
+			s.page = r // the visitor's current page, for RealtimeTop
+		}
 	}
 	if pv == 1 {
 		if s.pageviews < 2 {

@@ -1,6 +1,7 @@
 package aggregate
 
 import (
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -353,6 +354,26 @@ func TestRealtime(t *testing.T) {
 	}
 	if got := a.Realtime("G-NONE"); got != 0 {
 		t.Errorf("unknown site %d", got)
+	}
+}
+
+// TestRealtimeTop: the visitors of the last 5 minutes by current page (the
+// latest page view, not a later event's page) and by source name.
+func TestRealtimeTop(t *testing.T) {
+	a, c := newTestAgg(t, Config{})
+	a.Record(alice.obs(t0, "G-R", consentproxy.ReasonForwarded, "page_view", "https://x.example/", "https://www.google.com/"))
+	a.Record(alice.pv(t0.Add(time.Minute), "G-R", "https://x.example/pricing"))
+	a.Record(alice.obs(t0.Add(2*time.Minute), "G-R", consentproxy.ReasonForwarded, "scroll", "https://x.example/other", ""))
+	a.Record(bob.pv(t0.Add(2*time.Minute), "G-R", "https://x.example/pricing?utm_source=news&utm_medium=email"))
+	a.Record(carol.pv(t0.Add(-10*time.Minute), "G-R", "https://x.example/old")) // outside the window
+	a.Record(carol.pv(t0.Add(2*time.Minute), "G-OTHER", "https://x.example/"))
+	c.Set(t0.Add(3 * time.Minute))
+	pages, sources := a.RealtimeTop("G-R")
+	if want := map[string]int{"/pricing": 2}; !maps.Equal(pages, want) {
+		t.Errorf("pages %v, want %v", pages, want)
+	}
+	if want := map[string]int{"google": 1, "news": 1}; !maps.Equal(sources, want) {
+		t.Errorf("sources %v, want %v", sources, want)
 	}
 }
 

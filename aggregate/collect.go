@@ -193,6 +193,45 @@ func (a *Aggregator) Realtime(site string) int {
 	return n
 }
 
+// RealtimeTop counts the visitors of site whose last countable hit is at
+// most RealtimeWindow old by their current page (the latest page view's
+// path) and by their visit's source (utm_source, else the referrer, else
+// "(direct)", as the API's source_name). Like Realtime it reads the
+// session table and nothing else: small counts are the caller's to
+// suppress.
+func (a *Aggregator) RealtimeTop(site string) (pages, sources map[string]int) {
+	cutoff := a.cfg.Now().Add(-RealtimeWindow).UnixNano()
+	pages, sources = map[string]int{}, map[string]int{}
+	for i := range a.shards {
+		sh := &a.shards[i]
+		sh.mu.Lock()
+		t := &sh.sess
+		for j := t.head; j >= 0; j = t.slot(j).next {
+			s := t.slot(j)
+			if s.lastNS < cutoff {
+				break
+			}
+			if s.site() != site {
+				continue
+			}
+			if s.page != nil {
+				pages[s.page.key.d[0]]++
+			}
+			src := s.start[sSources].key.d
+			switch {
+			case src[2] != "":
+				sources[src[2]]++
+			case src[0] != "":
+				sources[src[0]]++
+			default:
+				sources["(direct)"]++
+			}
+		}
+		sh.mu.Unlock()
+	}
+	return pages, sources
+}
+
 // Stats are the aggregator's health counters, for /metrics.
 type Stats struct {
 	Rows            int    // rows held in memory, all shards and hours

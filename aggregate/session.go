@@ -38,6 +38,9 @@ type session struct {
 	// funnel each funnel's steps reached so far, in order (countGoals).
 	goals  uint64
 	funnel [MaxFunnels]uint8
+	// page is the pages row of the visit's latest page view (its key is
+	// the path), for the realtime top pages; nil before one.
+	page *row
 
 	// start are the rows that got Visits+1 and Bounces+1; a bounce is taken
 	// back in exactly these rows. Their keys also give the visit's site,

@@ -1,8 +1,10 @@
 package stats
 
 import (
+	"cmp"
 	_ "embed"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,6 +26,10 @@ type Config struct {
 	// Realtime returns a site's visitors in the last 5 minutes, from memory.
 	// Default nil: /api/v1/realtime answers 503.
 	Realtime func(site string) int
+	// RealtimeTop returns the same visitors by current page and by source
+	// (aggregate.Aggregator.RealtimeTop). Default nil: the realtime answer
+	// has no top lists.
+	RealtimeTop func(site string) (pages, sources map[string]int)
 	// Authorize admits a request for a site; nil allows every request. It
 	// returns a *consentproxy.Error (EUNAUTH, EFORBIDDEN, ERATELIMIT) to refuse.
 	Authorize func(c *fiber.Ctx, site string) error
@@ -145,5 +151,42 @@ func (a *API) realtime(c *fiber.Ctx) error {
 		return consentproxy.Errorf(consentproxy.EUNAVAIL, "realtime counts are not enabled on this server")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(fiber.Map{"site": site, "visitors": a.cfg.Realtime(site), "window_seconds": 300})
+	out := fiber.Map{"site": site, "visitors": a.cfg.Realtime(site), "window_seconds": 300}
+	if a.cfg.RealtimeTop != nil {
+		pages, sources := a.cfg.RealtimeTop(site)
+		p, wp := topCounts(pages, "page", a.cfg.MinCount)
+		s, ws := topCounts(sources, "source", a.cfg.MinCount)
+		out["pages"], out["sources"], out["withheld_rows"], out["min_count"] = p, s, wp+ws, a.cfg.MinCount
+	}
+	return c.JSON(out)
+}
+
+// realtimeTop is how many rows a realtime top list shows.
+const realtimeTop = 10
+
+// topCounts is a realtime top list: the largest counts first (ties by
+// name), at most realtimeTop, rows under minCount withheld and counted.
+func topCounts(m map[string]int, key string, minCount int) ([]fiber.Map, int) {
+	type kv struct {
+		k string
+		n int
+	}
+	var all []kv
+	withheld := 0
+	for k, n := range m {
+		if n < minCount {
+			withheld++
+			continue
+		}
+		all = append(all, kv{k, n})
+	}
+	slices.SortFunc(all, func(a, b kv) int { return cmp.Or(cmp.Compare(b.n, a.n), strings.Compare(a.k, b.k)) })
+	out := []fiber.Map{}
+	for i, e := range all {
+		if i == realtimeTop {
+			break
+		}
+		out = append(out, fiber.Map{key: e.k, "visitors": e.n})
+	}
+	return out, withheld
 }

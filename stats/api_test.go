@@ -103,6 +103,9 @@ func TestQueryEngines(t *testing.T) {
 			}
 			app := newApp(t, Config{Store: s, Now: func() time.Time { return fixNow }, Rollups: frontier,
 				Realtime: func(string) int { return 7 },
+				RealtimeTop: func(string) (map[string]int, map[string]int) {
+					return map[string]int{"/": 5, "/pricing": 2}, map[string]int{"google": 6, "news": 1}
+				},
 				Authorize: func(c *fiber.Ctx, site string) error {
 					if site == "G-DENY" {
 						return consentproxy.Errorf(consentproxy.EFORBIDDEN, "not your site")
@@ -368,7 +371,9 @@ func TestQueryEngines(t *testing.T) {
 					t.Errorf("realtime of a refused site: %d; want 403", a.status)
 				}
 				a := get(t, app, "/api/v1/realtime?site=G-STATS")
-				if a.status != 200 || a.body != `{"site":"G-STATS","visitors":7,"window_seconds":300}` {
+				// Top pages and sources from memory, small ones withheld.
+				want := `{"min_count":5,"pages":[{"page":"/","visitors":5}],"site":"G-STATS","sources":[{"source":"google","visitors":6}],"visitors":7,"window_seconds":300,"withheld_rows":2}`
+				if a.status != 200 || a.body != want {
 					t.Errorf("realtime: %d %s", a.status, a.body)
 				}
 				if a := get(t, app, "/api/v1/realtime"); a.status != 400 {

@@ -584,14 +584,14 @@ func parseSize(s string) (int64, error) {
 
 // memoryCaps derives the aggregator's caps from the memory budget: a
 // sixteenth of it for visitor hashes (16 bytes each in their sets, at the
-// sets' load), a sixteenth for sessions (about 176 bytes each with their
-// index: 144 of session, goals and funnel progress included) and a quarter for rows (per table, site and hour, of which about
+// sets' load), a sixteenth for sessions (about 184 bytes each with their
+// index: 152 of session, goals, funnel progress and page included) and a quarter for rows (per table, site and hour, of which about
 // two hours are held; a row with its key's strings costs up to about
 // 600 bytes), so that a flood of new visitors, pages and campaigns stays
 // within the budget with room for buffers and the GC. 512 MiB gives 2.1M
-// hashes, 190k sessions and 11k keys, about the aggregator's own defaults.
+// hashes, 182k sessions and 11k keys, about the aggregator's own defaults.
 func memoryCaps(limit int64) (hashes, sessions, keys int) {
-	return int(limit / 16 / 16), int(limit / 16 / 176), int(limit / 4 / (10 * 2 * 600))
+	return int(limit / 16 / 16), int(limit / 16 / 184), int(limit / 4 / (10 * 2 * 600))
 }
 
 // goMemoryLimit is the Go runtime's soft limit for a budget, given how much
