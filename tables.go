@@ -44,6 +44,13 @@ var (
 	// every earlier one, in order, within one visit. The order is followed
 	// in the aggregator's memory; no sequence is ever stored.
 	TableFunnels = Table{Name: "funnels", Dims: []string{"funnel", "step", "goal"}, Visitors: true, Since: 6}
+	// TablePageFlow follows visits through a page (path, as in pages):
+	// Pageviews its page views, Visits the visits that ended there (+1 at
+	// a page view, -1 when the same visit views another page after it),
+	// Events its scroll events (GA4's "scroll", sent at 90 % depth), and
+	// the visitors who viewed it, so exits, exit rate and scroll rate come
+	// from one row.
+	TablePageFlow = Table{Name: "page_flow", Dims: []string{"path"}, Visitors: true, Since: 6}
 	// TableOutcomes counts hits per decision reason and nothing else: it is the
 	// only table that opted-out, DNT, GPC, bot and invalid hits ever touch.
 	TableOutcomes = Table{Name: "outcomes", Dims: []string{"reason"}}
@@ -92,7 +99,7 @@ const (
 // Tables lists every aggregate table in a stable order.
 func Tables() []Table {
 	return []Table{TableTotals, TablePages, TableEntryPages, TableEvents, TableSources,
-		TableDevices, TableCountries, TableLanguages, TableGoals, TableFunnels, TableOutcomes, TableConsentChoices, TableFiltered,
+		TableDevices, TableCountries, TableLanguages, TableGoals, TableFunnels, TablePageFlow, TableOutcomes, TableConsentChoices, TableFiltered,
 		TableConsentJurisdictions, TableRemovedParams}
 }
 

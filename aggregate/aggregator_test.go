@@ -129,6 +129,11 @@ func TestTotals(t *testing.T) {
 	e.add("pages", site, t0, []string{dims.Path(uPricing)}, M{Pageviews: 1, Events: 2}, h(alice, tPages))
 	e.add("pages", site, t0, []string{dims.Path(uCamp)}, M{Pageviews: 1, Events: 1}, h(bob, tPages))
 	e.add("pages", site, t0, []string{dims.Path(uBlog)}, M{Pageviews: 1, Events: 2}, h(carol, tPages))
+	// page_flow: alice left /home for /pricing (her exit); bob's campaign
+	// landing is /home too and his exit; carol scrolled her blog post.
+	e.add("page_flow", site, t0, []string{"/home"}, M{Pageviews: 2, Visits: 1}, h(alice, tPageFlow), h(bob, tPageFlow))
+	e.add("page_flow", site, t0, []string{dims.Path(uPricing)}, M{Pageviews: 1, Visits: 1}, h(alice, tPageFlow))
+	e.add("page_flow", site, t0, []string{dims.Path(uBlog)}, M{Pageviews: 1, Visits: 1, Events: 1}, h(carol, tPageFlow))
 	e.add("events", site, t0, []string{"page_view"}, M{Pageviews: 4, Events: 4}, h(alice, tEvents), h(bob, tEvents), h(carol, tEvents))
 	e.add("events", site, t0, []string{"click"}, M{Events: 1}, h(alice, tEvents))
 	e.add("events", site, t0, []string{"scroll"}, M{Events: 1}, h(carol, tEvents))
@@ -182,7 +187,7 @@ func TestTotals(t *testing.T) {
 	if b.Instance != a.Instance() || len(a.Instance()) != 16 {
 		t.Errorf("instance %q, aggregator %q", b.Instance, a.Instance())
 	}
-	want := []string{"totals", "pages", "entry_pages", "events", "sources", "devices", "countries", "languages", "goals", "outcomes", "consent_choices", "filtered", "consent_jurisdictions", "removed_params"}
+	want := []string{"totals", "pages", "entry_pages", "events", "sources", "devices", "countries", "languages", "goals", "page_flow", "outcomes", "consent_choices", "filtered", "consent_jurisdictions", "removed_params"}
 	if got := tablesIn(b); !slices.Equal(got, want) {
 		t.Errorf("tables %v, want %v", got, want)
 	}

@@ -239,7 +239,7 @@ type Stats struct {
 	Late            uint64 // hits dropped because their hour was already written and forgotten
 	Overflowed      uint64 // values counted as (other) because a cap was reached
 	SessionsEvicted uint64 // live sessions pushed out of a full session table
-	LostCorrections uint64 // bounce corrections whose start hour was already forgotten
+	LostCorrections uint64 // bounce and exit corrections whose hour was already forgotten
 	VisitorHashes   int64  // visitor hashes held after the last Collect (bounded by MaxVisitorHashes)
 	Epochs          int    // epochs ended because MaxVisitorHashes was reached
 }

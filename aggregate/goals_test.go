@@ -253,3 +253,34 @@ func FuzzGoalPattern(f *testing.F) {
 		}
 	})
 }
+
+// TestPageFlow: a page view makes its page the visit's exit and takes the
+// exit back from the visit's previous page; scroll events count on their
+// page; a new visit starts without a previous page.
+func TestPageFlow(t *testing.T) {
+	a, _ := newTestAgg(t, Config{CountWithoutConsent: true})
+	const site = "G-FLOW"
+	min := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+	u := func(p string) string { return "https://x.example" + p }
+	for _, o := range []*consentproxy.Observation{
+		alice.pv(min(0), site, u("/")),
+		alice.obs(min(1), site, consentproxy.ReasonForwarded, "scroll", u("/"), ""),
+		alice.pv(min(2), site, u("/pricing")),
+		alice.pv(min(3), site, u("/pricing")), // a reload: still the exit
+		alice.pv(min(4), site, u("/thanks")),
+		bob.pv(min(0), site, u("/pricing")),
+		bob.obs(min(1), site, consentproxy.ReasonForwarded, "scroll", u("/pricing"), ""),
+		bob.obs(min(2), site, consentproxy.ReasonForwarded, "click", u("/pricing"), ""), // neither view nor scroll
+		// bob again after the session timeout: a new visit, exits at /.
+		bob.pv(min(40), site, u("/")),
+	} {
+		a.Record(o)
+	}
+	h := func(v visitor) uint64 { return v.tableHash(t0, testSecret, site, tPageFlow) }
+	type M = consentproxy.Metrics
+	e := expect{}
+	e.add("page_flow", site, t0, []string{"/"}, M{Pageviews: 2, Visits: 1, Events: 1}, h(alice), h(bob))
+	e.add("page_flow", site, t0, []string{"/pricing"}, M{Pageviews: 3, Visits: 1, Events: 1}, h(alice), h(bob))
+	e.add("page_flow", site, t0, []string{"/thanks"}, M{Pageviews: 1, Visits: 1}, h(alice))
+	e.check(t, only(a.Collect(), "page_flow"))
+}

@@ -24,6 +24,7 @@ const (
 	tLanguages
 	tGoals
 	tFunnels
+	tPageFlow
 	tOutcomes
 	tChoices
 	tFiltered
@@ -46,6 +47,7 @@ var tables = [numTables]consentproxy.Table{
 	tLanguages:     consentproxy.TableLanguages,
 	tGoals:         consentproxy.TableGoals,
 	tFunnels:       consentproxy.TableFunnels,
+	tPageFlow:      consentproxy.TablePageFlow,
 	tOutcomes:      consentproxy.TableOutcomes,
 	tChoices:       consentproxy.TableConsentChoices,
 	tFiltered:      consentproxy.TableFiltered,

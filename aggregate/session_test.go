@@ -78,7 +78,8 @@ func TestSessionAcrossHours(t *testing.T) {
 	}
 	var n10, n11 int
 	for id, r := range got {
-		if r.Hour.Hour() == 11 && (r.Metrics.Visits != 0 || r.Metrics.Bounces != 0) {
+		// page_flow's visits are exits, which move with the visit's pages.
+		if r.Hour.Hour() == 11 && (r.Metrics.Visits != 0 || r.Metrics.Bounces != 0) && !strings.HasPrefix(id, "page_flow|") {
 			t.Errorf("%s: visits/bounces in a continuation hour: %+v", id, r.Metrics)
 		}
 		switch r.Hour.Hour() {

@@ -233,6 +233,11 @@ func TestQueryEngines(t *testing.T) {
 					`[{"dimensions":["internal_ip"],"metrics":[2]},{"dimensions":["staff"],"metrics":[1]}]`, 0, false},
 				{"bot classes", day10(`"metrics":["filtered"],"dimensions":["filter_reason","filter_class"]`),
 					`[{"dimensions":["bot","crawler"],"metrics":[6]},{"dimensions":["bot","monitor"],"metrics":[3]},{"dimensions":["excluded","internal_ip"],"metrics":[2]},{"dimensions":["excluded","staff"],"metrics":[1]}]`, 0, false},
+				// Exit pages and scroll depth, from page_flow.
+				{"exit pages", day10(`"metrics":["exits","exit_rate","scroll_rate","visitors"],"dimensions":["page"]`),
+					`[{"dimensions":["/"],"metrics":[12,40,30,20]},{"dimensions":["/pricing"],"metrics":[6,66.7,33.3,6]}]`, 0, false},
+				{"exits overall", day10(`"metrics":["exits","pageviews"]`),
+					`[{"dimensions":[],"metrics":[18,39]}]`, 0, false},
 				// Parameters kept from Google, by class: counts, never folded.
 				{"removed", day10(`"metrics":["removed"],"dimensions":["removed_class"]`),
 					`[{"dimensions":["identifier"],"metrics":[40]},{"dimensions":["user"],"metrics":[3]},{"dimensions":["client_ip"],"metrics":[1]}]`, 0, false},

@@ -10,6 +10,8 @@
 // and filters of one family, plus at most one time dimension:
 //
 //	page                 → pages.path          visitors, pageviews, events, engagement_time
+//	page (with exits, exit_rate or scroll_rate)
+//	                     → page_flow.path      visitors, pageviews, exits, exit_rate, scroll_rate
 //	entry_page           → entry_pages.path    visitors, visits, bounce_rate, visit_duration, engagement_time
 //	source (referrer host), source_name (utm_source, else referrer, else (direct)),
 //	channel, utm_source, utm_medium, utm_campaign
@@ -75,6 +77,10 @@
 //     (accept_all + reject_all + custom + withdraw), overall or per
 //     consent_jurisdiction. custom does not count as consent: the table
 //     does not say which purposes it allowed.
+//   - exits: the visits that ended on the page (page_flow); exit_rate
+//     100 × exits / pageviews, scroll_rate 100 × scroll events (GA4's
+//     "scroll", sent at 90 % depth) / pageviews, one decimal. Without a
+//     dimension they are the site's (exits are then its visits).
 //   - removed: parameters of forwarded hits the proxy kept from Google,
 //     by class (removed_params, migration 006 on): unknown (off the
 //     allowlist), identifier, server_container, user, search_term,

@@ -139,6 +139,12 @@ func writeFixture(t testing.TB, s consentproxy.Store) {
 			r(h10, d("checkout", "1", "pricing"), mt{Visits: 9}, ids(1, 9)),
 			r(h10, d("checkout", "2", "signup"), mt{Visits: 6}, ids(1, 6)),
 		}},
+		// Page flow: "/" viewed 30 times, 12 visits ended there, 9 scrolled;
+		// /pricing 9 views, 6 exits, 3 scrolls.
+		{Table: consentproxy.TablePageFlow, Rows: []consentproxy.Row{
+			r(h10, d("/"), mt{Pageviews: 30, Visits: 12, Events: 9}, ids(1, 20)),
+			r(h10, d("/pricing"), mt{Pageviews: 9, Visits: 6, Events: 3}, ids(201, 6)),
+		}},
 		{Table: consentproxy.TableRemovedParams, Rows: []consentproxy.Row{
 			r(h10, d("identifier"), mt{Hits: 40}, nil),
 			r(h10, d("user"), mt{Hits: 3}, nil),

@@ -105,23 +105,19 @@ func validate(q Query, now time.Time) (*plan, error) {
 		}
 	}
 	if fams != nil {
-		// The first family, unless it lacks a metric that goals has:
-		// channel with conversion_rate is a goals query, channel with
-		// visitors a sources one. (Elsewhere a missing metric stays a
-		// refusal: consent_rate per consent_outcome says nothing.)
+		// The first family, unless a metric chooses another that has the
+		// dimensions too: channel with conversion_rate is a goals query,
+		// channel with visitors a sources one. (Elsewhere a missing metric
+		// stays a refusal: consent_rate per consent_outcome says nothing.)
 		p.fam = fams[0]
-		for _, f := range fams {
-			if f.table.Name == consentproxy.TableGoals.Name && !slices.ContainsFunc(q.Metrics, func(m string) bool { return !slices.Contains(f.metrics, m) }) &&
-				slices.ContainsFunc(q.Metrics, func(m string) bool { return !slices.Contains(fams[0].metrics, m) }) {
-				p.fam = f
-				break
-			}
+		if mf := metricFamily(q.Metrics); mf != nil && slices.Contains(fams, mf) {
+			p.fam = mf
 		}
 	}
-	if p.fam == nil && slices.Contains(q.Metrics, "conversion_rate") {
-		// Without a dimension, the rate is the share of every visitor who
-		// reached any goal: a goals query, like the rest of its metrics.
-		p.fam = goalsFamily
+	if p.fam == nil {
+		// Without a dimension, such a metric reads its own family: the
+		// share of every visitor who reached any goal, every page's exits.
+		p.fam = metricFamily(q.Metrics)
 	}
 	if err := p.checkMetrics(); err != nil {
 		return nil, err
@@ -162,6 +158,16 @@ func validate(q Query, now time.Time) (*plan, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// metricFamily is the family one of metrics chooses, or nil.
+func metricFamily(metrics []string) *family {
+	for _, mf := range metricFamilies {
+		if slices.ContainsFunc(metrics, func(m string) bool { return slices.Contains(mf.metrics, m) }) {
+			return mf.fam
+		}
+	}
+	return nil
 }
 
 // checkMetrics refuses a metric the chosen family's table does not keep.

@@ -149,6 +149,12 @@ func metricValue(name string, m raw) any {
 		return ratio(m.converted, m.base, 100)
 	case "removed":
 		return m.removed
+	case "exits": // page_flow's visits
+		return m.visits
+	case "exit_rate":
+		return ratio(m.visits, m.pageviews, 100)
+	case "scroll_rate": // page_flow's events are scrolls
+		return ratio(m.events, m.pageviews, 100)
 	}
 	return nil
 }

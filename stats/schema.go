@@ -5,7 +5,7 @@ import "github.com/consentproxy/consentproxy"
 // Metric names accepted in Query.Metrics, in the order the OpenAPI document
 // lists them.
 var Metrics = []string{"visitors", "pageviews", "events", "visits", "bounce_rate",
-	"visit_duration", "engagement_time", "consent_rate", "choices", "suppressed", "filtered", "conversion_rate", "removed"}
+	"visit_duration", "engagement_time", "consent_rate", "choices", "suppressed", "filtered", "conversion_rate", "removed", "exits", "exit_rate", "scroll_rate"}
 
 // Dimensions are the accepted non-time dimensions; TimeDimensions the time
 // buckets. Both lists are checked against the OpenAPI document by a test.
@@ -31,6 +31,12 @@ type family struct {
 var families = []*family{
 	{name: "pages", table: consentproxy.TablePages, columns: map[string]string{"page": "path"},
 		metrics: []string{"visitors", "pageviews", "events", "engagement_time"}},
+	// Page flow: a page's views, the visits that ended there (exits) and
+	// its scroll events (GA4's 90 % scroll). It comes after pages, so page
+	// with visitors or pageviews alone reads pages; exits, exit_rate and
+	// scroll_rate choose it.
+	{name: "page flow", table: consentproxy.TablePageFlow, columns: map[string]string{"page": "path"},
+		metrics: []string{"visitors", "pageviews", "exits", "exit_rate", "scroll_rate"}},
 	{name: "entry pages", table: consentproxy.TableEntryPages, columns: map[string]string{"entry_page": "path"},
 		metrics: []string{"visitors", "visits", "bounce_rate", "visit_duration", "engagement_time"}},
 	// source is the referrer's name (GA4's source name for search
@@ -91,15 +97,26 @@ var families = []*family{
 		metrics: []string{"removed"}},
 }
 
-// goalsFamily answers conversion_rate without a family dimension.
-var goalsFamily = func() *family {
+// familyOf finds a family by its table.
+func familyOf(t consentproxy.Table) *family {
 	for _, f := range families {
-		if f.table.Name == consentproxy.TableGoals.Name {
+		if f.table.Name == t.Name {
 			return f
 		}
 	}
-	panic("stats: no goals family")
-}()
+	panic("stats: no family of table " + t.Name)
+}
+
+// metricFamilies are the families chosen by a metric only they have,
+// whatever the dimensions share with an earlier family, and without a
+// dimension: conversion_rate is a goals query, exits a page flow one.
+var metricFamilies = []struct {
+	fam     *family
+	metrics []string
+}{
+	{familyOf(consentproxy.TableGoals), []string{"conversion_rate"}},
+	{familyOf(consentproxy.TablePageFlow), []string{"exits", "exit_rate", "scroll_rate"}},
+}
 
 // sourceNameExpr is the source_name dimension over the sources table's
 // columns. It is an expression, never user input.

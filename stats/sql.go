@@ -221,9 +221,10 @@ type visitColumn struct {
 // small rows compares it.
 var visitComponents = []visitColumn{
 	{"visitors", "visitors", "uniqArrayMerge(visitors)", func(r *raw) *int64 { return &r.visitors }, nil},
-	{"pageviews", "pageviews", "sum(pageviews)", func(r *raw) *int64 { return &r.pageviews }, []string{"pageviews"}},
-	{"events", "events", "sum(events)", func(r *raw) *int64 { return &r.events }, []string{"events"}},
-	{"visits", "visits", "sum(visits)", func(r *raw) *int64 { return &r.visits }, []string{"visits", "bounce_rate", "visit_duration"}},
+	{"pageviews", "pageviews", "sum(pageviews)", func(r *raw) *int64 { return &r.pageviews }, []string{"pageviews", "exit_rate", "scroll_rate"}},
+	// In page_flow, events are scrolls and visits exits.
+	{"events", "events", "sum(events)", func(r *raw) *int64 { return &r.events }, []string{"events", "scroll_rate"}},
+	{"visits", "visits", "sum(visits)", func(r *raw) *int64 { return &r.visits }, []string{"visits", "bounce_rate", "visit_duration", "exits", "exit_rate"}},
 	{"bounces", "bounces", "sum(bounces)", func(r *raw) *int64 { return &r.bounces }, []string{"bounce_rate"}},
 	{"duration", "duration_ms", "sum(duration_ms)", func(r *raw) *int64 { return &r.durationMS }, []string{"visit_duration"}},
 	{"engagement", "engagement_ms", "sum(engagement_ms)", func(r *raw) *int64 { return &r.engagementMS }, []string{"engagement_time"}},

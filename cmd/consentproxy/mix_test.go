@@ -209,6 +209,29 @@ var wantMix = map[string][]string{
 		"G-TEST123|unknown|accept_all|1|0|0|0|0|0",
 		"G-TEST123|unknown|reject_all|1|0|0|0|0|0",
 	},
+	// Every countable visit in "(visits)" under its channel, campaign and
+	// entry page; the forwarded ones (V1 on both sites, V2) in "(ga4)" too.
+	"goals": {
+		"G-OTHER99|(ga4)|direct|||/docs|0|0|0|1|0|0|1",
+		"G-OTHER99|(visits)|direct|||/docs|0|0|0|1|0|0|1",
+		"G-TEST123|(ga4)|email|newsletter|spring_sale|/blog/post-1|0|0|0|1|0|0|1",
+		"G-TEST123|(ga4)|organic_search|||/pricing|0|0|0|1|0|0|1",
+		"G-TEST123|(visits)|direct|||/|0|0|0|1|0|0|1",
+		"G-TEST123|(visits)|email|newsletter|spring_sale|/blog/post-1|0|0|0|1|0|0|1",
+		"G-TEST123|(visits)|organic_search|||/pricing|0|0|0|1|0|0|1",
+		"G-TEST123|(visits)|paid_search|||/pricing|0|0|0|1|0|0|1",
+		"G-TEST123|(visits)|referral|||/pricing|0|0|0|1|0|0|1",
+	},
+	"funnels": {}, // none configured
+	// Views, exits (V1 left /pricing for /signup) and V2's scroll.
+	"page_flow": {
+		"G-OTHER99|/docs|0|1|0|1|0|0|1",
+		"G-TEST123|/|0|1|0|1|0|0|1",
+		"G-TEST123|/blog/post-1|0|1|1|1|0|0|1",
+		"G-TEST123|/pricing|0|3|0|2|0|0|3",
+		"G-TEST123|/signup|0|1|0|1|0|0|1",
+	},
+	"removed_params": {},
 	"filtered": {
 		"G-TEST123|bot|crawler|1|0|0|0|0|0",
 		"G-TEST123|bot|other|1|0|0|0|0|0",

@@ -198,6 +198,94 @@ TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
 CREATE TABLE IF NOT EXISTS analytics.funnels_monthly ON CLUSTER web AS analytics.funnels_monthly_local
 ENGINE = Distributed(web, analytics, funnels_monthly_local, cityHash64(site));
 
+CREATE TABLE IF NOT EXISTS analytics.page_flow_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    path String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS analytics.page_flow_local ON CLUSTER web (
+    site LowCardinality(String),
+    hour DateTime('UTC'),
+    path LowCardinality(String),
+    instance String,
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/page_flow_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, path, instance)
+TTL hour + INTERVAL 761 DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.page_flow_mv ON CLUSTER web TO analytics.page_flow_local AS
+SELECT site, hour, path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM analytics.page_flow_in_local
+GROUP BY site, hour, path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS analytics.page_flow ON CLUSTER web AS analytics.page_flow_local
+ENGINE = Distributed(web, analytics, page_flow_local);
+
+CREATE TABLE IF NOT EXISTS analytics.page_flow_in ON CLUSTER web AS analytics.page_flow_in_local
+ENGINE = Distributed(web, analytics, page_flow_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS analytics.page_flow_daily_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    path LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/page_flow_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, path)
+TTL start + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.page_flow_daily ON CLUSTER web AS analytics.page_flow_daily_local
+ENGINE = Distributed(web, analytics, page_flow_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS analytics.page_flow_monthly_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    path LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/page_flow_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, path)
+TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.page_flow_monthly ON CLUSTER web AS analytics.page_flow_monthly_local
+ENGINE = Distributed(web, analytics, page_flow_monthly_local, cityHash64(site));
+
 CREATE TABLE IF NOT EXISTS analytics.removed_params_in_local ON CLUSTER web (
     site String,
     hour DateTime('UTC'),

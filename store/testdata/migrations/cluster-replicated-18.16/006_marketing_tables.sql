@@ -192,6 +192,91 @@ ORDER BY (site, start, funnel, step, goal);
 CREATE TABLE IF NOT EXISTS consentproxy.funnels_monthly ON CLUSTER web AS consentproxy.funnels_monthly_local
 ENGINE = Distributed(web, consentproxy, funnels_monthly_local, cityHash64(site));
 
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    path String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    path String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/page_flow_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, path, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.page_flow_mv ON CLUSTER web TO consentproxy.page_flow_local AS
+SELECT site, hour, path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.page_flow_in_local
+GROUP BY site, hour, path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow ON CLUSTER web AS consentproxy.page_flow_local
+ENGINE = Distributed(web, consentproxy, page_flow_local);
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow_in ON CLUSTER web AS consentproxy.page_flow_in_local
+ENGINE = Distributed(web, consentproxy, page_flow_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow_daily_local ON CLUSTER web (
+    site String,
+    start Date,
+    path String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/page_flow_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, path);
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow_daily ON CLUSTER web AS consentproxy.page_flow_daily_local
+ENGINE = Distributed(web, consentproxy, page_flow_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow_monthly_local ON CLUSTER web (
+    site String,
+    start Date,
+    path String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/page_flow_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, path);
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow_monthly ON CLUSTER web AS consentproxy.page_flow_monthly_local
+ENGINE = Distributed(web, consentproxy, page_flow_monthly_local, cityHash64(site));
+
 CREATE TABLE IF NOT EXISTS consentproxy.removed_params_in_local ON CLUSTER web (
     site String,
     hour DateTime('UTC'),

@@ -174,6 +174,82 @@ PARTITION BY toYYYYMM(start)
 ORDER BY (site, start, funnel, step, goal)
 TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
 
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow_in (
+    site String,
+    hour DateTime('UTC'),
+    path String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow (
+    site LowCardinality(String),
+    hour DateTime('UTC'),
+    path LowCardinality(String),
+    instance String,
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, path, instance)
+TTL hour + INTERVAL 761 DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.page_flow_mv TO consentproxy.page_flow AS
+SELECT site, hour, path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.page_flow_in
+GROUP BY site, hour, path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow_daily (
+    site LowCardinality(String),
+    start Date,
+    path LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, path)
+TTL start + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow_monthly (
+    site LowCardinality(String),
+    start Date,
+    path LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, path)
+TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
+
 CREATE TABLE IF NOT EXISTS consentproxy.removed_params_in (
     site String,
     hour DateTime('UTC'),

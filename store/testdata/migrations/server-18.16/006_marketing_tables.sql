@@ -168,6 +168,79 @@ CREATE TABLE IF NOT EXISTS consentproxy.funnels_monthly (
 PARTITION BY toYYYYMM(start)
 ORDER BY (site, start, funnel, step, goal);
 
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow_in (
+    site String,
+    hour DateTime('UTC'),
+    path String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow (
+    site String,
+    hour DateTime('UTC'),
+    path String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, path, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.page_flow_mv TO consentproxy.page_flow AS
+SELECT site, hour, path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.page_flow_in
+GROUP BY site, hour, path, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow_daily (
+    site String,
+    start Date,
+    path String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, path);
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_flow_monthly (
+    site String,
+    start Date,
+    path String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, path);
+
 CREATE TABLE IF NOT EXISTS consentproxy.removed_params_in (
     site String,
     hour DateTime('UTC'),
