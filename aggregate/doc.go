@@ -37,6 +37,9 @@
 //	devices      the visit's browser/OS/device          Visits, Bounces
 //	countries    the visit's country                    Visits, Bounces
 //	languages    the visit's language                   Visits, Bounces
+//	page_flow    dims.Path(page URL); page_view, scroll Pageviews+1 and Visits+1 (the exit) at a page
+//	                                                    view, Visits-1 on the visit's previous page
+//	                                                    view's row; Events+1 for a scroll
 //
 // Every countable hit also counts in goals, for every site, under the
 // visit's channel, utm_source, utm_campaign and entry page: goal "(visits)"
