@@ -5,7 +5,6 @@ package smtptest
 
 import (
 	"bytes"
-	"fmt"
 	"net"
 	"net/mail"
 	"os"
@@ -109,7 +108,7 @@ func (s *Server) Wait(t testing.TB, n int) []*mail.Message {
 			return ms
 		}
 		if time.Now().After(deadline) {
-			t.Fatal(fmt.Sprintf("%d messages delivered, want %d", len(s.Messages(t)), n))
+			t.Fatalf("%d messages delivered, want %d", len(s.Messages(t)), n)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
