@@ -41,6 +41,9 @@ type Config struct {
 	// rollups are complete (rollup.Tracker.Frontier); queries read them
 	// there and hourly rows elsewhere. Default nil: hourly rows only.
 	Rollups func() time.Time
+	// Goals lists the goals and funnels that apply to a site, for
+	// /api/v1/goals. Default nil: none.
+	Goals func(site string) ([]GoalDef, []FunnelDef)
 	// ReportNotes are lines the compliance report (/api/v1/report) prints
 	// as the settings in force: what DNT, GPC, the IP and the regions do
 	// here. Default none.
@@ -81,7 +84,7 @@ func New(cfg Config) (*API, error) {
 }
 
 // Routes are the routes Register mounts, as "METHOD path".
-var Routes = []string{"GET /api/v1/query", "POST /api/v1/query", "GET /api/v1/realtime", "GET /api/v1/report", "GET /api/v1/openapi.json"}
+var Routes = []string{"GET /api/v1/query", "POST /api/v1/query", "GET /api/v1/realtime", "GET /api/v1/report", "GET /api/v1/goals", "GET /api/v1/openapi.json"}
 
 // Register mounts the API on r.
 func (a *API) Register(r fiber.Router) {
@@ -89,6 +92,7 @@ func (a *API) Register(r fiber.Router) {
 	r.Post("/api/v1/query", a.query)
 	r.Get("/api/v1/realtime", a.realtime)
 	r.Get("/api/v1/report", a.serveReport)
+	r.Get("/api/v1/goals", a.goalsList)
 	r.Get("/api/v1/openapi.json", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 		return c.Send(openAPI)

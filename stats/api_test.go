@@ -103,6 +103,10 @@ func TestQueryEngines(t *testing.T) {
 			}
 			app := newApp(t, Config{Store: s, Now: func() time.Time { return fixNow }, Rollups: frontier,
 				Realtime: func(string) int { return 7 },
+				Goals: func(site string) ([]GoalDef, []FunnelDef) {
+					return []GoalDef{{Name: "signup", Event: "sign_up"}, {Name: "pricing", Page: "/pricing"}},
+						[]FunnelDef{{Name: "checkout", Steps: []string{"pricing", "signup"}}}
+				},
 				RealtimeTop: func(string) (map[string]int, map[string]int) {
 					return map[string]int{"/": 5, "/pricing": 2}, map[string]int{"google": 6, "news": 1}
 				},
@@ -380,6 +384,12 @@ func TestQueryEngines(t *testing.T) {
 				want := `{"min_count":5,"pages":[{"page":"/","visitors":5}],"site":"G-STATS","sources":[{"source":"google","visitors":6}],"visitors":7,"window_seconds":300,"withheld_rows":2}`
 				if a.status != 200 || a.body != want {
 					t.Errorf("realtime: %d %s", a.status, a.body)
+				}
+				if a := get(t, app, "/api/v1/goals?site=G-STATS"); a.status != 200 || a.body != `{"funnels":[{"name":"checkout","steps":["pricing","signup"]}],"goals":[{"name":"signup","event":"sign_up"},{"name":"pricing","page":"/pricing"}],"site":"G-STATS"}` {
+					t.Errorf("goals: %d %s", a.status, a.body)
+				}
+				if a := get(t, app, "/api/v1/goals?site=G-DENY"); a.status != 403 {
+					t.Errorf("goals of a refused site: %d", a.status)
 				}
 				if a := get(t, app, "/api/v1/realtime"); a.status != 400 {
 					t.Errorf("realtime without site: %d; want 400", a.status)

@@ -353,6 +353,7 @@ func (m *Main) registerAPI(trust *web.Trust) error {
 		MinCount:    cfg.MinCount,
 		Realtime:    m.Aggregator.Realtime,
 		RealtimeTop: m.Aggregator.RealtimeTop,
+		Goals:       goalsOf(cfg),
 		ReportNotes: reportNotes(cfg),
 		Authorize: func(c *fiber.Ctx, site string) error {
 			// A session decides unless there is none; then the bearer token does.

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/consentproxy/consentproxy/aggregate"
+	"github.com/consentproxy/consentproxy/stats"
 )
 
 // goalsFile is --goals as written: YAML (or JSON), inline or @path, or in
@@ -134,4 +136,24 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// goalsOf lists, for the API, the goals and funnels that apply to a site.
+func goalsOf(cfg Config) func(site string) ([]stats.GoalDef, []stats.FunnelDef) {
+	applies := func(sites []string, site string) bool { return sites == nil || slices.Contains(sites, site) }
+	return func(site string) ([]stats.GoalDef, []stats.FunnelDef) {
+		var gs []stats.GoalDef
+		for _, g := range cfg.Goals {
+			if applies(g.Sites, site) {
+				gs = append(gs, stats.GoalDef{Name: g.Name, Event: g.Event, Page: g.Page})
+			}
+		}
+		var fs []stats.FunnelDef
+		for _, f := range cfg.Funnels {
+			if applies(f.Sites, site) {
+				fs = append(fs, stats.FunnelDef{Name: f.Name, Steps: f.Steps})
+			}
+		}
+		return gs, fs
+	}
 }

@@ -156,3 +156,20 @@ func indent(s string) string {
 func quoteYAML(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
 }
+
+// TestGoalsOf: the API lists a site's goals and funnels, those limited to
+// other sites left out.
+func TestGoalsOf(t *testing.T) {
+	cfg := Config{
+		Goals:   []aggregate.Goal{{Name: "a", Event: "sign_up"}, {Name: "b", Page: "/x", Sites: []string{siteB}}},
+		Funnels: []aggregate.Funnel{{Name: "f", Steps: []string{"a", "a"}, Sites: []string{siteA}}},
+	}
+	g, f := goalsOf(cfg)(siteA)
+	if len(g) != 1 || g[0].Name != "a" || g[0].Event != "sign_up" || len(f) != 1 || f[0].Name != "f" {
+		t.Errorf("siteA: %+v %+v", g, f)
+	}
+	g, f = goalsOf(cfg)(siteB)
+	if len(g) != 2 || g[1].Page != "/x" || len(f) != 0 {
+		t.Errorf("siteB: %+v %+v", g, f)
+	}
+}
