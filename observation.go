@@ -85,6 +85,19 @@ type Observation struct {
 	UserAgent string
 	IP        netip.Addr
 	Agent     Agent
+
+	// Params gives the event's parameters by name (ep.plan, epn.value,
+	// cu, …) as sent, for the site owner's event properties, goals that
+	// match a property and revenue; Index is the event's place in its
+	// hit. nil for a suppressed hit. Valid only during Record, like the
+	// strings above.
+	Params ParamSource
+	Index  int
+}
+
+// ParamSource reads one event's parameters: the proxy's parsed hit.
+type ParamSource interface {
+	Param(event int, name string) (string, bool)
 }
 
 // MaxEngagementMS bounds one hit's engagement time (_et). gtag sends the time

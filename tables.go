@@ -51,6 +51,18 @@ var (
 	// the visitors who viewed it, so exits, exit rate and scroll rate come
 	// from one row.
 	TablePageFlow = Table{Name: "page_flow", Dims: []string{"path"}, Visitors: true, Since: 6}
+	// TableEventProps counts events by the site owner's allowlisted event
+	// properties (GA4's ep.*/epn.*, --event-properties): per event name,
+	// property and value (one of the configured values, a bucket of a
+	// number, or, where the owner allows free text, the value redacted and
+	// cut), Events and visitors.
+	TableEventProps = Table{Name: "event_props", Dims: []string{"name", "prop", "value"}, Visitors: true, Since: 6}
+	// TableRevenue sums purchase events (GA4's purchase with epn.value and
+	// cu) per currency and the visit's channel, utm_source and
+	// utm_campaign: Events are purchases, Visits the visits with one (once
+	// each), visitors the purchasers, and Hits the revenue in millionths of
+	// the currency's unit (the one money column: no other metric fits).
+	TableRevenue = Table{Name: "revenue", Dims: []string{"currency", "channel", "utm_source", "utm_campaign"}, Visitors: true, Since: 6}
 	// TableOutcomes counts hits per decision reason and nothing else: it is the
 	// only table that opted-out, DNT, GPC, bot and invalid hits ever touch.
 	TableOutcomes = Table{Name: "outcomes", Dims: []string{"reason"}}
@@ -99,7 +111,7 @@ const (
 // Tables lists every aggregate table in a stable order.
 func Tables() []Table {
 	return []Table{TableTotals, TablePages, TableEntryPages, TableEvents, TableSources,
-		TableDevices, TableCountries, TableLanguages, TableGoals, TableFunnels, TablePageFlow, TableOutcomes, TableConsentChoices, TableFiltered,
+		TableDevices, TableCountries, TableLanguages, TableGoals, TableFunnels, TablePageFlow, TableEventProps, TableRevenue, TableOutcomes, TableConsentChoices, TableFiltered,
 		TableConsentJurisdictions, TableRemovedParams}
 }
 

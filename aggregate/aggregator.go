@@ -67,6 +67,9 @@ type Config struct {
 	// and funnels tables). Default none: those tables stay empty.
 	Goals   []Goal
 	Funnels []Funnel
+	// Properties are the event properties counted in event_props
+	// (--event-properties). Default none.
+	Properties []Property
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 }
@@ -161,7 +164,7 @@ func New(cfg Config) (*Aggregator, error) {
 		cfg.Now = time.Now
 	}
 	cfg.Secret = append([]byte(nil), cfg.Secret...)
-	goals, err := compileGoals(cfg.Goals, cfg.Funnels)
+	goals, err := compileGoals(cfg.Goals, cfg.Funnels, cfg.Properties)
 	if err != nil {
 		return nil, fmt.Errorf("aggregate: %w", err)
 	}
@@ -377,7 +380,15 @@ func (a *Aggregator) Record(o *consentproxy.Observation) {
 	}
 	a.countVisit(sh, s, dk, base, hour, !s.curSeen, o.Reason == consentproxy.ReasonForwarded)
 	if sg := a.goals.forSite(o.Site); sg != nil {
-		a.countGoals(sh, s, sg, dk, base, hour, event, path, pv)
+		if len(sg.goals) > 0 {
+			a.countGoals(sh, s, sg, o, dk, base, hour, event, path, pv)
+		}
+		if len(sg.props) > 0 && o.Params != nil {
+			a.countProps(sh, sg.props, o, s.site(), hour, event, dk.tableHash(tEventProps, base))
+		}
+	}
+	if event == "purchase" && o.Params != nil {
+		a.countRevenue(sh, s, o, hour, dk.tableHash(tRevenue, base))
 	}
 	s.curSeen = true
 	sh.hit(sh.row(g, tEvents, o.Site, hour, dimKey{event}), pv, o.EngagementMS, dk.tableHash(tEvents, base))

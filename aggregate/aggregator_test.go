@@ -299,7 +299,7 @@ func TestVisitorHashes(t *testing.T) {
 	const site = "G-H"
 	// A goal and a funnel, so that every visitor table gets a row.
 	a1, _ := newTestAgg(t, Config{Goals: []Goal{{Name: "home", Page: "/"}, {Name: "view", Event: "page_view"}},
-		Funnels: []Funnel{{Name: "f", Steps: []string{"home", "view"}}}})
+		Funnels: []Funnel{{Name: "f", Steps: []string{"home", "view"}}}, Properties: []Property{{Name: "plan", Values: []string{"pro"}}}})
 	a2, _ := newTestAgg(t, Config{})
 	a3, _ := newTestAgg(t, Config{Secret: []byte("another-secret-0123456789")})
 	midnight := time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)
@@ -307,6 +307,10 @@ func TestVisitorHashes(t *testing.T) {
 		a.Record(alice.pv(midnight.Add(-time.Second), site, "https://x.example/"))
 		a.Record(alice.pv(midnight, site, "https://x.example/"))
 	}
+	// A purchase with a property, so that event_props and revenue have rows.
+	buy := alice.obs(midnight.Add(-time.Second), site, consentproxy.ReasonForwarded, "purchase", "https://x.example/", "")
+	buy.Params = params{"ep.plan": "pro", "epn.value": "10", "cu": "EUR"}
+	a1.Record(buy)
 	b1, b2, b3 := index(a1.Collect()), index(a2.Collect()), index(a3.Collect())
 	before := b1["totals|G-H|23:00|"].Visitors
 	after := b1["totals|G-H|00:00|"].Visitors

@@ -20,6 +20,10 @@ type Goal struct {
 	// Event is a GA4 event name the goal is reached by. Exactly one of
 	// Event and Page is set.
 	Event string
+	// Property and Value narrow an event goal to events whose parameter
+	// ep.Property (or epn.Property) is Value, compared without regard to
+	// case: a purchase of plan "pro". Default "": any such event.
+	Property, Value string
 	// Page is a path pattern matched against a page view's normalized path
 	// (see dims.Path): * matches within one path segment, ** across
 	// segments, anything else itself. "/pricing", "/blog/*", "/docs/**".
@@ -54,12 +58,15 @@ const (
 type siteGoals struct {
 	goals   []goalMatcher
 	funnels []funnelSteps
+	props   []propMatcher
 }
 
 type goalMatcher struct {
-	name  string
-	event string
-	page  []string // pattern segments; nil for an event goal
+	name    string
+	event   string
+	ep, epn string // the property's parameter names, "" for none
+	value   string
+	page    []string // pattern segments; nil for an event goal
 }
 
 type funnelSteps struct {
@@ -82,10 +89,20 @@ func (t *goalTable) forSite(site string) *siteGoals {
 }
 
 // compileGoals checks goals and funnels and builds each site's matchers.
-func compileGoals(goals []Goal, funnels []Funnel) (goalTable, error) {
+func compileGoals(goals []Goal, funnels []Funnel, props []Property) (goalTable, error) {
 	var t goalTable
-	if len(goals) == 0 && len(funnels) == 0 {
+	if len(goals) == 0 && len(funnels) == 0 && len(props) == 0 {
 		return t, nil
+	}
+	pnames := map[string]bool{}
+	for _, p := range props {
+		if err := checkProperty(p); err != nil {
+			return t, fmt.Errorf("property %q: %w", p.Name, err)
+		}
+		if pnames[p.Name] {
+			return t, fmt.Errorf("property %q is defined twice", p.Name)
+		}
+		pnames[p.Name] = true
 	}
 	names := map[string]bool{}
 	for _, g := range goals {
@@ -105,6 +122,13 @@ func compileGoals(goals []Goal, funnels []Funnel) (goalTable, error) {
 			if _, err := parsePattern(g.Page); err != nil {
 				return t, fmt.Errorf("goal %q: %w", g.Name, err)
 			}
+			if g.Property != "" || g.Value != "" {
+				return t, fmt.Errorf("goal %q: property and value narrow an event goal, not a page goal", g.Name)
+			}
+		case (g.Property == "") != (g.Value == ""):
+			return t, fmt.Errorf("goal %q: set both property and value, or neither", g.Name)
+		case g.Property != "" && checkProperty(Property{Name: g.Property, FreeText: true}) != nil:
+			return t, fmt.Errorf("goal %q: property %q is no property name (a-z, 0-9, _, without ep.)", g.Name, g.Property)
 		}
 	}
 	fnames := map[string]bool{}
@@ -137,6 +161,11 @@ func compileGoals(goals []Goal, funnels []Funnel) (goalTable, error) {
 			sites[s] = true
 		}
 	}
+	for _, p := range props {
+		for _, s := range p.Sites {
+			sites[s] = true
+		}
+	}
 	build := func(site string) (*siteGoals, error) {
 		applies := func(list []string) bool { return list == nil || site != "" && slices.Contains(list, site) }
 		sg := &siteGoals{}
@@ -145,7 +174,10 @@ func compileGoals(goals []Goal, funnels []Funnel) (goalTable, error) {
 			if !applies(g.Sites) {
 				continue
 			}
-			m := goalMatcher{name: g.Name, event: g.Event}
+			m := goalMatcher{name: g.Name, event: g.Event, value: g.Value}
+			if g.Property != "" {
+				m.ep, m.epn = "ep."+g.Property, "epn."+g.Property
+			}
 			if g.Page != "" {
 				m.page, _ = parsePattern(g.Page)
 			}
@@ -177,7 +209,15 @@ func compileGoals(goals []Goal, funnels []Funnel) (goalTable, error) {
 		if len(sg.funnels) > MaxFunnels {
 			return nil, fmt.Errorf("%d funnels apply to %s; at most %d", len(sg.funnels), orEvery(site), MaxFunnels)
 		}
-		if len(sg.goals) == 0 {
+		for _, p := range props {
+			if applies(p.Sites) {
+				sg.props = append(sg.props, compileProperty(p))
+			}
+		}
+		if len(sg.props) > MaxProperties {
+			return nil, fmt.Errorf("%d event properties apply to %s; at most %d", len(sg.props), orEvery(site), MaxProperties)
+		}
+		if len(sg.goals) == 0 && len(sg.props) == 0 {
 			return nil, nil
 		}
 		return sg, nil
@@ -284,12 +324,12 @@ func matchSeg(pat, s string) bool {
 
 // matched returns the set of sg's goals a hit reaches: an event goal by
 // its event name, a page goal by a page view's path.
-func (sg *siteGoals) matched(event, path string, pageView bool) uint64 {
+func (sg *siteGoals) matched(event, path string, pageView bool, ps consentproxy.ParamSource, idx int) uint64 {
 	var m uint64
 	for i := range sg.goals {
 		g := &sg.goals[i]
 		if g.page == nil {
-			if g.event == event {
+			if g.event == event && (g.ep == "" || g.hasValue(ps, idx)) {
 				m |= 1 << i
 			}
 		} else if pageView && matchPath(g.page, path) {
@@ -297,6 +337,18 @@ func (sg *siteGoals) matched(event, path string, pageView bool) uint64 {
 		}
 	}
 	return m
+}
+
+// hasValue reports whether the event's property is the goal's value.
+func (g *goalMatcher) hasValue(ps consentproxy.ParamSource, i int) bool {
+	if ps == nil {
+		return false
+	}
+	v, ok := ps.Param(i, g.ep)
+	if !ok {
+		v, ok = ps.Param(i, g.epn)
+	}
+	return ok && strings.EqualFold(strings.TrimSpace(v), g.value)
 }
 
 // visitDims are the goals rows' dimensions but the goal: the visit's
@@ -337,10 +389,10 @@ func (a *Aggregator) countVisit(sh *shard, s *session, dk *dayKeys, base uint64,
 
 // countGoals counts the goals and funnel steps one countable hit reaches.
 // The caller holds sh.mu; s.cur is the hit's hour.
-func (a *Aggregator) countGoals(sh *shard, s *session, sg *siteGoals, dk *dayKeys, base uint64, hour int64, event, path string, pv int64) {
+func (a *Aggregator) countGoals(sh *shard, s *session, sg *siteGoals, o *consentproxy.Observation, dk *dayKeys, base uint64, hour int64, event, path string, pv int64) {
 	g := a.reg
 	site := s.site()
-	m := sg.matched(event, path, pv == 1)
+	m := sg.matched(event, path, pv == 1, o.Params, o.Index)
 	if m == 0 {
 		return
 	}
@@ -378,7 +430,7 @@ func (a *Aggregator) countGoals(sh *shard, s *session, sg *siteGoals, dk *dayKey
 
 // CheckGoals reports what New would refuse in goals and funnels, so that
 // a configuration is checked before anything starts.
-func CheckGoals(goals []Goal, funnels []Funnel) error {
-	_, err := compileGoals(goals, funnels)
+func CheckGoals(goals []Goal, funnels []Funnel, props []Property) error {
+	_, err := compileGoals(goals, funnels, props)
 	return err
 }

@@ -70,7 +70,7 @@ func TestCompileGoalsRefuses(t *testing.T) {
 		{[]Goal{ev("x", "a"), {Name: "y", Event: "b", Sites: []string{"G-A"}}},
 			[]Funnel{{Name: "f", Steps: []string{"x", "y"}}}, `step "y" does not apply to every site`},
 	} {
-		_, err := compileGoals(tt.goals, tt.funnels)
+		_, err := compileGoals(tt.goals, tt.funnels, nil)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%+v %+v: error %v, want %q", tt.goals, tt.funnels, err, tt.want)
 		}
@@ -79,7 +79,7 @@ func TestCompileGoalsRefuses(t *testing.T) {
 	for i := range many {
 		many[i] = Goal{Name: "g" + strings.Repeat("x", i%30) + string(rune('a'+i%26)) + string(rune('a'+i/26)), Event: "e"}
 	}
-	if _, err := compileGoals(many, nil); err == nil || !strings.Contains(err.Error(), "at most 64") {
+	if _, err := compileGoals(many, nil, nil); err == nil || !strings.Contains(err.Error(), "at most 64") {
 		t.Errorf("65 goals: %v", err)
 	}
 }

@@ -213,3 +213,11 @@ func tableIndex(name string) int {
 	}
 	panic("no table " + name)
 }
+
+// params is an event's parameters, as the proxy's Hit gives them.
+type params map[string]string
+
+func (p params) Param(_ int, name string) (string, bool) {
+	v, ok := p[name]
+	return v, ok
+}

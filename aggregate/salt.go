@@ -25,6 +25,8 @@ const (
 	tGoals
 	tFunnels
 	tPageFlow
+	tEventProps
+	tRevenue
 	tOutcomes
 	tChoices
 	tFiltered
@@ -48,6 +50,8 @@ var tables = [numTables]consentproxy.Table{
 	tGoals:         consentproxy.TableGoals,
 	tFunnels:       consentproxy.TableFunnels,
 	tPageFlow:      consentproxy.TablePageFlow,
+	tEventProps:    consentproxy.TableEventProps,
+	tRevenue:       consentproxy.TableRevenue,
 	tOutcomes:      consentproxy.TableOutcomes,
 	tChoices:       consentproxy.TableConsentChoices,
 	tFiltered:      consentproxy.TableFiltered,

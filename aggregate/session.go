@@ -57,6 +57,7 @@ const (
 	visitCounted    = 1 << iota // Visits+1 in its "(visits)" row
 	visitGA4        = 1 << iota // Visits+1 in its "(ga4)" row
 	visitGA4HourSet             // its hash is in the current hour's "(ga4)" row
+	visitPurchased              // Visits+1 in its revenue row
 )
 
 // site is the canonical site of the visit's rows (may be (other)).

@@ -219,6 +219,7 @@ func (p *Proxy) observe(h *Hit, i int, reason consentproxy.Reason, now time.Time
 	dl, _ := h.Get(i, "dl")
 	dr, _ := h.Get(i, "dr")
 	o.Event, o.Location, o.Referrer = b2s(en), b2s(dl), b2s(dr)
+	o.Params, o.Index = h, i
 	if ul, ok := h.Get(i, "ul"); ok {
 		o.Language = b2s(ul)
 	} else {

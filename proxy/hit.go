@@ -338,6 +338,15 @@ func (h *Hit) Event(i int) []param {
 // Shared returns the query's parameters.
 func (h *Hit) Shared() []param { return h.shared }
 
+// Param is Get as a string (a view of the hit's memory, valid while the
+// handler runs), for the aggregator: *Hit is a consentproxy.ParamSource.
+func (h *Hit) Param(i int, key string) (string, bool) {
+	v, ok := h.Get(i, key)
+	return b2s(v), ok
+}
+
+var _ consentproxy.ParamSource = (*Hit)(nil)
+
 // Get returns the value of key for event i: the event line's own value if it
 // has one, else the query's. ok is false when neither has it.
 func (h *Hit) Get(i int, key string) (val []byte, ok bool) {

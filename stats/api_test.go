@@ -237,6 +237,16 @@ func TestQueryEngines(t *testing.T) {
 					`[{"dimensions":["internal_ip"],"metrics":[2]},{"dimensions":["staff"],"metrics":[1]}]`, 0, false},
 				{"bot classes", day10(`"metrics":["filtered"],"dimensions":["filter_reason","filter_class"]`),
 					`[{"dimensions":["bot","crawler"],"metrics":[6]},{"dimensions":["bot","monitor"],"metrics":[3]},{"dimensions":["excluded","internal_ip"],"metrics":[2]},{"dimensions":["excluded","staff"],"metrics":[1]}]`, 0, false},
+				// Revenue per currency; purchases need no currency.
+				{"revenue", day10(`"metrics":["revenue","purchases","average_order","visitors"],"dimensions":["currency"]`),
+					`[{"dimensions":["EUR"],"metrics":[200,4,50,6]},{"dimensions":["USD"],"metrics":[99.95,5,19.99,5]}]`, 0, false},
+				{"revenue in euros by channel", day10(`"metrics":["revenue","visits"],"dimensions":["channel"],"filters":[["is","currency","EUR"]]`),
+					`[{"dimensions":["organic_search"],"metrics":[200,3]}]`, 0, false},
+				{"purchases", day10(`"metrics":["purchases"]`),
+					`[{"dimensions":[],"metrics":[9]}]`, 0, false},
+				// Event properties: purchases by plan.
+				{"property values", day10(`"metrics":["visitors","events"],"dimensions":["property_value"],"filters":[["is","property","plan"],["is","event","purchase"]]`),
+					`[{"dimensions":["pro"],"metrics":[6,7]},{"dimensions":["free"],"metrics":[5,5]}]`, 0, false},
 				// Exit pages and scroll depth, from page_flow.
 				{"exit pages", day10(`"metrics":["exits","exit_rate","scroll_rate","visitors"],"dimensions":["page"]`),
 					`[{"dimensions":["/"],"metrics":[12,40,30,20]},{"dimensions":["/pricing"],"metrics":[6,66.7,33.3,6]}]`, 0, false},
@@ -338,6 +348,7 @@ func TestQueryEngines(t *testing.T) {
 
 			t.Run("Refusals", func(t *testing.T) {
 				for _, tc := range []struct{ body, status string }{
+					{day10(`"metrics":["revenue"]`), `revenue and average_order need currency`},
 					{day10(`"metrics":["visitors"],"compare":"last_week"`), `compare "last_week" is neither "previous_period" nor "year_over_year"`},
 					{day10(`"metrics":["events"],"dimensions":["channel","entry_page"]`), `"events" of goals is a goal's completions`},
 					{day10(`"metrics":["visitors"],"dimensions":["page","country"]`), `aggregate-only|Compatible with "page": page, and one time dimension`},

@@ -23,6 +23,10 @@
 //	event                → events.name         visitors, events
 //	goal (with channel, utm_source, utm_campaign, entry_page)
 //	                     → goals               visitors, visits, events, conversion_rate
+//	event, property, property_value
+//	                     → event_props         visitors, events
+//	currency (with channel, utm_source, utm_campaign)
+//	                     → revenue             revenue, purchases, average_order, visitors, visits
 //	funnel, funnel_step (with goal)
 //	                     → funnels             visitors, visits
 //	consent_outcome      → consent_choices.outcome   choices
@@ -77,6 +81,9 @@
 //     (accept_all + reject_all + custom + withdraw), overall or per
 //     consent_jurisdiction. custom does not count as consent: the table
 //     does not say which purposes it allowed.
+//   - revenue: the purchases' value in the currency, two decimals (the
+//     revenue table keeps millionths in hits); average_order revenue per
+//     purchase. Both need currency as a dimension or an is filter.
 //   - exits: the visits that ended on the page (page_flow); exit_rate
 //     100 × exits / pageviews, scroll_rate 100 × scroll events (GA4's
 //     "scroll", sent at 90 % depth) / pageviews, one decimal. Without a

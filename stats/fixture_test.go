@@ -145,6 +145,16 @@ func writeFixture(t testing.TB, s consentproxy.Store) {
 			r(h10, d("/"), mt{Pageviews: 30, Visits: 12, Events: 9}, ids(1, 20)),
 			r(h10, d("/pricing"), mt{Pageviews: 9, Visits: 6, Events: 3}, ids(201, 6)),
 		}},
+		// Revenue: 4 purchases in euros by 6 organic visitors (200 €), 5 in
+		// dollars by the newsletter's 5 (99.95 $); plan of the purchases.
+		{Table: consentproxy.TableRevenue, Rows: []consentproxy.Row{
+			r(h10, d("EUR", "organic_search", "", ""), mt{Events: 4, Visits: 3, Hits: 200_000_000}, ids(1, 6)),
+			r(h10, d("USD", "email", "news", "spring"), mt{Events: 5, Visits: 5, Hits: 99_950_000}, ids(21, 5)),
+		}},
+		{Table: consentproxy.TableEventProps, Rows: []consentproxy.Row{
+			r(h10, d("purchase", "plan", "pro"), mt{Events: 7}, ids(1, 6)),
+			r(h10, d("purchase", "plan", "free"), mt{Events: 5}, ids(21, 5)),
+		}},
 		{Table: consentproxy.TableRemovedParams, Rows: []consentproxy.Row{
 			r(h10, d("identifier"), mt{Hits: 40}, nil),
 			r(h10, d("user"), mt{Hits: 3}, nil),

@@ -175,6 +175,9 @@ func (p *plan) checkMetrics() error {
 	if p.fam == nil {
 		return nil
 	}
+	if p.fam.table.Name == consentproxy.TableRevenue.Name && slices.ContainsFunc(p.q.Metrics, func(m string) bool { return m == "revenue" || m == "average_order" }) && !p.pins("currency") {
+		return invalid("revenue and average_order need currency as a dimension or an \"is\" filter: a sum of different currencies is no number")
+	}
 	if p.fam.table.Name == consentproxy.TableGoals.Name && !p.namesGoal() && slices.Contains(p.q.Metrics, "events") {
 		return invalid("metric \"events\" of goals is a goal's completions: add goal as a dimension or filter (without one, the goals family answers visitors, visits and conversion_rate for every visit)")
 	}

@@ -149,6 +149,15 @@ func metricValue(name string, m raw) any {
 		return ratio(m.converted, m.base, 100)
 	case "removed":
 		return m.removed
+	case "revenue": // revenue's hits are millionths of the currency
+		return math.Round(float64(m.hits)/1e4) / 100
+	case "purchases":
+		return m.events
+	case "average_order":
+		if m.events == 0 {
+			return nil
+		}
+		return math.Round(float64(m.hits)/float64(m.events)/1e4) / 100
 	case "exits": // page_flow's visits
 		return m.visits
 	case "exit_rate":

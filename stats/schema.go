@@ -5,13 +5,13 @@ import "github.com/consentproxy/consentproxy"
 // Metric names accepted in Query.Metrics, in the order the OpenAPI document
 // lists them.
 var Metrics = []string{"visitors", "pageviews", "events", "visits", "bounce_rate",
-	"visit_duration", "engagement_time", "consent_rate", "choices", "suppressed", "filtered", "conversion_rate", "removed", "exits", "exit_rate", "scroll_rate"}
+	"visit_duration", "engagement_time", "consent_rate", "choices", "suppressed", "filtered", "conversion_rate", "removed", "exits", "exit_rate", "scroll_rate", "revenue", "purchases", "average_order"}
 
 // Dimensions are the accepted non-time dimensions; TimeDimensions the time
 // buckets. Both lists are checked against the OpenAPI document by a test.
 var (
 	Dimensions = []string{"page", "entry_page", "source", "source_name", "channel", "utm_source", "utm_medium",
-		"utm_campaign", "country", "browser", "browser_version", "os", "os_version", "device", "language", "event", "goal", "funnel", "funnel_step", "consent_outcome",
+		"utm_campaign", "country", "browser", "browser_version", "os", "os_version", "device", "language", "event", "property", "property_value", "goal", "funnel", "funnel_step", "currency", "consent_outcome",
 		"consent_jurisdiction", "suppression_reason", "filter_reason", "filter_class", "removed_class"}
 	TimeDimensions = []string{"time:hour", "time:day", "time:week", "time:month"}
 )
@@ -70,6 +70,18 @@ var families = []*family{
 	// Funnels: visits that reached each step after every earlier one.
 	{name: "funnels", table: consentproxy.TableFunnels, columns: map[string]string{"funnel": "funnel", "funnel_step": "step", "goal": "goal"},
 		metrics: []string{"visitors", "visits"}},
+	// Revenue: purchases, purchasers and their value per currency and the
+	// purchasing visit's channel, utm_source and utm_campaign. revenue
+	// needs the currency pinned (checkMetrics): a sum of euros and dollars
+	// is no number.
+	{name: "revenue", table: consentproxy.TableRevenue, columns: map[string]string{"currency": "currency", "channel": "channel",
+		"utm_source": "utm_source", "utm_campaign": "utm_campaign"},
+		metrics: []string{"revenue", "purchases", "average_order", "visitors", "visits"}},
+	// Event properties: events by the site owner's allowlisted property
+	// values, per event name.
+	{name: "event properties", table: consentproxy.TableEventProps, columns: map[string]string{"event": "name",
+		"property": "prop", "property_value": "value"},
+		metrics: []string{"visitors", "events"}},
 	{name: "consent choices", table: consentproxy.TableConsentChoices, columns: map[string]string{"consent_outcome": "outcome"},
 		metrics: []string{"choices"}},
 	// Banner decisions per jurisdiction group (eea, us-opt-out, elsewhere,
@@ -116,6 +128,7 @@ var metricFamilies = []struct {
 }{
 	{familyOf(consentproxy.TableGoals), []string{"conversion_rate"}},
 	{familyOf(consentproxy.TablePageFlow), []string{"exits", "exit_rate", "scroll_rate"}},
+	{familyOf(consentproxy.TableRevenue), []string{"revenue", "purchases", "average_order"}},
 }
 
 // sourceNameExpr is the source_name dimension over the sources table's

@@ -23,6 +23,8 @@ const maxGroups = 200_000
 type raw struct {
 	visitors, pageviews, events, visits, bounces, durationMS, engagementMS int64
 	choices, accepted, suppressed, filtered, removed                       int64
+	// hits are a revenue row's millionths of the currency.
+	hits int64
 	// converted and base are a conversion rate's visitors: those who
 	// reached the goal(s), and every visitor of the same breakdown.
 	converted, base int64
@@ -41,6 +43,7 @@ func (r *raw) add(o raw) {
 	r.suppressed += o.suppressed
 	r.filtered += o.filtered
 	r.removed += o.removed
+	r.hits += o.hits
 	r.converted += o.converted
 	r.base += o.base
 }
@@ -223,11 +226,13 @@ var visitComponents = []visitColumn{
 	{"visitors", "visitors", "uniqArrayMerge(visitors)", func(r *raw) *int64 { return &r.visitors }, nil},
 	{"pageviews", "pageviews", "sum(pageviews)", func(r *raw) *int64 { return &r.pageviews }, []string{"pageviews", "exit_rate", "scroll_rate"}},
 	// In page_flow, events are scrolls and visits exits.
-	{"events", "events", "sum(events)", func(r *raw) *int64 { return &r.events }, []string{"events", "scroll_rate"}},
+	{"events", "events", "sum(events)", func(r *raw) *int64 { return &r.events }, []string{"events", "scroll_rate", "purchases", "average_order"}},
 	{"visits", "visits", "sum(visits)", func(r *raw) *int64 { return &r.visits }, []string{"visits", "bounce_rate", "visit_duration", "exits", "exit_rate"}},
 	{"bounces", "bounces", "sum(bounces)", func(r *raw) *int64 { return &r.bounces }, []string{"bounce_rate"}},
 	{"duration", "duration_ms", "sum(duration_ms)", func(r *raw) *int64 { return &r.durationMS }, []string{"visit_duration"}},
 	{"engagement", "engagement_ms", "sum(engagement_ms)", func(r *raw) *int64 { return &r.engagementMS }, []string{"engagement_time"}},
+	// In revenue, hits are millionths of the currency.
+	{"hits", "hits", "sum(hits)", func(r *raw) *int64 { return &r.hits }, []string{"revenue", "average_order"}},
 }
 
 // visitColumns are the components this query's metrics need: reading

@@ -133,7 +133,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Store = m.Rollups
 	}
 	acfg := aggregate.Config{Secret: cfg.Secret, CountWithoutConsent: cfg.CountWithoutConsent,
-		Channels: dims.Options{AIChannel: cfg.AIChannel}, Goals: cfg.Goals, Funnels: cfg.Funnels}
+		Channels: dims.Options{AIChannel: cfg.AIChannel}, Goals: cfg.Goals, Funnels: cfg.Funnels, Properties: cfg.Properties}
 	acfg.MaxVisitorHashes, acfg.MaxSessions, acfg.MaxKeys = memoryCaps(cfg.MemoryLimit)
 	if m.Geo != nil {
 		acfg.Geo = m.Geo

@@ -80,6 +80,9 @@ type Config struct {
 	// (--funnels). Default none.
 	Goals   []aggregate.Goal
 	Funnels []aggregate.Funnel
+	// Properties are the event properties counted (--event-properties).
+	// Default none.
+	Properties []aggregate.Property
 	// ReportMail is the scheduled e-mail report (--report-smtp,
 	// --report-from, --report-to, --report-every). Default nil: none.
 	ReportMail          *reportMail
@@ -367,6 +370,18 @@ func (r *rawConfig) validate() (Config, []string) {
 		if c.CountryHeader != "" && c.RegionHeader == "" && c.GeoIPDB == "" && r.NamesSubdivisions() {
 			c.warnings = append(c.warnings, "--regions: rules name subdivisions (such as US-CA), which no visitor matches "+
 				"with only --country-header: set --region-header or --geoip-db, or those visitors get the country's or the elsewhere rule")
+		}
+	}
+	if p, err := readProperties(v("event-properties")); err != nil {
+		bad("event-properties", "%v", err)
+	} else {
+		c.Properties = p
+		for _, p := range p {
+			for _, s := range p.Sites {
+				if !slices.Contains(c.MeasurementIDs, s) {
+					bad("event-properties", "property %q: site %s is not one of --measurement-ids", p.Name, s)
+				}
+			}
 		}
 	}
 	if r, err := readReportMail(v("report-smtp"), v("report-from"), v("report-to"), v("report-every")); err != nil {

@@ -19,7 +19,7 @@ import (
 // the operator's goals stand.
 func TestDemoGoals(t *testing.T) {
 	goals, funnels := demoGoals()
-	if err := aggregate.CheckGoals(goals, funnels); err != nil {
+	if err := aggregate.CheckGoals(goals, funnels, nil); err != nil {
 		t.Fatalf("the demo's goals: %v", err)
 	}
 	tokens := filepath.Join(t.TempDir(), "tokens.yaml")

@@ -22,9 +22,24 @@ import (
 //	pricing: {page: /pricing}
 //	thanks:  {page: "/**/thanks", sites: [G-AAAA1111]}
 type goalsFile map[string]struct {
-	Event string   `yaml:"event"`
-	Page  string   `yaml:"page"`
-	Sites []string `yaml:"sites"`
+	Event    string   `yaml:"event"`
+	Property string   `yaml:"property"` // with value: only events whose ep.property is value
+	Value    string   `yaml:"value"`
+	Page     string   `yaml:"page"`
+	Sites    []string `yaml:"sites"`
+}
+
+// propertiesFile is --event-properties, in the same forms; a property's
+// name (without ep./epn.) is its key:
+//
+//	plan:    {values: [free, pro, team]}
+//	percent: {buckets: [25, 50, 75, 90]}
+//	method:  {free_text: true}
+type propertiesFile map[string]struct {
+	Values   []string  `yaml:"values"`
+	Buckets  []float64 `yaml:"buckets"`
+	FreeText bool      `yaml:"free_text"`
+	Sites    []string  `yaml:"sites"`
 }
 
 // funnelsFile is --funnels, in the same forms:
@@ -53,7 +68,7 @@ func readGoals(goalsV, funnelsV string) ([]aggregate.Goal, []aggregate.Funnel, e
 		if g.Sites != nil && len(g.Sites) == 0 {
 			return nil, nil, fmt.Errorf("goal %q: sites is empty, so it would count nowhere; leave it out for every site", name)
 		}
-		goals = append(goals, aggregate.Goal{Name: name, Event: g.Event, Page: g.Page, Sites: g.Sites})
+		goals = append(goals, aggregate.Goal{Name: name, Event: g.Event, Property: g.Property, Value: g.Value, Page: g.Page, Sites: g.Sites})
 	}
 	var funnels []aggregate.Funnel
 	for _, name := range sortedKeys(ff) {
@@ -63,10 +78,30 @@ func readGoals(goalsV, funnelsV string) ([]aggregate.Goal, []aggregate.Funnel, e
 		}
 		funnels = append(funnels, aggregate.Funnel{Name: name, Steps: f.Steps, Sites: f.Sites})
 	}
-	if err := aggregate.CheckGoals(goals, funnels); err != nil {
+	if err := aggregate.CheckGoals(goals, funnels, nil); err != nil {
 		return nil, nil, err
 	}
 	return goals, funnels, nil
+}
+
+// readProperties builds the event properties from --event-properties.
+func readProperties(v string) ([]aggregate.Property, error) {
+	var pf propertiesFile
+	if err := decodeFlagYAML(v, &pf); err != nil {
+		return nil, fmt.Errorf("want {name: {values | buckets | free_text, sites}}: %w", err)
+	}
+	var props []aggregate.Property
+	for _, name := range sortedKeys(pf) {
+		p := pf[name]
+		if p.Sites != nil && len(p.Sites) == 0 {
+			return nil, fmt.Errorf("property %q: sites is empty, so it would count nowhere; leave it out for every site", name)
+		}
+		props = append(props, aggregate.Property{Name: name, Values: p.Values, Buckets: p.Buckets, FreeText: p.FreeText, Sites: p.Sites})
+	}
+	if err := aggregate.CheckGoals(nil, nil, props); err != nil {
+		return nil, err
+	}
+	return props, nil
 }
 
 // decodeFlagYAML reads a flag's YAML (or JSON) value, inline or @path, into

@@ -231,6 +231,8 @@ var wantMix = map[string][]string{
 		"G-TEST123|/pricing|0|3|0|2|0|0|3",
 		"G-TEST123|/signup|0|1|0|1|0|0|1",
 	},
+	"event_props":    {}, // none configured
+	"revenue":        {}, // no purchase
 	"removed_params": {},
 	"filtered": {
 		"G-TEST123|bot|crawler|1|0|0|0|0|0",

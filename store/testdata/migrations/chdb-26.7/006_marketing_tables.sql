@@ -250,6 +250,178 @@ PARTITION BY toYYYYMM(start)
 ORDER BY (site, start, path)
 TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
 
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_in (
+    site String,
+    hour DateTime('UTC'),
+    name String,
+    prop String,
+    value String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props (
+    site LowCardinality(String),
+    hour DateTime('UTC'),
+    name LowCardinality(String),
+    prop LowCardinality(String),
+    value LowCardinality(String),
+    instance String,
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, name, prop, value, instance)
+TTL hour + INTERVAL 761 DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.event_props_mv TO consentproxy.event_props AS
+SELECT site, hour, name, prop, value, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.event_props_in
+GROUP BY site, hour, name, prop, value, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_daily (
+    site LowCardinality(String),
+    start Date,
+    name LowCardinality(String),
+    prop LowCardinality(String),
+    value LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, name, prop, value)
+TTL start + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_monthly (
+    site LowCardinality(String),
+    start Date,
+    name LowCardinality(String),
+    prop LowCardinality(String),
+    value LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, name, prop, value)
+TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_in (
+    site String,
+    hour DateTime('UTC'),
+    currency String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue (
+    site LowCardinality(String),
+    hour DateTime('UTC'),
+    currency LowCardinality(String),
+    channel LowCardinality(String),
+    utm_source LowCardinality(String),
+    utm_campaign LowCardinality(String),
+    instance String,
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, currency, channel, utm_source, utm_campaign, instance)
+TTL hour + INTERVAL 761 DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.revenue_mv TO consentproxy.revenue AS
+SELECT site, hour, currency, channel, utm_source, utm_campaign, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.revenue_in
+GROUP BY site, hour, currency, channel, utm_source, utm_campaign, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_daily (
+    site LowCardinality(String),
+    start Date,
+    currency LowCardinality(String),
+    channel LowCardinality(String),
+    utm_source LowCardinality(String),
+    utm_campaign LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, currency, channel, utm_source, utm_campaign)
+TTL start + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_monthly (
+    site LowCardinality(String),
+    start Date,
+    currency LowCardinality(String),
+    channel LowCardinality(String),
+    utm_source LowCardinality(String),
+    utm_campaign LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, currency, channel, utm_source, utm_campaign)
+TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
+
 CREATE TABLE IF NOT EXISTS consentproxy.removed_params_in (
     site String,
     hour DateTime('UTC'),

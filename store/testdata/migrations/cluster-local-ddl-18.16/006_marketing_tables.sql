@@ -277,6 +277,196 @@ ORDER BY (site, start, path);
 CREATE TABLE IF NOT EXISTS consentproxy.page_flow_monthly AS consentproxy.page_flow_monthly_local
 ENGINE = Distributed(test2, consentproxy, page_flow_monthly_local, cityHash64(site));
 
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_in_local (
+    site String,
+    hour DateTime('UTC'),
+    name String,
+    prop String,
+    value String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_local (
+    site String,
+    hour DateTime('UTC'),
+    name String,
+    prop String,
+    value String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, name, prop, value, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.event_props_mv TO consentproxy.event_props_local AS
+SELECT site, hour, name, prop, value, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.event_props_in_local
+GROUP BY site, hour, name, prop, value, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props AS consentproxy.event_props_local
+ENGINE = Distributed(test2, consentproxy, event_props_local);
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_in AS consentproxy.event_props_in_local
+ENGINE = Distributed(test2, consentproxy, event_props_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_daily_local (
+    site String,
+    start Date,
+    name String,
+    prop String,
+    value String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, name, prop, value);
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_daily AS consentproxy.event_props_daily_local
+ENGINE = Distributed(test2, consentproxy, event_props_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_monthly_local (
+    site String,
+    start Date,
+    name String,
+    prop String,
+    value String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, name, prop, value);
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_monthly AS consentproxy.event_props_monthly_local
+ENGINE = Distributed(test2, consentproxy, event_props_monthly_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_in_local (
+    site String,
+    hour DateTime('UTC'),
+    currency String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_local (
+    site String,
+    hour DateTime('UTC'),
+    currency String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, currency, channel, utm_source, utm_campaign, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.revenue_mv TO consentproxy.revenue_local AS
+SELECT site, hour, currency, channel, utm_source, utm_campaign, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.revenue_in_local
+GROUP BY site, hour, currency, channel, utm_source, utm_campaign, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue AS consentproxy.revenue_local
+ENGINE = Distributed(test2, consentproxy, revenue_local);
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_in AS consentproxy.revenue_in_local
+ENGINE = Distributed(test2, consentproxy, revenue_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_daily_local (
+    site String,
+    start Date,
+    currency String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, currency, channel, utm_source, utm_campaign);
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_daily AS consentproxy.revenue_daily_local
+ENGINE = Distributed(test2, consentproxy, revenue_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_monthly_local (
+    site String,
+    start Date,
+    currency String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, currency, channel, utm_source, utm_campaign);
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_monthly AS consentproxy.revenue_monthly_local
+ENGINE = Distributed(test2, consentproxy, revenue_monthly_local, cityHash64(site));
+
 CREATE TABLE IF NOT EXISTS consentproxy.removed_params_in_local (
     site String,
     hour DateTime('UTC'),

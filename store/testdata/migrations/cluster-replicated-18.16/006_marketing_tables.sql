@@ -277,6 +277,196 @@ ORDER BY (site, start, path);
 CREATE TABLE IF NOT EXISTS consentproxy.page_flow_monthly ON CLUSTER web AS consentproxy.page_flow_monthly_local
 ENGINE = Distributed(web, consentproxy, page_flow_monthly_local, cityHash64(site));
 
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    name String,
+    prop String,
+    value String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    name String,
+    prop String,
+    value String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/event_props_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, name, prop, value, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.event_props_mv ON CLUSTER web TO consentproxy.event_props_local AS
+SELECT site, hour, name, prop, value, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.event_props_in_local
+GROUP BY site, hour, name, prop, value, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props ON CLUSTER web AS consentproxy.event_props_local
+ENGINE = Distributed(web, consentproxy, event_props_local);
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_in ON CLUSTER web AS consentproxy.event_props_in_local
+ENGINE = Distributed(web, consentproxy, event_props_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_daily_local ON CLUSTER web (
+    site String,
+    start Date,
+    name String,
+    prop String,
+    value String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/event_props_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, name, prop, value);
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_daily ON CLUSTER web AS consentproxy.event_props_daily_local
+ENGINE = Distributed(web, consentproxy, event_props_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_monthly_local ON CLUSTER web (
+    site String,
+    start Date,
+    name String,
+    prop String,
+    value String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/event_props_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, name, prop, value);
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_monthly ON CLUSTER web AS consentproxy.event_props_monthly_local
+ENGINE = Distributed(web, consentproxy, event_props_monthly_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    currency String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    currency String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/revenue_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, currency, channel, utm_source, utm_campaign, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.revenue_mv ON CLUSTER web TO consentproxy.revenue_local AS
+SELECT site, hour, currency, channel, utm_source, utm_campaign, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.revenue_in_local
+GROUP BY site, hour, currency, channel, utm_source, utm_campaign, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue ON CLUSTER web AS consentproxy.revenue_local
+ENGINE = Distributed(web, consentproxy, revenue_local);
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_in ON CLUSTER web AS consentproxy.revenue_in_local
+ENGINE = Distributed(web, consentproxy, revenue_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_daily_local ON CLUSTER web (
+    site String,
+    start Date,
+    currency String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/revenue_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, currency, channel, utm_source, utm_campaign);
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_daily ON CLUSTER web AS consentproxy.revenue_daily_local
+ENGINE = Distributed(web, consentproxy, revenue_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_monthly_local ON CLUSTER web (
+    site String,
+    start Date,
+    currency String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/revenue_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, currency, channel, utm_source, utm_campaign);
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_monthly ON CLUSTER web AS consentproxy.revenue_monthly_local
+ENGINE = Distributed(web, consentproxy, revenue_monthly_local, cityHash64(site));
+
 CREATE TABLE IF NOT EXISTS consentproxy.removed_params_in_local ON CLUSTER web (
     site String,
     hour DateTime('UTC'),

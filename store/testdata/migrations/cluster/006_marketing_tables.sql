@@ -286,6 +286,202 @@ TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
 CREATE TABLE IF NOT EXISTS analytics.page_flow_monthly ON CLUSTER web AS analytics.page_flow_monthly_local
 ENGINE = Distributed(web, analytics, page_flow_monthly_local, cityHash64(site));
 
+CREATE TABLE IF NOT EXISTS analytics.event_props_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    name String,
+    prop String,
+    value String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS analytics.event_props_local ON CLUSTER web (
+    site LowCardinality(String),
+    hour DateTime('UTC'),
+    name LowCardinality(String),
+    prop LowCardinality(String),
+    value LowCardinality(String),
+    instance String,
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/event_props_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, name, prop, value, instance)
+TTL hour + INTERVAL 761 DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.event_props_mv ON CLUSTER web TO analytics.event_props_local AS
+SELECT site, hour, name, prop, value, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM analytics.event_props_in_local
+GROUP BY site, hour, name, prop, value, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS analytics.event_props ON CLUSTER web AS analytics.event_props_local
+ENGINE = Distributed(web, analytics, event_props_local);
+
+CREATE TABLE IF NOT EXISTS analytics.event_props_in ON CLUSTER web AS analytics.event_props_in_local
+ENGINE = Distributed(web, analytics, event_props_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS analytics.event_props_daily_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    name LowCardinality(String),
+    prop LowCardinality(String),
+    value LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/event_props_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, name, prop, value)
+TTL start + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.event_props_daily ON CLUSTER web AS analytics.event_props_daily_local
+ENGINE = Distributed(web, analytics, event_props_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS analytics.event_props_monthly_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    name LowCardinality(String),
+    prop LowCardinality(String),
+    value LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/event_props_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, name, prop, value)
+TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.event_props_monthly ON CLUSTER web AS analytics.event_props_monthly_local
+ENGINE = Distributed(web, analytics, event_props_monthly_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS analytics.revenue_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    currency String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS analytics.revenue_local ON CLUSTER web (
+    site LowCardinality(String),
+    hour DateTime('UTC'),
+    currency LowCardinality(String),
+    channel LowCardinality(String),
+    utm_source LowCardinality(String),
+    utm_campaign LowCardinality(String),
+    instance String,
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/revenue_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, currency, channel, utm_source, utm_campaign, instance)
+TTL hour + INTERVAL 761 DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.revenue_mv ON CLUSTER web TO analytics.revenue_local AS
+SELECT site, hour, currency, channel, utm_source, utm_campaign, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM analytics.revenue_in_local
+GROUP BY site, hour, currency, channel, utm_source, utm_campaign, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS analytics.revenue ON CLUSTER web AS analytics.revenue_local
+ENGINE = Distributed(web, analytics, revenue_local);
+
+CREATE TABLE IF NOT EXISTS analytics.revenue_in ON CLUSTER web AS analytics.revenue_in_local
+ENGINE = Distributed(web, analytics, revenue_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS analytics.revenue_daily_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    currency LowCardinality(String),
+    channel LowCardinality(String),
+    utm_source LowCardinality(String),
+    utm_campaign LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/revenue_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, currency, channel, utm_source, utm_campaign)
+TTL start + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.revenue_daily ON CLUSTER web AS analytics.revenue_daily_local
+ENGINE = Distributed(web, analytics, revenue_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS analytics.revenue_monthly_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    currency LowCardinality(String),
+    channel LowCardinality(String),
+    utm_source LowCardinality(String),
+    utm_campaign LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/revenue_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, currency, channel, utm_source, utm_campaign)
+TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.revenue_monthly ON CLUSTER web AS analytics.revenue_monthly_local
+ENGINE = Distributed(web, analytics, revenue_monthly_local, cityHash64(site));
+
 CREATE TABLE IF NOT EXISTS analytics.removed_params_in_local ON CLUSTER web (
     site String,
     hour DateTime('UTC'),

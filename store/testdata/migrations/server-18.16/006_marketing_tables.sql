@@ -241,6 +241,172 @@ CREATE TABLE IF NOT EXISTS consentproxy.page_flow_monthly (
 PARTITION BY toYYYYMM(start)
 ORDER BY (site, start, path);
 
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_in (
+    site String,
+    hour DateTime('UTC'),
+    name String,
+    prop String,
+    value String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props (
+    site String,
+    hour DateTime('UTC'),
+    name String,
+    prop String,
+    value String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, name, prop, value, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.event_props_mv TO consentproxy.event_props AS
+SELECT site, hour, name, prop, value, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.event_props_in
+GROUP BY site, hour, name, prop, value, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_daily (
+    site String,
+    start Date,
+    name String,
+    prop String,
+    value String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, name, prop, value);
+
+CREATE TABLE IF NOT EXISTS consentproxy.event_props_monthly (
+    site String,
+    start Date,
+    name String,
+    prop String,
+    value String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, name, prop, value);
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_in (
+    site String,
+    hour DateTime('UTC'),
+    currency String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue (
+    site String,
+    hour DateTime('UTC'),
+    currency String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, currency, channel, utm_source, utm_campaign, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.revenue_mv TO consentproxy.revenue AS
+SELECT site, hour, currency, channel, utm_source, utm_campaign, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.revenue_in
+GROUP BY site, hour, currency, channel, utm_source, utm_campaign, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_daily (
+    site String,
+    start Date,
+    currency String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, currency, channel, utm_source, utm_campaign);
+
+CREATE TABLE IF NOT EXISTS consentproxy.revenue_monthly (
+    site String,
+    start Date,
+    currency String,
+    channel String,
+    utm_source String,
+    utm_campaign String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, currency, channel, utm_source, utm_campaign);
+
 CREATE TABLE IF NOT EXISTS consentproxy.removed_params_in (
     site String,
     hour DateTime('UTC'),
