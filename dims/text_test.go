@@ -8,7 +8,7 @@ import (
 
 func TestText(t *testing.T) {
 	for in, want := range map[string]string{
-		"  card \t\n payment ":               "card payment",
+		"  card \t\n payment ":              "card payment",
 		"mail me: alice@example.com please": "mail me: (redacted) please",
 		"call +49 170 1234567":              "call (redacted)",
 		"\x00ok\x7f":                        "ok",
