@@ -54,7 +54,14 @@
 //	funnels      (funnel, step, the step's goal) when the hit reaches the visit's
 //	             next step: Visits+1, its visitor hash
 //
-// An event goal matches the event name; a page goal a page view's path
+//	event_props  (event, property, value) per allowlisted property of the site
+//	             (Config.Properties): Events+1, the visitor hash
+//	revenue      (currency, the visit's channel, utm_source, utm_campaign) for a
+//	             purchase, goals or not: Events+1, Visits+1 once per visit,
+//	             Hits += the value in millionths, the visitor hash
+//
+// An event goal matches the event name (and, with Property and Value, the
+// event's property); a page goal a page view's path
 // (dims.Path) against a pattern where * spans within a segment and ** across
 // segments. Which goals a visit reached (a 64-bit set) and how far it got in
 // each funnel (a byte each) live in its session: the order of steps is
