@@ -268,6 +268,12 @@ func TestQueryEngines(t *testing.T) {
 					`[{"dimensions":["eea","accept_all"],"metrics":[6]},{"dimensions":["eea","custom"],"metrics":[2]},{"dimensions":["eea","reject_all"],"metrics":[4]},{"dimensions":["unknown","accept_all"],"metrics":[1]},{"dimensions":["unknown","custom"],"metrics":[1]},{"dimensions":["us-opt-out","accept_all"],"metrics":[5]},{"dimensions":["us-opt-out","reject_all"],"metrics":[1]}]`, 0, false},
 				{"consent rate by jurisdiction without custom", day10(`"metrics":["consent_rate","choices"],"dimensions":["consent_jurisdiction"],"filters":[["is_not","consent_outcome",["custom"]]],"order_by":[["choices","desc"]]`),
 					`[{"dimensions":["eea"],"metrics":[60,10]},{"dimensions":["us-opt-out"],"metrics":[83.3,6]},{"dimensions":["unknown"],"metrics":[100,1]}]`, 0, false},
+				// Each decision's share: 12, 5 and 3 of 20, none withdrawn; per
+				// jurisdiction eea 6, 4, 2 of 12.
+				{"decision rates", day10(`"metrics":["consent_rate","reject_rate","custom_rate","withdraw_rate","choices"]`),
+					`[{"dimensions":[],"metrics":[60,25,15,0,20]}]`, 0, false},
+				{"decision rates by jurisdiction", day10(`"metrics":["consent_rate","reject_rate","custom_rate"],"filters":[["is","consent_jurisdiction","eea"]]`),
+					`[{"dimensions":[],"metrics":[50,33.3,16.7]}]`, 0, false},
 				{"consent outcome in a jurisdiction", day10(`"metrics":["choices"],"dimensions":["consent_outcome"],"filters":[["is","consent_jurisdiction",["eea"]]]`),
 					`[{"dimensions":["accept_all"],"metrics":[6]},{"dimensions":["reject_all"],"metrics":[4]},{"dimensions":["custom"],"metrics":[2]}]`, 0, false},
 				{"consent rate of two jurisdictions", day10(`"metrics":["consent_rate","choices"],"filters":[["in","consent_jurisdiction",["eea","us-opt-out"]]]`),
@@ -359,7 +365,7 @@ func TestQueryEngines(t *testing.T) {
 					{day10(`"metrics":["choices"],"dimensions":["consent_jurisdiction"],"filters":[["is","country","DE"]]`),
 						`filter on "country" cannot be combined with "consent_jurisdiction"|Compatible with "consent_jurisdiction": consent_outcome, consent_jurisdiction`},
 					{day10(`"metrics":["choices"],"dimensions":["consent_outcome","country"]`), `Compatible with "consent_outcome": consent_outcome, consent_jurisdiction`},
-					{day10(`"metrics":["visitors"],"dimensions":["consent_jurisdiction"]`), `"visitors" is not available for consent choices by jurisdiction|consent_rate, choices`},
+					{day10(`"metrics":["visitors"],"dimensions":["consent_jurisdiction"]`), `"visitors" is not available for consent choices by jurisdiction|consent_rate, reject_rate, custom_rate, withdraw_rate, choices`},
 					// consent_outcome alone reads consent_choices, which has no rate per outcome.
 					{day10(`"metrics":["consent_rate"],"dimensions":["consent_outcome"]`), `"consent_rate" is not available for consent choices:`},
 					{day10(`"metrics":["visitors"],"dimensions":["city"]`), `unknown dimension "city"|consent_outcome`},

@@ -120,7 +120,8 @@ func (p *plan) compare(res *Response, cp *plan, rows []*row, minCount int) {
 }
 
 // rateMetrics change by the difference of their values.
-var rateMetrics = map[string]bool{"bounce_rate": true, "consent_rate": true, "conversion_rate": true, "exit_rate": true, "scroll_rate": true}
+var rateMetrics = map[string]bool{"bounce_rate": true, "consent_rate": true, "conversion_rate": true, "exit_rate": true, "scroll_rate": true,
+	"reject_rate": true, "custom_rate": true, "withdraw_rate": true}
 
 func change(metric string, cur, prev any) any {
 	c, ok1 := toFloat(cur)

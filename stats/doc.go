@@ -80,7 +80,9 @@
 //   - consent_rate: 100 × accept_all decisions / all recorded decisions
 //     (accept_all + reject_all + custom + withdraw), overall or per
 //     consent_jurisdiction. custom does not count as consent: the table
-//     does not say which purposes it allowed.
+//     does not say which purposes it allowed. reject_rate, custom_rate and
+//     withdraw_rate are the other decisions' shares of the same total, so
+//     the four add up to 100 (within rounding).
 //   - revenue: the purchases' value in the currency, two decimals (the
 //     revenue table keeps millionths in hits); average_order revenue per
 //     purchase. Both need currency as a dimension or an is filter.

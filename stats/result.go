@@ -139,6 +139,12 @@ func metricValue(name string, m raw) any {
 		return ratio(m.engagementMS, m.visitors, 0.001)
 	case "consent_rate":
 		return ratio(m.accepted, m.choices, 100)
+	case "reject_rate":
+		return ratio(m.rejected, m.choices, 100)
+	case "custom_rate":
+		return ratio(m.custom, m.choices, 100)
+	case "withdraw_rate":
+		return ratio(m.withdrawn, m.choices, 100)
 	case "choices":
 		return m.choices
 	case "suppressed":

@@ -5,7 +5,7 @@ import "github.com/consentproxy/consentproxy"
 // Metric names accepted in Query.Metrics, in the order the OpenAPI document
 // lists them.
 var Metrics = []string{"visitors", "pageviews", "events", "visits", "bounce_rate",
-	"visit_duration", "engagement_time", "consent_rate", "choices", "suppressed", "filtered", "conversion_rate", "removed", "exits", "exit_rate", "scroll_rate", "revenue", "purchases", "average_order"}
+	"visit_duration", "engagement_time", "consent_rate", "choices", "suppressed", "filtered", "conversion_rate", "removed", "exits", "exit_rate", "scroll_rate", "revenue", "purchases", "average_order", "reject_rate", "custom_rate", "withdraw_rate"}
 
 // Dimensions are the accepted non-time dimensions; TimeDimensions the time
 // buckets. Both lists are checked against the OpenAPI document by a test.
@@ -91,7 +91,7 @@ var families = []*family{
 	// or a filter, and only from migration 005 on.
 	{name: "consent choices by jurisdiction", table: consentproxy.TableConsentJurisdictions,
 		columns: map[string]string{"consent_jurisdiction": "jurisdiction", "consent_outcome": "outcome"},
-		metrics: []string{"consent_rate", "choices"}},
+		metrics: []string{"consent_rate", "reject_rate", "custom_rate", "withdraw_rate", "choices"}},
 	// Hits the visitor asked not to be measured by, per reason (opt_out,
 	// gpc, dnt): like choices, they carry no visitor attribute.
 	{name: "suppressed hits", table: consentproxy.TableOutcomes, columns: map[string]string{"suppression_reason": "reason"},
@@ -139,7 +139,7 @@ const sourceNameExpr = "if(utm_source != '', utm_source, if(referrer != '', refe
 // time bucket: site totals, banner decisions and suppressed hits.
 var (
 	totalsMetrics   = []string{"visitors", "pageviews", "events", "visits", "bounce_rate", "visit_duration", "engagement_time"}
-	choicesMetrics  = []string{"consent_rate", "choices"}
+	choicesMetrics  = []string{"consent_rate", "reject_rate", "custom_rate", "withdraw_rate", "choices"}
 	outcomeMetrics  = []string{"suppressed"}
 	filteredMetrics = []string{"filtered"}
 	removedMetrics  = []string{"removed"}
@@ -158,9 +158,13 @@ var suppressedReasons = func() []string {
 	return out
 }()
 
-// acceptedOutcome is the outcome (consent_choices.outcome,
-// consent_jurisdictions.outcome) counted as consent.
-const acceptedOutcome = "accept_all"
+// choiceOutcomes are the banner decisions (consent_choices.outcome,
+// consent_jurisdictions.outcome) each rate counts: accept_all is
+// consent_rate's, the others reject_rate's, custom_rate's and
+// withdraw_rate's. Together they are every recorded decision.
+var choiceOutcomes = []struct{ outcome, alias string }{
+	{"accept_all", "accepted"}, {"reject_all", "rejected"}, {"custom", "custom"}, {"withdraw", "withdrawn"},
+}
 
 // familiesOf lists the families that have dim, in the order of families:
 // the first of them that has every dimension and filter of a query

@@ -23,6 +23,7 @@ const maxGroups = 200_000
 type raw struct {
 	visitors, pageviews, events, visits, bounces, durationMS, engagementMS int64
 	choices, accepted, suppressed, filtered, removed                       int64
+	rejected, custom, withdrawn                                            int64 // banner decisions but accept_all
 	// hits are a revenue row's millionths of the currency.
 	hits int64
 	// converted and base are a conversion rate's visitors: those who
@@ -40,6 +41,9 @@ func (r *raw) add(o raw) {
 	r.engagementMS += o.engagementMS
 	r.choices += o.choices
 	r.accepted += o.accepted
+	r.rejected += o.rejected
+	r.custom += o.custom
+	r.withdrawn += o.withdrawn
 	r.suppressed += o.suppressed
 	r.filtered += o.filtered
 	r.removed += o.removed
@@ -189,7 +193,8 @@ func (p *plan) sql(pt part, segs []segment) (string, []any) {
 			sel = append(sel, "sum(v_"+c.name+") AS m_"+c.name)
 		}
 	case "choices":
-		sel = append(sel, "sum(v_hits) AS m_choices", "sum(v_accepted) AS m_accepted")
+		sel = append(sel, "sum(v_hits) AS m_choices", "sum(v_accepted) AS m_accepted", "sum(v_rejected) AS m_rejected",
+			"sum(v_custom) AS m_custom", "sum(v_withdrawn) AS m_withdrawn")
 	case "outcomes":
 		sel = append(sel, "sum(v_hits) AS m_suppressed")
 	case "filtered":
@@ -319,8 +324,11 @@ func (p *plan) segmentSQL(pt part, sg segment) (string, []any) {
 			sel = append(sel, agg(c.hourly, c.column, "v_"+c.name))
 		}
 	case "choices":
-		sel = append(sel, agg("sum(hits)", "hits", "v_hits"), agg("sumIf(hits, outcome = ?)", "if(outcome = ?, hits, 0)", "v_accepted"))
-		selArgs = append(selArgs, acceptedOutcome)
+		sel = append(sel, agg("sum(hits)", "hits", "v_hits"))
+		for _, o := range choiceOutcomes {
+			sel = append(sel, agg("sumIf(hits, outcome = ?)", "if(outcome = ?, hits, 0)", "v_"+o.alias))
+			selArgs = append(selArgs, o.outcome)
+		}
 	case "outcomes":
 		sel = append(sel, agg("sum(hits)", "hits", "v_hits"))
 		where = append(where, "has(?, reason)")
@@ -439,7 +447,7 @@ func (p *plan) run(ctx context.Context, s consentproxy.Store, frontier time.Time
 				}
 				count = m.visitors
 			case "choices":
-				m = raw{choices: n[0], accepted: n[1]}
+				m = raw{choices: n[0], accepted: n[1], rejected: n[2], custom: n[3], withdrawn: n[4]}
 			case "outcomes":
 				m = raw{suppressed: n[0]}
 			case "filtered":
