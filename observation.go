@@ -78,6 +78,7 @@ type Observation struct {
 	Referrer     string // referrer URL (dr) as sent; only its host is counted
 	Language     string // ul, or the first Accept-Language tag
 	Country      string // ISO 3166-1 alpha-2 from a trusted CDN header, or ""
+	Region       string // ISO 3166-2 ("US-CA") from the trusted region header, or ""
 	EngagementMS int64  // _et, engagement time in milliseconds, at most MaxEngagementMS
 
 	// UserAgent and IP feed only the in-memory, daily-salted visitor hash and

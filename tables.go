@@ -63,6 +63,18 @@ var (
 	// each), visitors the purchasers, and Hits the revenue in millionths of
 	// the currency's unit (the one money column: no other metric fits).
 	TableRevenue = Table{Name: "revenue", Dims: []string{"currency", "channel", "utm_source", "utm_campaign"}, Visitors: true, Since: 6}
+	// TableCampaignDetails counts visits by their landing URL's
+	// utm_source, utm_campaign, utm_term and utm_content: Visits and
+	// visitors, at the visit's first hit.
+	TableCampaignDetails = Table{Name: "campaign_details", Dims: []string{"utm_source", "utm_campaign", "utm_term", "utm_content"}, Visitors: true, Since: 6}
+	// TableRegions counts visits by country and ISO 3166-2 subdivision
+	// ("US-CA"), from the trusted CDN region header: Visits and visitors,
+	// at the visit's first hit; region "" where only the country is known.
+	TableRegions = Table{Name: "regions", Dims: []string{"country", "region"}, Visitors: true, Since: 6}
+	// TablePageCountries crosses pages with the visit's country, written
+	// only when the site owner opts in (--breakdowns page_country):
+	// Pageviews and visitors per path and country.
+	TablePageCountries = Table{Name: "page_countries", Dims: []string{"path", "country"}, Visitors: true, Since: 6}
 	// TableOutcomes counts hits per decision reason and nothing else: it is the
 	// only table that opted-out, DNT, GPC, bot and invalid hits ever touch.
 	TableOutcomes = Table{Name: "outcomes", Dims: []string{"reason"}}
@@ -111,7 +123,8 @@ const (
 // Tables lists every aggregate table in a stable order.
 func Tables() []Table {
 	return []Table{TableTotals, TablePages, TableEntryPages, TableEvents, TableSources,
-		TableDevices, TableCountries, TableLanguages, TableGoals, TableFunnels, TablePageFlow, TableEventProps, TableRevenue, TableOutcomes, TableConsentChoices, TableFiltered,
+		TableDevices, TableCountries, TableLanguages, TableGoals, TableFunnels, TablePageFlow, TableEventProps, TableRevenue,
+		TableCampaignDetails, TableRegions, TablePageCountries, TableOutcomes, TableConsentChoices, TableFiltered,
 		TableConsentJurisdictions, TableRemovedParams}
 }
 

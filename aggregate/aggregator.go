@@ -70,6 +70,9 @@ type Config struct {
 	// Properties are the event properties counted in event_props
 	// (--event-properties). Default none.
 	Properties []Property
+	// PageCountries writes the page_countries breakdown (pages × the
+	// visit's country; --breakdowns page_country). Default false.
+	PageCountries bool
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 }
@@ -350,7 +353,7 @@ func (a *Aggregator) Record(o *consentproxy.Observation) {
 		}
 		s = sh.sess.get(base)
 		if s == nil || now-s.lastNS > timeout {
-			s = a.startSession(sh, s, base, o.Site, hour, now, &ent)
+			s = a.startSession(sh, s, dk, base, o.Site, hour, now, &ent)
 		}
 	}
 	out := sh.outcome(g, o.Site, hour, o.Reason)
@@ -396,6 +399,12 @@ func (a *Aggregator) Record(o *consentproxy.Observation) {
 		r := sh.row(g, tPages, o.Site, hour, dimKey{path})
 		sh.hit(r, pv, o.EngagementMS, dk.tableHash(tPages, base))
 		a.flow(sh, s, dk, base, hour, path, pv == 1, event == "scroll")
+		if pv == 1 && a.cfg.PageCountries {
+			pc := sh.row(g, tPageCountries, s.site(), hour, dimKey{path, s.start[sCountries].key.d[0]})
+			pc.m.Pageviews++
+			pc.vis.add(dk.tableHash(tPageCountries, base))
+			sh.touch(pc)
+		}
 		if pv == 1 {
 			s.page = r // the visitor's current page, for RealtimeTop and flow
 		}
@@ -444,11 +453,13 @@ func (a *Aggregator) flow(sh *shard, s *session, dk *dayKeys, base uint64, hour 
 
 // entryDims are a visit's session-level dimensions, resolved at its first hit.
 type entryDims struct {
-	path    string
-	src     dims.Source
-	lang    string
-	country string
-	agent   consentproxy.Agent
+	path          string
+	src           dims.Source
+	term, content string // utm_term, utm_content
+	lang          string
+	country       string
+	region        string // "US-CA", or "" unless the trusted header said
+	agent         consentproxy.Agent
 }
 
 func (a *Aggregator) entry(o *consentproxy.Observation, path string, havePath bool) entryDims {
@@ -459,18 +470,21 @@ func (a *Aggregator) entry(o *consentproxy.Observation, path string, havePath bo
 	if country == "" && a.cfg.Geo != nil && o.IP.IsValid() {
 		country = dims.Country(a.cfg.Geo.Country(o.IP))
 	}
-	return entryDims{
+	e := entryDims{
 		path:    path,
 		src:     dims.SourceWith(o.Location, o.Referrer, a.cfg.Channels),
 		lang:    dims.Language(o.Language),
 		country: country,
 		agent:   o.Agent,
 	}
+	e.term, e.content = dims.UTMDetails(o.Location)
+	e.region = regionOf(o.Region, country)
+	return e
 }
 
 // startSession begins a visit (reusing s's slot when it had timed out) and
 // counts Visits+1 and Bounces+1 in its start rows. The caller holds sh.mu.
-func (a *Aggregator) startSession(sh *shard, s *session, base uint64, site string, hour, now int64, e *entryDims) *session {
+func (a *Aggregator) startSession(sh *shard, s *session, dk *dayKeys, base uint64, site string, hour, now int64, e *entryDims) *session {
 	if s == nil {
 		s = sh.sess.add(base, now-int64(a.cfg.SessionTimeout))
 	} else {
@@ -493,6 +507,23 @@ func (a *Aggregator) startSession(sh *shard, s *session, base uint64, site strin
 		sh.touch(r)
 		s.start[j] = r
 		s.cur[j] = r
+	}
+	// Counted once, at the visit's start: its campaign's term and content,
+	// its region. Their visitors are the start hour's, which is exact per
+	// day (the salt changes at midnight, and so does the visit).
+	h := dk.tableHash(tCampaignDetails, s.base)
+	for _, x := range [...]struct {
+		tbl int
+		d   dimKey
+		h   uint64
+	}{
+		{tCampaignDetails, dimKey{e.src.UTMSource, e.src.UTMCampaign, e.term, e.content}, h},
+		{tRegions, dimKey{e.country, e.region}, dk.tableHash(tRegions, s.base)},
+	} {
+		r := sh.row(g, x.tbl, site, hour, x.d)
+		r.m.Visits++
+		r.vis.add(x.h)
+		sh.touch(r)
 	}
 	s.lastNS = now
 	return s

@@ -160,6 +160,10 @@ func TestTotals(t *testing.T) {
 		if i < 2 {
 			e.add("goals", site, t0, gd(consentproxy.GoalGA4), M{Visits: 1}, h(vi.v, tGoals))
 		}
+		// At the visit's start: its campaign's term and content (none
+		// here), its region (no region header: the country alone).
+		e.add("campaign_details", site, t0, []string{vi.src.UTMSource, vi.src.UTMCampaign, "", ""}, M{Visits: 1}, h(vi.v, tCampaignDetails))
+		e.add("regions", site, t0, []string{dims.Country(vi.v.country), ""}, M{Visits: 1}, h(vi.v, tRegions))
 		withDur := vi.m
 		withDur.DurationMS = vi.duration
 		e.add("entry_pages", site, t0, []string{dims.Path(vi.entry)}, withDur, h(vi.v, tEntryPages))
@@ -187,7 +191,7 @@ func TestTotals(t *testing.T) {
 	if b.Instance != a.Instance() || len(a.Instance()) != 16 {
 		t.Errorf("instance %q, aggregator %q", b.Instance, a.Instance())
 	}
-	want := []string{"totals", "pages", "entry_pages", "events", "sources", "devices", "countries", "languages", "goals", "page_flow", "outcomes", "consent_choices", "filtered", "consent_jurisdictions", "removed_params"}
+	want := []string{"totals", "pages", "entry_pages", "events", "sources", "devices", "countries", "languages", "goals", "page_flow", "campaign_details", "regions", "outcomes", "consent_choices", "filtered", "consent_jurisdictions", "removed_params"}
 	if got := tablesIn(b); !slices.Equal(got, want) {
 		t.Errorf("tables %v, want %v", got, want)
 	}
@@ -298,7 +302,7 @@ func TestCapsFoldIntoOther(t *testing.T) {
 func TestVisitorHashes(t *testing.T) {
 	const site = "G-H"
 	// A goal and a funnel, so that every visitor table gets a row.
-	a1, _ := newTestAgg(t, Config{Goals: []Goal{{Name: "home", Page: "/"}, {Name: "view", Event: "page_view"}},
+	a1, _ := newTestAgg(t, Config{PageCountries: true, Goals: []Goal{{Name: "home", Page: "/"}, {Name: "view", Event: "page_view"}},
 		Funnels: []Funnel{{Name: "f", Steps: []string{"home", "view"}}}, Properties: []Property{{Name: "plan", Values: []string{"pro"}}}})
 	a2, _ := newTestAgg(t, Config{})
 	a3, _ := newTestAgg(t, Config{Secret: []byte("another-secret-0123456789")})

@@ -123,3 +123,39 @@ func TestPropertiesAndRevenue(t *testing.T) {
 		}
 	}
 }
+
+// TestCampaignDetailsRegionsPageCountries: a visit's utm_term and
+// utm_content and its region count once, at its start; a region of
+// another country or of a bad shape counts as none; pages × country only
+// when asked for.
+func TestCampaignDetailsRegionsPageCountries(t *testing.T) {
+	const site = "G-CAMP"
+	for _, on := range []bool{false, true} {
+		a, _ := newTestAgg(t, Config{PageCountries: on})
+		land := "https://x.example/?utm_source=ads&utm_medium=cpc&utm_campaign=winter&utm_term=Blue+Mug&utm_content=banner_a"
+		o := alice.pv(t0, site, land)
+		o.Region = "DE-BY"
+		a.Record(o)
+		a.Record(alice.pv(t0.Add(time.Minute), site, "https://x.example/mug"))
+		o = bob.pv(t0, site, "https://x.example/")
+		o.Region = "US-CA" // bob is in FR: not his country's region
+		a.Record(o)
+		o = carol.pv(t0, site, "https://x.example/")
+		o.Region = "DE-by!"
+		a.Record(o)
+		h := func(v visitor, tbl int) uint64 { return v.tableHash(t0, testSecret, site, tbl) }
+		type M = consentproxy.Metrics
+		e := expect{}
+		e.add("campaign_details", site, t0, []string{"ads", "winter", "blue mug", "banner_a"}, M{Visits: 1}, h(alice, tCampaignDetails))
+		e.add("campaign_details", site, t0, []string{"", "", "", ""}, M{Visits: 2}, h(bob, tCampaignDetails), h(carol, tCampaignDetails))
+		e.add("regions", site, t0, []string{"DE", "DE-BY"}, M{Visits: 1}, h(alice, tRegions))
+		e.add("regions", site, t0, []string{"FR", ""}, M{Visits: 1}, h(bob, tRegions))
+		e.add("regions", site, t0, []string{"DE", ""}, M{Visits: 1}, h(carol, tRegions))
+		if on {
+			e.add("page_countries", site, t0, []string{"/", "DE"}, M{Pageviews: 2}, h(alice, tPageCountries), h(carol, tPageCountries))
+			e.add("page_countries", site, t0, []string{"/mug", "DE"}, M{Pageviews: 1}, h(alice, tPageCountries))
+			e.add("page_countries", site, t0, []string{"/", "FR"}, M{Pageviews: 1}, h(bob, tPageCountries))
+		}
+		e.check(t, only(a.Collect(), "campaign_details", "regions", "page_countries"))
+	}
+}

@@ -27,6 +27,9 @@ const (
 	tPageFlow
 	tEventProps
 	tRevenue
+	tCampaignDetails
+	tRegions
+	tPageCountries
 	tOutcomes
 	tChoices
 	tFiltered
@@ -39,24 +42,27 @@ const (
 )
 
 var tables = [numTables]consentproxy.Table{
-	tTotals:        consentproxy.TableTotals,
-	tPages:         consentproxy.TablePages,
-	tEntryPages:    consentproxy.TableEntryPages,
-	tEvents:        consentproxy.TableEvents,
-	tSources:       consentproxy.TableSources,
-	tDevices:       consentproxy.TableDevices,
-	tCountries:     consentproxy.TableCountries,
-	tLanguages:     consentproxy.TableLanguages,
-	tGoals:         consentproxy.TableGoals,
-	tFunnels:       consentproxy.TableFunnels,
-	tPageFlow:      consentproxy.TablePageFlow,
-	tEventProps:    consentproxy.TableEventProps,
-	tRevenue:       consentproxy.TableRevenue,
-	tOutcomes:      consentproxy.TableOutcomes,
-	tChoices:       consentproxy.TableConsentChoices,
-	tFiltered:      consentproxy.TableFiltered,
-	tJurisdictions: consentproxy.TableConsentJurisdictions,
-	tRemoved:       consentproxy.TableRemovedParams,
+	tTotals:          consentproxy.TableTotals,
+	tPages:           consentproxy.TablePages,
+	tEntryPages:      consentproxy.TableEntryPages,
+	tEvents:          consentproxy.TableEvents,
+	tSources:         consentproxy.TableSources,
+	tDevices:         consentproxy.TableDevices,
+	tCountries:       consentproxy.TableCountries,
+	tLanguages:       consentproxy.TableLanguages,
+	tGoals:           consentproxy.TableGoals,
+	tFunnels:         consentproxy.TableFunnels,
+	tPageFlow:        consentproxy.TablePageFlow,
+	tEventProps:      consentproxy.TableEventProps,
+	tRevenue:         consentproxy.TableRevenue,
+	tCampaignDetails: consentproxy.TableCampaignDetails,
+	tRegions:         consentproxy.TableRegions,
+	tPageCountries:   consentproxy.TablePageCountries,
+	tOutcomes:        consentproxy.TableOutcomes,
+	tChoices:         consentproxy.TableConsentChoices,
+	tFiltered:        consentproxy.TableFiltered,
+	tJurisdictions:   consentproxy.TableConsentJurisdictions,
+	tRemoved:         consentproxy.TableRemovedParams,
 }
 
 const (

@@ -1,6 +1,10 @@
 package aggregate
 
-import consentproxy "github.com/consentproxy/consentproxy"
+import (
+	"strings"
+
+	consentproxy "github.com/consentproxy/consentproxy"
+)
 
 // The values below reach tables from requests; each is admitted here in a
 // closed set or a narrow shape, so a forged one never stores free text.
@@ -62,6 +66,22 @@ func removedClass(s string) string {
 		}
 	}
 	return s
+}
+
+// regionOf admits an ISO 3166-2 code of the visit's country ("US-CA": the
+// country, a hyphen, one to three upper-case letters or digits); anything
+// else, or a region of another country, is "".
+func regionOf(region, country string) string {
+	cc, sub, ok := strings.Cut(region, "-")
+	if !ok || country == "" || cc != country || len(sub) == 0 || len(sub) > 3 {
+		return ""
+	}
+	for i := 0; i < len(sub); i++ {
+		if c := sub[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return ""
+		}
+	}
+	return region
 }
 
 // Event names that are stored instead of a malformed or missing name.

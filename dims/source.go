@@ -267,3 +267,28 @@ func cutRunes(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// UTMDetails are a landing URL's utm_term and utm_content, normalized as
+// the other UTM values are (decoded, lower case, at most MaxUTMLen bytes,
+// "" for one that holds an @); "" where absent.
+func UTMDetails(pageURL string) (term, content string) {
+	var rawTerm, rawContent string
+	var haveTerm, haveContent bool
+	q := queryOf(pageURL)
+	for q != "" {
+		var kv string
+		if i := strings.IndexByte(q, '&'); i >= 0 {
+			kv, q = q[:i], q[i+1:]
+		} else {
+			kv, q = q, ""
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		switch {
+		case !haveTerm && strings.EqualFold(k, "utm_term"):
+			rawTerm, haveTerm = v, true
+		case !haveContent && strings.EqualFold(k, "utm_content"):
+			rawContent, haveContent = v, true
+		}
+	}
+	return utmValue(rawTerm), utmValue(rawContent)
+}

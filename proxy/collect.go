@@ -74,7 +74,11 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 			consent.Scope(p.cfg.CookieDomain, b2s(hdr.Host())), p.cfg.Revision),
 		Model: p.jurisdiction(c, ip).Model,
 	}
-	country, _ := p.headerLocation(c)
+	country, sub := p.headerLocation(c)
+	region := ""
+	if sub != "" {
+		region = Region(country, sub) // the regions table's, from the trusted header only
+	}
 	excludeHit := p.cfg.Exclude.hitExclusion(c, ip)
 
 	var j *job
@@ -105,7 +109,7 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 		}
 
 		if reason != consentproxy.ReasonForwarded {
-			o := p.observe(h, i, reason, now, ua, agent, ip, lang, country)
+			o := p.observe(h, i, reason, now, ua, agent, ip, lang, country, region)
 			switch reason {
 			case consentproxy.ReasonBot:
 				o.Class = botClass(agent)
@@ -129,10 +133,10 @@ func (p *Proxy) collect(c *fiber.Ctx) error {
 				continue
 			}
 			if !resent {
-				p.record(p.observe(h, i, reason, now, ua, agent, ip, lang, country))
+				p.record(p.observe(h, i, reason, now, ua, agent, ip, lang, country, region))
 			}
 		} else {
-			p.record(p.observe(h, i, reason, now, ua, agent, ip, lang, country))
+			p.record(p.observe(h, i, reason, now, ua, agent, ip, lang, country, region))
 		}
 		if release != nil {
 			p.cfg.Forwarder.enqueue(grant(release, h, i))
@@ -197,7 +201,7 @@ func grant(j *job, h *Hit, i int) *job {
 // observe describes event i for the aggregator. The strings alias the Hit's
 // buffer and the request; the Recorder copies what it keeps.
 func (p *Proxy) observe(h *Hit, i int, reason consentproxy.Reason, now time.Time, ua string,
-	agent consentproxy.Agent, ip netip.Addr, lang []byte, country string) *consentproxy.Observation {
+	agent consentproxy.Agent, ip netip.Addr, lang []byte, country, region string) *consentproxy.Observation {
 	o := &h.obs
 	*o = consentproxy.Observation{
 		Time:      now,
@@ -206,13 +210,14 @@ func (p *Proxy) observe(h *Hit, i int, reason consentproxy.Reason, now time.Time
 		IP:        ip,
 		Agent:     agent,
 		Country:   country,
+		Region:    region,
 	}
 	tid, _ := h.Get(i, "tid")
 	o.Site = b2s(tid)
 	if reason.Suppressed() {
 		// An opted-out visitor's hit tells the aggregator its site and
 		// reason, and nothing else.
-		o.UserAgent, o.IP, o.Agent, o.Country = "", netip.Addr{}, consentproxy.Agent{}, ""
+		o.UserAgent, o.IP, o.Agent, o.Country, o.Region = "", netip.Addr{}, consentproxy.Agent{}, "", ""
 		return o
 	}
 	en, _ := h.Get(i, "en")

@@ -44,6 +44,10 @@ type Config struct {
 	// Goals lists the goals and funnels that apply to a site, for
 	// /api/v1/goals. Default nil: none.
 	Goals func(site string) ([]GoalDef, []FunnelDef)
+	// PageCountries says the proxy writes the page_countries breakdown
+	// (--breakdowns page_country). Default false: page × country is
+	// refused, with how to turn it on.
+	PageCountries bool
 	// ReportNotes are lines the compliance report (/api/v1/report) prints
 	// as the settings in force: what DNT, GPC, the IP and the regions do
 	// here. Default none.

@@ -101,7 +101,7 @@ func TestQueryEngines(t *testing.T) {
 				}
 				frontier = func() time.Time { return to }
 			}
-			app := newApp(t, Config{Store: s, Now: func() time.Time { return fixNow }, Rollups: frontier,
+			app := newApp(t, Config{Store: s, Now: func() time.Time { return fixNow }, Rollups: frontier, PageCountries: true,
 				Realtime: func(string) int { return 7 },
 				Goals: func(site string) ([]GoalDef, []FunnelDef) {
 					return []GoalDef{{Name: "signup", Event: "sign_up"}, {Name: "pricing", Page: "/pricing"}},
@@ -247,6 +247,14 @@ func TestQueryEngines(t *testing.T) {
 				// Event properties: purchases by plan.
 				{"property values", day10(`"metrics":["visitors","events"],"dimensions":["property_value"],"filters":[["is","property","plan"],["is","event","purchase"]]`),
 					`[{"dimensions":["pro"],"metrics":[6,7]},{"dimensions":["free"],"metrics":[5,5]}]`, 0, false},
+				// The opt-in pages × country breakdown; utm_term and
+				// utm_content; regions.
+				{"pages by country", day10(`"metrics":["visitors","pageviews"],"dimensions":["page","country"]`),
+					`[{"dimensions":["/","DE"],"metrics":[15,20]},{"dimensions":["/","FR"],"metrics":[5,6]}]`, 1, true},
+				{"campaign terms", day10(`"metrics":["visits","visitors"],"dimensions":["utm_term"],"filters":[["is","utm_campaign","spring"]]`),
+					`[{"dimensions":["mugs"],"metrics":[5,5]}]`, 0, false},
+				{"regions", day10(`"metrics":["visitors"],"dimensions":["region"],"filters":[["is","country","DE"]]`),
+					`[{"dimensions":["DE-BY"],"metrics":[12]},{"dimensions":["DE-BE"],"metrics":[8]}]`, 0, false},
 				// Exit pages and scroll depth, from page_flow.
 				{"exit pages", day10(`"metrics":["exits","exit_rate","scroll_rate","visitors"],"dimensions":["page"]`),
 					`[{"dimensions":["/"],"metrics":[12,40,30,20]},{"dimensions":["/pricing"],"metrics":[6,66.7,33.3,6]}]`, 0, false},
@@ -357,7 +365,7 @@ func TestQueryEngines(t *testing.T) {
 					{day10(`"metrics":["revenue"]`), `revenue and average_order need currency`},
 					{day10(`"metrics":["visitors"],"compare":"last_week"`), `compare "last_week" is neither "previous_period" nor "year_over_year"`},
 					{day10(`"metrics":["events"],"dimensions":["channel","entry_page"]`), `"events" of goals is a goal's completions`},
-					{day10(`"metrics":["visitors"],"dimensions":["page","country"]`), `aggregate-only|Compatible with "page": page, and one time dimension`},
+					{day10(`"metrics":["visitors"],"dimensions":["page","browser"]`), `aggregate-only|Compatible with "page": page, country, and one time dimension`},
 					{day10(`"metrics":["visitors"],"dimensions":["browser"],"filters":[["is","country","DE"]]`), `filter on "country" cannot be combined with "browser"|Compatible with "browser": browser, browser_version, os, os_version, device`},
 					{day10(`"metrics":["visitors"],"dimensions":["utm_source"],"filters":[["is","page","/"]]`), `aggregate-only|channel, utm_source, utm_medium, utm_campaign`},
 					{day10(`"metrics":["bounce_rate"],"dimensions":["page"]`), `"bounce_rate" is not available for pages|visitors, pageviews, events`},

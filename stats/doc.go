@@ -17,6 +17,10 @@
 //	channel, utm_source, utm_medium, utm_campaign
 //	                     → sources             visitors, visits, bounce_rate, visit_duration, engagement_time
 //	country              → countries           visitors, visits, bounce_rate, engagement_time
+//	utm_term, utm_content (with utm_source, utm_campaign)
+//	                     → campaign_details    visitors, visits
+//	region (with country) → regions            visitors, visits
+//	page × country       → page_countries      visitors, pageviews (only with --breakdowns page_country)
 //	browser, browser_version, os, os_version, device
 //	                     → devices             visitors, visits, bounce_rate, engagement_time
 //	language             → languages           visitors, visits, bounce_rate, engagement_time

@@ -155,6 +155,20 @@ func writeFixture(t testing.TB, s consentproxy.Store) {
 			r(h10, d("purchase", "plan", "pro"), mt{Events: 7}, ids(1, 6)),
 			r(h10, d("purchase", "plan", "free"), mt{Events: 5}, ids(21, 5)),
 		}},
+		{Table: consentproxy.TablePageCountries, Rows: []consentproxy.Row{
+			r(h10, d("/", "DE"), mt{Pageviews: 20}, ids(1, 15)),
+			r(h10, d("/", "FR"), mt{Pageviews: 6}, ids(16, 5)),
+			r(h10, d("/pricing", "LU"), mt{Pageviews: 2}, ids(201, 2)),
+		}},
+		{Table: consentproxy.TableCampaignDetails, Rows: []consentproxy.Row{
+			r(h10, d("news", "spring", "mugs", "banner"), mt{Visits: 5}, ids(21, 5)),
+			r(h10, d("", "", "", ""), mt{Visits: 20}, ids(1, 20)),
+		}},
+		{Table: consentproxy.TableRegions, Rows: []consentproxy.Row{
+			r(h10, d("DE", "DE-BY"), mt{Visits: 12}, ids(1, 12)),
+			r(h10, d("DE", "DE-BE"), mt{Visits: 8}, ids(13, 8)),
+			r(h10, d("FR", ""), mt{Visits: 6}, ids(21, 6)),
+		}},
 		{Table: consentproxy.TableRemovedParams, Rows: []consentproxy.Row{
 			r(h10, d("identifier"), mt{Hits: 40}, nil),
 			r(h10, d("user"), mt{Hits: 3}, nil),

@@ -155,3 +155,13 @@ func FuzzParseQuery(f *testing.F) {
 		}
 	})
 }
+
+// TestPageCountriesOptIn: page × country is refused, saying how to turn it
+// on, unless the proxy writes the breakdown.
+func TestPageCountriesOptIn(t *testing.T) {
+	app := newApp(t, Config{Store: nilStore{}})
+	a := post(t, app, `{"site":"G-X","metrics":["visitors"],"dimensions":["page","country"]}`)
+	if a.status != 400 || !strings.Contains(a.body, "--breakdowns page_country") {
+		t.Errorf("%d %s", a.status, a.body)
+	}
+}

@@ -11,7 +11,7 @@ var Metrics = []string{"visitors", "pageviews", "events", "visits", "bounce_rate
 // buckets. Both lists are checked against the OpenAPI document by a test.
 var (
 	Dimensions = []string{"page", "entry_page", "source", "source_name", "channel", "utm_source", "utm_medium",
-		"utm_campaign", "country", "browser", "browser_version", "os", "os_version", "device", "language", "event", "property", "property_value", "goal", "funnel", "funnel_step", "currency", "consent_outcome",
+		"utm_campaign", "utm_term", "utm_content", "country", "region", "browser", "browser_version", "os", "os_version", "device", "language", "event", "property", "property_value", "goal", "funnel", "funnel_step", "currency", "consent_outcome",
 		"consent_jurisdiction", "suppression_reason", "filter_reason", "filter_class", "removed_class"}
 	TimeDimensions = []string{"time:hour", "time:day", "time:week", "time:month"}
 )
@@ -70,6 +70,21 @@ var families = []*family{
 	// Funnels: visits that reached each step after every earlier one.
 	{name: "funnels", table: consentproxy.TableFunnels, columns: map[string]string{"funnel": "funnel", "funnel_step": "step", "goal": "goal"},
 		metrics: []string{"visitors", "visits"}},
+	// Campaign details: visits by the landing URL's utm_term and
+	// utm_content (with utm_source and utm_campaign), counted at the
+	// visit's start.
+	{name: "campaign details", table: consentproxy.TableCampaignDetails, columns: map[string]string{"utm_source": "utm_source",
+		"utm_campaign": "utm_campaign", "utm_term": "utm_term", "utm_content": "utm_content"},
+		metrics: []string{"visitors", "visits"}},
+	// Regions: visits by ISO 3166-2 region (with country), from the
+	// trusted CDN region header.
+	{name: "regions", table: consentproxy.TableRegions, columns: map[string]string{"country": "country", "region": "region"},
+		metrics: []string{"visitors", "visits"}},
+	// Pages by country: the one page × visit crossing, written only when
+	// the site owner opts in (--breakdowns page_country; API.answer
+	// refuses it otherwise, saying so).
+	{name: "pages by country", table: consentproxy.TablePageCountries, columns: map[string]string{"page": "path", "country": "country"},
+		metrics: []string{"visitors", "pageviews"}},
 	// Revenue: purchases, purchasers and their value per currency and the
 	// purchasing visit's channel, utm_source and utm_campaign. revenue
 	// needs the currency pinned (checkMetrics): a sum of euros and dollars

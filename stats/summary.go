@@ -53,6 +53,10 @@ func (a *API) answer(ctx context.Context, q Query) (*plan, Response, error) {
 	if err != nil {
 		return nil, Response{}, err
 	}
+	if p.fam != nil && p.fam.table.Name == consentproxy.TablePageCountries.Name && !a.cfg.PageCountries {
+		return nil, Response{}, invalid("page × country is a breakdown the site owner opts into: start the proxy with --breakdowns page_country " +
+			"(it counts from then on). Without it, no stored row links a visitor's page to their country")
+	}
 	rows, err := p.run(ctx, a.cfg.Store, a.frontier())
 	if err != nil {
 		return nil, Response{}, err

@@ -133,7 +133,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Store = m.Rollups
 	}
 	acfg := aggregate.Config{Secret: cfg.Secret, CountWithoutConsent: cfg.CountWithoutConsent,
-		Channels: dims.Options{AIChannel: cfg.AIChannel}, Goals: cfg.Goals, Funnels: cfg.Funnels, Properties: cfg.Properties}
+		Channels: dims.Options{AIChannel: cfg.AIChannel}, Goals: cfg.Goals, Funnels: cfg.Funnels, Properties: cfg.Properties, PageCountries: cfg.PageCountries}
 	acfg.MaxVisitorHashes, acfg.MaxSessions, acfg.MaxKeys = memoryCaps(cfg.MemoryLimit)
 	if m.Geo != nil {
 		acfg.Geo = m.Geo
@@ -348,13 +348,14 @@ func (m *Main) registerAPI(trust *web.Trust) error {
 	}
 	dash.Register(m.App)
 	api, err := stats.New(stats.Config{
-		Store:       m.Store,
-		Rollups:     m.frontier,
-		MinCount:    cfg.MinCount,
-		Realtime:    m.Aggregator.Realtime,
-		RealtimeTop: m.Aggregator.RealtimeTop,
-		Goals:       goalsOf(cfg),
-		ReportNotes: reportNotes(cfg),
+		Store:         m.Store,
+		Rollups:       m.frontier,
+		MinCount:      cfg.MinCount,
+		Realtime:      m.Aggregator.Realtime,
+		RealtimeTop:   m.Aggregator.RealtimeTop,
+		Goals:         goalsOf(cfg),
+		PageCountries: cfg.PageCountries,
+		ReportNotes:   reportNotes(cfg),
 		Authorize: func(c *fiber.Ctx, site string) error {
 			// A session decides unless there is none; then the bearer token does.
 			if err := dash.Authorize(c, site); consentproxy.ErrorCode(err) != consentproxy.EUNAUTH {

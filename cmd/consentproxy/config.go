@@ -80,6 +80,9 @@ type Config struct {
 	// (--funnels). Default none.
 	Goals   []aggregate.Goal
 	Funnels []aggregate.Funnel
+	// PageCountries writes the page × country breakdown (--breakdowns
+	// page_country). Default false.
+	PageCountries bool
 	// Properties are the event properties counted (--event-properties).
 	// Default none.
 	Properties []aggregate.Property
@@ -370,6 +373,14 @@ func (r *rawConfig) validate() (Config, []string) {
 		if c.CountryHeader != "" && c.RegionHeader == "" && c.GeoIPDB == "" && r.NamesSubdivisions() {
 			c.warnings = append(c.warnings, "--regions: rules name subdivisions (such as US-CA), which no visitor matches "+
 				"with only --country-header: set --region-header or --geoip-db, or those visitors get the country's or the elsewhere rule")
+		}
+	}
+	for _, b := range list(v("breakdowns")) {
+		switch b {
+		case "page_country":
+			c.PageCountries = true
+		default:
+			bad("breakdowns", "%q is no breakdown; possible: page_country (channel × landing page and campaign × goal are built in, in the goals table)", b)
 		}
 	}
 	if p, err := readProperties(v("event-properties")); err != nil {

@@ -88,7 +88,7 @@ func (m *Main) writeHistory(ctx context.Context, from, end time.Time) (int, erro
 	for day := from; day.Before(end); day = day.AddDate(0, 0, 1) {
 		clock := day
 		a, err := aggregate.New(aggregate.Config{Secret: cfg.Secret, CountWithoutConsent: cfg.CountWithoutConsent,
-			Channels: dims.Options{AIChannel: cfg.AIChannel}, Goals: cfg.Goals, Funnels: cfg.Funnels, Properties: cfg.Properties,
+			Channels: dims.Options{AIChannel: cfg.AIChannel}, Goals: cfg.Goals, Funnels: cfg.Funnels, Properties: cfg.Properties, PageCountries: cfg.PageCountries,
 			Now: func() time.Time { return clock }})
 		if err != nil {
 			return total, err

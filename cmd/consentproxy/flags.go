@@ -64,6 +64,7 @@ var flagSpecs = []flagSpec{
 	{"goals", "", "goals, counted per visit with the visit's channel, utm_source, utm_campaign and entry page: YAML/JSON {name: {event | page, sites}} or @path; page patterns use * (one segment) and ** (any); default none"},
 	{"funnels", "", "funnels over those goals: YAML/JSON {name: {steps: [goal, ...], sites}} or @path; a visit counts at a step after every earlier one, in order; default none"},
 	{"event-properties", "", "event properties counted per event and value: YAML/JSON {name: {values: [...] | buckets: [...] | free_text: true, sites}} or @path (name without ep./epn.); default none"},
+	{"breakdowns", "", "comma list of the two-dimension breakdowns to write beyond the built-in ones: page_country (pages × the visit's country); default none"},
 	{"report-smtp", "", "SMTP server for the e-mail report: smtp://[user:password@]host[:port] (STARTTLS when offered) or smtps://; default none (no report)"},
 	{"report-from", "", "the e-mail report's sender address"},
 	{"report-to", "", "comma list of the e-mail report's recipients"},

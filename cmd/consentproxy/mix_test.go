@@ -231,6 +231,21 @@ var wantMix = map[string][]string{
 		"G-TEST123|/pricing|0|3|0|2|0|0|3",
 		"G-TEST123|/signup|0|1|0|1|0|0|1",
 	},
+	// At each visit's start: its campaign (V2's, without term or
+	// content) and its place (no region header: the country alone).
+	"campaign_details": {
+		"G-OTHER99|||||0|0|0|1|0|0|1",
+		"G-TEST123|||||0|0|0|4|0|0|4",
+		"G-TEST123|newsletter|spring_sale|||0|0|0|1|0|0|1",
+	},
+	"regions": {
+		"G-OTHER99|DE||0|0|0|1|0|0|1", // V1
+		"G-TEST123|||0|0|0|1|0|0|1",   // V4, without a country
+		"G-TEST123|DE||0|0|0|2|0|0|2",
+		"G-TEST123|FR||0|0|0|1|0|0|1",
+		"G-TEST123|US||0|0|0|1|0|0|1",
+	},
+	"page_countries": {}, // not asked for
 	"event_props":    {}, // none configured
 	"revenue":        {}, // no purchase
 	"removed_params": {},

@@ -467,6 +467,281 @@ ORDER BY (site, start, currency, channel, utm_source, utm_campaign);
 CREATE TABLE IF NOT EXISTS consentproxy.revenue_monthly ON CLUSTER web AS consentproxy.revenue_monthly_local
 ENGINE = Distributed(web, consentproxy, revenue_monthly_local, cityHash64(site));
 
+CREATE TABLE IF NOT EXISTS consentproxy.campaign_details_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    utm_source String,
+    utm_campaign String,
+    utm_term String,
+    utm_content String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.campaign_details_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    utm_source String,
+    utm_campaign String,
+    utm_term String,
+    utm_content String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/campaign_details_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, utm_source, utm_campaign, utm_term, utm_content, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.campaign_details_mv ON CLUSTER web TO consentproxy.campaign_details_local AS
+SELECT site, hour, utm_source, utm_campaign, utm_term, utm_content, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.campaign_details_in_local
+GROUP BY site, hour, utm_source, utm_campaign, utm_term, utm_content, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.campaign_details ON CLUSTER web AS consentproxy.campaign_details_local
+ENGINE = Distributed(web, consentproxy, campaign_details_local);
+
+CREATE TABLE IF NOT EXISTS consentproxy.campaign_details_in ON CLUSTER web AS consentproxy.campaign_details_in_local
+ENGINE = Distributed(web, consentproxy, campaign_details_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS consentproxy.campaign_details_daily_local ON CLUSTER web (
+    site String,
+    start Date,
+    utm_source String,
+    utm_campaign String,
+    utm_term String,
+    utm_content String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/campaign_details_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, utm_source, utm_campaign, utm_term, utm_content);
+
+CREATE TABLE IF NOT EXISTS consentproxy.campaign_details_daily ON CLUSTER web AS consentproxy.campaign_details_daily_local
+ENGINE = Distributed(web, consentproxy, campaign_details_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.campaign_details_monthly_local ON CLUSTER web (
+    site String,
+    start Date,
+    utm_source String,
+    utm_campaign String,
+    utm_term String,
+    utm_content String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/campaign_details_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, utm_source, utm_campaign, utm_term, utm_content);
+
+CREATE TABLE IF NOT EXISTS consentproxy.campaign_details_monthly ON CLUSTER web AS consentproxy.campaign_details_monthly_local
+ENGINE = Distributed(web, consentproxy, campaign_details_monthly_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.regions_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    country String,
+    region String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.regions_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    country String,
+    region String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/regions_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, country, region, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.regions_mv ON CLUSTER web TO consentproxy.regions_local AS
+SELECT site, hour, country, region, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.regions_in_local
+GROUP BY site, hour, country, region, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.regions ON CLUSTER web AS consentproxy.regions_local
+ENGINE = Distributed(web, consentproxy, regions_local);
+
+CREATE TABLE IF NOT EXISTS consentproxy.regions_in ON CLUSTER web AS consentproxy.regions_in_local
+ENGINE = Distributed(web, consentproxy, regions_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS consentproxy.regions_daily_local ON CLUSTER web (
+    site String,
+    start Date,
+    country String,
+    region String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/regions_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, country, region);
+
+CREATE TABLE IF NOT EXISTS consentproxy.regions_daily ON CLUSTER web AS consentproxy.regions_daily_local
+ENGINE = Distributed(web, consentproxy, regions_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.regions_monthly_local ON CLUSTER web (
+    site String,
+    start Date,
+    country String,
+    region String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/regions_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, country, region);
+
+CREATE TABLE IF NOT EXISTS consentproxy.regions_monthly ON CLUSTER web AS consentproxy.regions_monthly_local
+ENGINE = Distributed(web, consentproxy, regions_monthly_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_countries_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    path String,
+    country String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_countries_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    path String,
+    country String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/page_countries_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, path, country, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.page_countries_mv ON CLUSTER web TO consentproxy.page_countries_local AS
+SELECT site, hour, path, country, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.page_countries_in_local
+GROUP BY site, hour, path, country, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_countries ON CLUSTER web AS consentproxy.page_countries_local
+ENGINE = Distributed(web, consentproxy, page_countries_local);
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_countries_in ON CLUSTER web AS consentproxy.page_countries_in_local
+ENGINE = Distributed(web, consentproxy, page_countries_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_countries_daily_local ON CLUSTER web (
+    site String,
+    start Date,
+    path String,
+    country String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/page_countries_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, path, country);
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_countries_daily ON CLUSTER web AS consentproxy.page_countries_daily_local
+ENGINE = Distributed(web, consentproxy, page_countries_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_countries_monthly_local ON CLUSTER web (
+    site String,
+    start Date,
+    path String,
+    country String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/consentproxy/page_countries_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, path, country);
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_countries_monthly ON CLUSTER web AS consentproxy.page_countries_monthly_local
+ENGINE = Distributed(web, consentproxy, page_countries_monthly_local, cityHash64(site));
+
 CREATE TABLE IF NOT EXISTS consentproxy.removed_params_in_local ON CLUSTER web (
     site String,
     hour DateTime('UTC'),

@@ -482,6 +482,290 @@ TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
 CREATE TABLE IF NOT EXISTS analytics.revenue_monthly ON CLUSTER web AS analytics.revenue_monthly_local
 ENGINE = Distributed(web, analytics, revenue_monthly_local, cityHash64(site));
 
+CREATE TABLE IF NOT EXISTS analytics.campaign_details_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    utm_source String,
+    utm_campaign String,
+    utm_term String,
+    utm_content String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS analytics.campaign_details_local ON CLUSTER web (
+    site LowCardinality(String),
+    hour DateTime('UTC'),
+    utm_source LowCardinality(String),
+    utm_campaign LowCardinality(String),
+    utm_term LowCardinality(String),
+    utm_content LowCardinality(String),
+    instance String,
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/campaign_details_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, utm_source, utm_campaign, utm_term, utm_content, instance)
+TTL hour + INTERVAL 761 DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.campaign_details_mv ON CLUSTER web TO analytics.campaign_details_local AS
+SELECT site, hour, utm_source, utm_campaign, utm_term, utm_content, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM analytics.campaign_details_in_local
+GROUP BY site, hour, utm_source, utm_campaign, utm_term, utm_content, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS analytics.campaign_details ON CLUSTER web AS analytics.campaign_details_local
+ENGINE = Distributed(web, analytics, campaign_details_local);
+
+CREATE TABLE IF NOT EXISTS analytics.campaign_details_in ON CLUSTER web AS analytics.campaign_details_in_local
+ENGINE = Distributed(web, analytics, campaign_details_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS analytics.campaign_details_daily_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    utm_source LowCardinality(String),
+    utm_campaign LowCardinality(String),
+    utm_term LowCardinality(String),
+    utm_content LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/campaign_details_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, utm_source, utm_campaign, utm_term, utm_content)
+TTL start + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.campaign_details_daily ON CLUSTER web AS analytics.campaign_details_daily_local
+ENGINE = Distributed(web, analytics, campaign_details_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS analytics.campaign_details_monthly_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    utm_source LowCardinality(String),
+    utm_campaign LowCardinality(String),
+    utm_term LowCardinality(String),
+    utm_content LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/campaign_details_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, utm_source, utm_campaign, utm_term, utm_content)
+TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.campaign_details_monthly ON CLUSTER web AS analytics.campaign_details_monthly_local
+ENGINE = Distributed(web, analytics, campaign_details_monthly_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS analytics.regions_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    country String,
+    region String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS analytics.regions_local ON CLUSTER web (
+    site LowCardinality(String),
+    hour DateTime('UTC'),
+    country LowCardinality(String),
+    region LowCardinality(String),
+    instance String,
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/regions_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, country, region, instance)
+TTL hour + INTERVAL 761 DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.regions_mv ON CLUSTER web TO analytics.regions_local AS
+SELECT site, hour, country, region, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM analytics.regions_in_local
+GROUP BY site, hour, country, region, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS analytics.regions ON CLUSTER web AS analytics.regions_local
+ENGINE = Distributed(web, analytics, regions_local);
+
+CREATE TABLE IF NOT EXISTS analytics.regions_in ON CLUSTER web AS analytics.regions_in_local
+ENGINE = Distributed(web, analytics, regions_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS analytics.regions_daily_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    country LowCardinality(String),
+    region LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/regions_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, country, region)
+TTL start + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.regions_daily ON CLUSTER web AS analytics.regions_daily_local
+ENGINE = Distributed(web, analytics, regions_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS analytics.regions_monthly_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    country LowCardinality(String),
+    region LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/regions_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, country, region)
+TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.regions_monthly ON CLUSTER web AS analytics.regions_monthly_local
+ENGINE = Distributed(web, analytics, regions_monthly_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS analytics.page_countries_in_local ON CLUSTER web (
+    site String,
+    hour DateTime('UTC'),
+    path String,
+    country String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS analytics.page_countries_local ON CLUSTER web (
+    site LowCardinality(String),
+    hour DateTime('UTC'),
+    path LowCardinality(String),
+    country LowCardinality(String),
+    instance String,
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/page_countries_local', '{replica}', version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, path, country, instance)
+TTL hour + INTERVAL 761 DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.page_countries_mv ON CLUSTER web TO analytics.page_countries_local AS
+SELECT site, hour, path, country, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM analytics.page_countries_in_local
+GROUP BY site, hour, path, country, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS analytics.page_countries ON CLUSTER web AS analytics.page_countries_local
+ENGINE = Distributed(web, analytics, page_countries_local);
+
+CREATE TABLE IF NOT EXISTS analytics.page_countries_in ON CLUSTER web AS analytics.page_countries_in_local
+ENGINE = Distributed(web, analytics, page_countries_in_local, cityHash64(instance));
+
+CREATE TABLE IF NOT EXISTS analytics.page_countries_daily_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    path LowCardinality(String),
+    country LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/page_countries_daily_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, path, country)
+TTL start + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.page_countries_daily ON CLUSTER web AS analytics.page_countries_daily_local
+ENGINE = Distributed(web, analytics, page_countries_daily_local, cityHash64(site));
+
+CREATE TABLE IF NOT EXISTS analytics.page_countries_monthly_local ON CLUSTER web (
+    site LowCardinality(String),
+    start Date,
+    path LowCardinality(String),
+    country LowCardinality(String),
+    version UInt64,
+    hits Int64 CODEC(T64, LZ4),
+    pageviews Int64 CODEC(T64, LZ4),
+    events Int64 CODEC(T64, LZ4),
+    visits Int64 CODEC(T64, LZ4),
+    bounces Int64 CODEC(T64, LZ4),
+    duration_ms Int64 CODEC(T64, LZ4),
+    engagement_ms Int64 CODEC(T64, LZ4),
+    visitors UInt64 CODEC(T64, LZ4)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/page_countries_monthly_local', '{replica}', version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, path, country)
+TTL start + INTERVAL 1 MONTH + INTERVAL 761 DAY;
+
+CREATE TABLE IF NOT EXISTS analytics.page_countries_monthly ON CLUSTER web AS analytics.page_countries_monthly_local
+ENGINE = Distributed(web, analytics, page_countries_monthly_local, cityHash64(site));
+
 CREATE TABLE IF NOT EXISTS analytics.removed_params_in_local ON CLUSTER web (
     site String,
     hour DateTime('UTC'),

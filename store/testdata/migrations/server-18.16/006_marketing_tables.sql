@@ -407,6 +407,245 @@ CREATE TABLE IF NOT EXISTS consentproxy.revenue_monthly (
 PARTITION BY toYYYYMM(start)
 ORDER BY (site, start, currency, channel, utm_source, utm_campaign);
 
+CREATE TABLE IF NOT EXISTS consentproxy.campaign_details_in (
+    site String,
+    hour DateTime('UTC'),
+    utm_source String,
+    utm_campaign String,
+    utm_term String,
+    utm_content String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.campaign_details (
+    site String,
+    hour DateTime('UTC'),
+    utm_source String,
+    utm_campaign String,
+    utm_term String,
+    utm_content String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, utm_source, utm_campaign, utm_term, utm_content, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.campaign_details_mv TO consentproxy.campaign_details AS
+SELECT site, hour, utm_source, utm_campaign, utm_term, utm_content, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.campaign_details_in
+GROUP BY site, hour, utm_source, utm_campaign, utm_term, utm_content, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.campaign_details_daily (
+    site String,
+    start Date,
+    utm_source String,
+    utm_campaign String,
+    utm_term String,
+    utm_content String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, utm_source, utm_campaign, utm_term, utm_content);
+
+CREATE TABLE IF NOT EXISTS consentproxy.campaign_details_monthly (
+    site String,
+    start Date,
+    utm_source String,
+    utm_campaign String,
+    utm_term String,
+    utm_content String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, utm_source, utm_campaign, utm_term, utm_content);
+
+CREATE TABLE IF NOT EXISTS consentproxy.regions_in (
+    site String,
+    hour DateTime('UTC'),
+    country String,
+    region String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.regions (
+    site String,
+    hour DateTime('UTC'),
+    country String,
+    region String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, country, region, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.regions_mv TO consentproxy.regions AS
+SELECT site, hour, country, region, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.regions_in
+GROUP BY site, hour, country, region, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.regions_daily (
+    site String,
+    start Date,
+    country String,
+    region String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, country, region);
+
+CREATE TABLE IF NOT EXISTS consentproxy.regions_monthly (
+    site String,
+    start Date,
+    country String,
+    region String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, country, region);
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_countries_in (
+    site String,
+    hour DateTime('UTC'),
+    path String,
+    country String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitor_hashes Array(UInt64)
+) ENGINE = Null;
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_countries (
+    site String,
+    hour DateTime('UTC'),
+    path String,
+    country String,
+    instance String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors AggregateFunction(uniqArray, Array(UInt64))
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (site, hour, path, country, instance);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS consentproxy.page_countries_mv TO consentproxy.page_countries AS
+SELECT site, hour, path, country, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms, uniqArrayState(visitor_hashes) AS visitors
+FROM consentproxy.page_countries_in
+GROUP BY site, hour, path, country, instance, version, hits, pageviews, events, visits, bounces, duration_ms, engagement_ms;
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_countries_daily (
+    site String,
+    start Date,
+    path String,
+    country String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, path, country);
+
+CREATE TABLE IF NOT EXISTS consentproxy.page_countries_monthly (
+    site String,
+    start Date,
+    path String,
+    country String,
+    version UInt64,
+    hits Int64,
+    pageviews Int64,
+    events Int64,
+    visits Int64,
+    bounces Int64,
+    duration_ms Int64,
+    engagement_ms Int64,
+    visitors UInt64
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(start)
+ORDER BY (site, start, path, country);
+
 CREATE TABLE IF NOT EXISTS consentproxy.removed_params_in (
     site String,
     hour DateTime('UTC'),
