@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -90,7 +91,11 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 <h1>consentproxy</h1>
 <form method="post" action="{{.Root}}dashboard/logout" class="logout">
 <input type="hidden" name="csrf" value="{{.V.CSRF}}">
+{{- if .V.Session.Grant.Share}}
+<span class="who shared" id="shared-view">Shared, read-only view</span>
+{{- else}}
 <span class="who">Signed in as <strong>{{.V.Session.Grant.Name}}</strong></span>
+{{- end}}
 <button type="submit">Sign out</button>
 </form>
 </header>
@@ -120,6 +125,14 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 </select>
 </div>
 <div class="field">
+<label for="compare">Compare</label>
+<select id="compare" name="compare">
+<option value="" selected>No comparison</option>
+<option value="previous_period">Previous period</option>
+<option value="year_over_year">Same period last year</option>
+</select>
+</div>
+<div class="field">
 <label for="from">From</label>
 <input id="from" name="from" type="date">
 </div>
@@ -128,27 +141,34 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 <input id="to" name="to" type="date">
 </div>
 <button type="submit">Show</button>
-<p class="realtime" aria-live="polite"><span class="dot" aria-hidden="true"></span><span id="realtime">–</span> visitors in the last 5 minutes</p>
+<p class="realtime" aria-live="polite"><span class="dot" aria-hidden="true"></span><span id="realtime">–</span> <span>visitors in the last 5 minutes<span id="realtime-all" hidden> · all traffic, not filtered</span></span></p>
 </form>
+<div class="filters" id="filters">
+<p id="filter-hint" class="filter-hint" tabindex="-1">Choose a row of a table to filter the page by its value.</p>
+<p id="filter-active" class="filter-active" hidden>Filtered by <button type="button" class="chip" id="filter-chip"><span id="filter-text"></span> <span aria-hidden="true">✕</span><span class="sr">, remove this filter</span></button></p>
+</div>
 <p id="status" class="status" role="status"></p>
 <section aria-labelledby="h-summary">
 <h2 id="h-summary">Summary</h2>
+<p id="compare-note" class="compare-note" hidden></p>
 <dl class="kpis" id="kpis">
-<div><dt>Visitors</dt><dd data-metric="visitors">–</dd></div>
-<div><dt>Pageviews</dt><dd data-metric="pageviews">–</dd></div>
-<div><dt>Visits</dt><dd data-metric="visits">–</dd></div>
-<div><dt>Bounce rate</dt><dd data-metric="bounce_rate">–</dd></div>
-<div><dt>Visit duration</dt><dd data-metric="visit_duration">–</dd></div>
-<div><dt>Engagement time</dt><dd data-metric="engagement_time" title="per visitor, while the page was visible">–</dd></div>
-<div><dt>Consent rate</dt><dd data-metric="consent_rate">–</dd><dd class="kpi-def">accept all ÷ all decisions, withdrawals included</dd></div>
-<div><dt>GA4 coverage</dt><dd data-metric="ga4_coverage">–</dd><dd class="kpi-def">visitors GA4 received ÷ counted</dd></div>
+<div><dt>Visitors</dt><dd data-metric="visitors">–</dd><dd class="kpi-change" data-change="visitors" hidden></dd></div>
+<div><dt>Pageviews</dt><dd data-metric="pageviews">–</dd><dd class="kpi-change" data-change="pageviews" hidden></dd></div>
+<div><dt>Visits</dt><dd data-metric="visits">–</dd><dd class="kpi-change" data-change="visits" hidden></dd></div>
+<div><dt>Bounce rate</dt><dd data-metric="bounce_rate">–</dd><dd class="kpi-change" data-change="bounce_rate" hidden></dd></div>
+<div><dt>Visit duration</dt><dd data-metric="visit_duration">–</dd><dd class="kpi-change" data-change="visit_duration" hidden></dd></div>
+<div><dt>Engagement time</dt><dd data-metric="engagement_time" title="per visitor, while the page was visible">–</dd><dd class="kpi-change" data-change="engagement_time" hidden></dd></div>
+<div><dt>Consent rate</dt><dd data-metric="consent_rate">–</dd><dd class="kpi-change" data-change="consent_rate" hidden></dd><dd class="kpi-def">accept all ÷ all decisions, withdrawals included</dd></div>
+<div><dt>GA4 coverage</dt><dd data-metric="ga4_coverage">–</dd><dd class="kpi-change" data-change="ga4_coverage" hidden></dd><dd class="kpi-def">visitors GA4 received ÷ counted</dd></div>
 </dl>
+<div id="kpi-refusals" class="refusal" hidden></div>
 </section>
 <section aria-labelledby="h-chart" class="card">
 <div class="card-head"><h2 id="h-chart">Visitors and pageviews</h2>
 <button type="button" class="csv" data-csv="chart">Download CSV<span class="sr"> of visitors and pageviews over time</span></button></div>
 <figure class="chart"><div id="chart"></div>
-<figcaption><span class="key key-v" aria-hidden="true"></span>Visitors <span class="key key-p" aria-hidden="true"></span>Pageviews
+<figcaption><span class="key key-v" aria-hidden="true"></span>Visitors <span id="key-p"><span class="key key-p" aria-hidden="true"></span>Pageviews</span>
+<span id="key-compare" hidden><span class="key key-c" aria-hidden="true"></span><span id="key-compare-text">Visitors before</span></span>
 <span id="key-withheld" hidden><span class="key key-w" aria-hidden="true"></span>Withheld or none</span> <span id="chart-note"></span></figcaption></figure>
 </section>
 <div class="grid">
@@ -212,6 +232,17 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 </section>
 {{- end}}
 </div>
+<section aria-labelledby="h-report" class="card" id="report">
+<div class="card-head"><h2 id="h-report">Compliance report</h2></div>
+<p class="card-def">For an auditor or a regulator: what the proxy decided for every hit of the site, the parameters it kept from Google and the banner decisions, per UTC month. The whole month of the site, whatever the period or filter above.</p>
+<ul class="report-links">
+{{- range .ReportMonths}}
+<li><span class="report-month">{{.Label}}</span>
+<button type="button" class="csv" data-report="html" data-month="{{.Month}}">Open<span class="sr"> the compliance report of {{.Name}}</span> (new tab)</button>
+<button type="button" class="csv" data-report="csv" data-month="{{.Month}}">Download CSV<span class="sr"> of the compliance report of {{.Name}}</span></button></li>
+{{- end}}
+</ul>
+</section>
 </main>
 <script src="{{.Root}}{{.Script}}" defer></script>
 {{- else}}
@@ -238,12 +269,28 @@ func (d *Dashboard) render(c *fiber.Ctx, status int, v view) error {
 	err := pageTmpl.Execute(&b, map[string]any{
 		"V": v, "Tables": tables, "Script": relative(d.assets.script.URL()), "Style": relative(d.assets.style.URL()),
 		"Root": root(c), "Sites": d.cfg.Sites, "Channels": channelLabels, "ConsentRateDef": consentRateDef,
+		"ReportMonths": reportMonths(d.cfg.Now()),
 	})
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return c.Status(status).Send(b.Bytes())
+}
+
+// reportMonth is a month the page links the compliance report of.
+type reportMonth struct{ Month, Name, Label string }
+
+// reportMonths are this and last UTC month: the report counts UTC months.
+func reportMonths(now time.Time) []reportMonth {
+	this := time.Date(now.UTC().Year(), now.UTC().Month(), 1, 0, 0, 0, 0, time.UTC)
+	out := []reportMonth{}
+	for i, label := range []string{"This month", "Last month"} {
+		m := this.AddDate(0, -i, 0)
+		name := m.Format("January 2006")
+		out = append(out, reportMonth{Month: m.Format("2006-01"), Name: name, Label: label + " (" + name + ")"})
+	}
+	return out
 }
 
 // The page's links are relative, so the dashboard also works where a site's

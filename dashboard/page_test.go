@@ -10,7 +10,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/consentproxy/consentproxy/apitoken"
 	"github.com/consentproxy/consentproxy/dims"
 	"github.com/consentproxy/consentproxy/static"
 )
@@ -131,4 +133,62 @@ func sources0(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestShareLinkView: a share link's token (share: true) signs in, and the
+// page says it is a shared, read-only view instead of naming the token;
+// an ordinary token's page names it and says nothing of sharing.
+func TestShareLinkView(t *testing.T) {
+	const shareToken = "share-token-0123456789abcdefghij"
+	set, err := apitoken.Parse([]byte(`tokens:
+  - {name: board, token: ` + shareToken + `, sites: [` + siteA + `], share: true}
+  - {name: one, token: ` + tokenOne + `, sites: [` + siteA + `]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRig(t)
+	r.d.cfg.Tokens = set
+	page := func(token string) string {
+		ck, _ := r.signIn(token)
+		req := httptest.NewRequest(http.MethodGet, "/dashboard", nil)
+		req.AddCookie(ck)
+		_, body := r.do(req)
+		return body
+	}
+	shared := page(shareToken)
+	if !strings.Contains(shared, `id="shared-view">Shared, read-only view<`) {
+		t.Errorf("a share link's page does not say it is a shared, read-only view:\n%s", shared)
+	}
+	if strings.Contains(shared, "Signed in as") || strings.Contains(shared, ">board<") {
+		t.Errorf("a share link's page names its token:\n%s", shared)
+	}
+	if !strings.Contains(shared, `id="dash"`) {
+		t.Errorf("a share link's page shows no dashboard:\n%s", shared)
+	}
+	own := page(tokenOne)
+	if !strings.Contains(own, "Signed in as <strong>one</strong>") || strings.Contains(own, "read-only view") {
+		t.Errorf("an ordinary token's page:\n%s", own)
+	}
+}
+
+// TestPageCompareFilterReport: the page has the Compare select and the
+// filter chip, and links this and last UTC month's compliance
+// report, January going back to December of the year before.
+func TestPageCompareFilterReport(t *testing.T) {
+	got := reportMonths(time.Date(2027, 1, 1, 0, 30, 0, 0, time.FixedZone("CET", 3600)))
+	if len(got) != 2 || got[0].Month != "2026-12" || got[1].Month != "2026-11" || got[0].Label != "This month (December 2026)" {
+		t.Errorf("reportMonths of 2027-01-01T00:30+01:00 (2026-12-31 UTC): %+v", got)
+	}
+	r := newRig(t)
+	ck, _ := r.signIn(tokenOne)
+	req := httptest.NewRequest(http.MethodGet, "/dashboard", nil)
+	req.AddCookie(ck)
+	_, body := r.do(req)
+	for _, want := range []string{`data-report="html" data-month="2026-11"`, `data-report="csv" data-month="2026-10"`,
+		`<label for="compare">Compare</label>`, `<option value="year_over_year">`, `id="filter-chip"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
 }

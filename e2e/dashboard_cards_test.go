@@ -39,18 +39,11 @@ func TestDashboardGoals(t *testing.T) {
 	}
 	e := demoEnv(t, "--api-tokens", "@"+tokens)
 	e.setTimezone("UTC")
-	// The history is written in the background, a day at a time.
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		g := e.apiQuery(`{"site":%q,"metrics":["visitors"],"dimensions":["funnel_step"],"filters":[["is","funnel","buy"]],"date_range":"7d","timezone":"UTC"}`, e.id)
-		tot := e.apiQuery(`{"site":%q,"metrics":["visitors"],"date_range":"7d","timezone":"UTC"}`, e.id)
-		if len(g.Results) == 2 && len(tot.Results) == 1 && num(tot.Results[0].Metrics[0]) > 600 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the demo's history never showed its funnel: %+v%s", g, e.diagnostics())
-		}
-		time.Sleep(time.Second)
+	e.waitDemoHistory()
+	g := e.apiQuery(`{"site":%q,"metrics":["visitors"],"dimensions":["funnel_step"],"filters":[["is","funnel","buy"]],"date_range":"7d","timezone":"UTC"}`, e.id)
+	tot := e.apiQuery(`{"site":%q,"metrics":["visitors"],"date_range":"7d","timezone":"UTC"}`, e.id)
+	if len(g.Results) != 2 || len(tot.Results) != 1 || num(tot.Results[0].Metrics[0]) < 600 {
+		t.Fatalf("the demo's history lacks its funnel or its visitors: %+v %+v", g, tot)
 	}
 
 	e.signInDashboard()
@@ -139,6 +132,21 @@ func TestDashboardGoals(t *testing.T) {
 	e.checkChart(`"30d"`, "time:day", "Asia/Kolkata", 30)
 	shots = append(shots, e.Screenshot("dashboard-goals-30d-kolkata"))
 	t.Logf("screenshots: %s", strings.Join(shots, " "))
+}
+
+// waitDemoHistory waits until the demo has written its whole history. It
+// writes a day at a time in the background, and the API answers for a
+// partial week meanwhile: a page loaded then would disagree with the API
+// asked a moment later.
+func (e *env) waitDemoHistory() {
+	e.t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for !strings.Contains(e.proxy.logs.String(), `msg="demo history written"`) {
+		if time.Now().After(deadline) {
+			e.t.Fatalf("the demo never wrote its history%s", e.diagnostics())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // demoEnv starts the binary with --demo (which brings its own stand-in

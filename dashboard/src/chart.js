@@ -9,9 +9,13 @@ var UNITS = { "time:hour": ["hour", "hourly"], "time:day": ["day", "daily"], "ti
 // series lays out every bucket of [meta.from, meta.to) with the API's row
 // for it, if any. Hours are the stored UTC hours starting in the range
 // (in a zone with a half-hour offset they start at :30 local); days, weeks
-// (Monday) and months are local dates, as the API labels them.
-function series(res, bucket) {
+// (Monday) and months are local dates, as the API labels them. With a
+// comparison, c is the compared period's visitors of the same bucket (the
+// API aligns them bucket by bucket), null where it has none; with
+// pageviews refused by the filter, noP.
+function series(res, bucket, refused) {
   var rows = {}, other = null, folded = res.meta.suppressed_rows > 0, now = Date.now(), out = [];
+  var kind = res.query && res.query.compare, noP = !!(refused && refused.pageviews);
   res.results.forEach(function (r) {
     var k = r.dimensions[0];
     if (k === "(other)") other = r;
@@ -19,7 +23,8 @@ function series(res, bucket) {
   });
   function push(key, t, future) {
     var r = rows[key];
-    out.push({ t: t, v: r ? num(r.metrics[0]) : 0, p: r ? num(r.metrics[1]) : 0,
+    var c = r && r.comparison && r.comparison.metrics[0];
+    out.push({ t: t, v: r ? num(r.metrics[0]) : 0, p: r ? num(r.metrics[1]) : 0, c: c === null || c === undefined ? null : num(c),
       state: r ? "data" : future ? "future" : folded ? "withheld" : "zero" });
   }
   var from = Date.parse(res.meta.from), to = Date.parse(res.meta.to);
@@ -33,7 +38,7 @@ function series(res, bucket) {
     for (var d = first(local(from).date); d < end && out.length < 20000; d = next(d)) push(d, d, d > today);
   }
   var count = function (st) { return out.filter(function (p) { return p.state === st; }).length; };
-  return { pts: out, other: other, meta: res.meta, bucket: bucket, withheld: count("withheld"), data: count("data") };
+  return { pts: out, other: other, meta: res.meta, bucket: bucket, withheld: count("withheld"), data: count("data"), kind: kind, noP: noP };
 }
 
 function bucketText(t, bucket) {
@@ -77,7 +82,7 @@ function chart(s) {
   box.textContent = "";
   var W = Math.max(300, Math.min(1400, Math.round(box.clientWidth) || 800)), H = W < 500 ? 200 : 260, L = 44, R = 12, T = 12, B = 28;
   var sw = (W - L - R) / Math.max(1, n), max = 1;
-  pts.forEach(function (d) { max = Math.max(max, d.v, d.p); });
+  pts.forEach(function (d) { max = Math.max(max, d.v, s.noP ? 0 : d.p, d.c || 0); });
   max = niceMax(max);
   var svg = document.createElementNS(SVGNS, "svg");
   svg.setAttribute("viewBox", "0 0 " + W + " " + H);
@@ -95,9 +100,11 @@ function chart(s) {
   }
   var gap = sw > 4 ? Math.min(sw * 0.2, 6) : 0;
   pts.forEach(function (p, i) {
-    var b = svgEl(svg, "g", { "class": "bucket", "data-t": String(p.t), "data-state": p.state, "data-v": String(p.v), "data-p": String(p.p) });
-    var what = p.state === "data" || p.state === "zero" ? nf.format(p.v) + " visitors, " + nf.format(p.p) + " pageviews" :
+    var b = svgEl(svg, "g", { "class": "bucket", "data-t": String(p.t), "data-state": p.state, "data-v": String(p.v), "data-p": s.noP ? "" : String(p.p),
+      "data-c": p.c === null ? "" : String(p.c) });
+    var what = p.state === "data" || p.state === "zero" ? nf.format(p.v) + " visitors" + (s.noP ? "" : ", " + nf.format(p.p) + " pageviews") :
       p.state === "withheld" ? "withheld (fewer than " + s.meta.min_count + " visitors) or none" : "still to come";
+    if (s.kind && p.c !== null) what += "; " + COMPARES[s.kind][0] + ": " + nf.format(p.c) + " visitors";
     svgEl(b, "title", {}, bucketText(p.t, s.bucket) + ": " + what);
     if (p.state === "withheld") {
       svgEl(b, "rect", { x: (L + i * sw).toFixed(2), y: T, width: Math.max(0.5, sw).toFixed(2), height: H - T - B, fill: "url(#withheld)", "class": "withheld" });
@@ -109,20 +116,26 @@ function chart(s) {
       svgEl(b, "rect", { x: (L + i * sw).toFixed(2), y: T, width: Math.max(0.5, sw).toFixed(2), height: H - T - B, "class": "hit" });
     }
   });
-  // Pageviews: a line through the known buckets, broken where a bucket is
+  // A line through the buckets where ok(p) holds, broken elsewhere.
+  function line(ok, val, cls) {
+    var d = "", pen = false;
+    pts.forEach(function (p, i) {
+      if (!ok(p)) { pen = false; return; }
+      d += (pen ? "L" : "M") + cx(i).toFixed(1) + " " + y(val(p)).toFixed(1);
+      pen = true;
+    });
+    if (d) svgEl(svg, "path", { d: d, "class": "line " + cls });
+  }
+  // The compared period's visitors, faint and dashed, under the rest.
+  if (s.kind) line(function (p) { return p.c !== null; }, function (p) { return p.c; }, "line-c");
+  // Pageviews: through the known buckets, broken where a bucket is
   // withheld or still to come.
-  var d = "", pen = false;
-  pts.forEach(function (p, i) {
-    if (p.state !== "data" && p.state !== "zero") { pen = false; return; }
-    d += (pen ? "L" : "M") + cx(i).toFixed(1) + " " + y(p.p).toFixed(1);
-    pen = true;
-  });
-  if (d) svgEl(svg, "path", { d: d, "class": "line line-p" });
+  if (!s.noP) line(function (p) { return p.state === "data" || p.state === "zero"; }, function (p) { return p.p; }, "line-p");
   // Dots where there are few buckets, and on a known bucket between two
   // unknown ones, which no line reaches.
   function known(i) { return i >= 0 && i < n && (pts[i].state === "data" || pts[i].state === "zero"); }
   pts.forEach(function (p, i) {
-    if (known(i) && (n <= 62 || (!known(i - 1) && !known(i + 1)))) {
+    if (!s.noP && known(i) && (n <= 62 || (!known(i - 1) && !known(i + 1)))) {
       svgEl(svg, "circle", { cx: cx(i).toFixed(1), cy: y(p.p).toFixed(1), r: n <= 31 ? 3 : 2, "class": "dot-p" });
     }
   });
@@ -135,13 +148,18 @@ function chart(s) {
   if (!s.data) svgEl(svg, "text", { x: L + (W - L - R) / 2, y: T + (H - T - B) / 2, "class": "axis", "text-anchor": "middle" }, "No data for this period");
   var peak = Math.max.apply(null, pts.map(function (p) { return p.v; }).concat([0]));
   var tot = pts.reduce(function (a, p) { return [a[0] + p.v, a[1] + p.p]; }, [0, 0]);
-  svg.setAttribute("aria-label", "Visitors and pageviews per " + unit[0] + ", " + n + " " + unit[0] + "s" +
+  var totc = pts.reduce(function (a, p) { return a + (p.c || 0); }, 0);
+  svg.setAttribute("aria-label", (s.noP ? "Visitors" : "Visitors and pageviews") + " per " + unit[0] + ", " + n + " " + unit[0] + "s" +
     (n ? " from " + bucketText(pts[0].t, s.bucket) + " to " + bucketText(pts[n - 1].t, s.bucket) : "") + ", times in " + tz +
-    ": at most " + nf.format(peak) + " visitors in one " + unit[0] + ", " + nf.format(tot[1]) + " pageviews in the buckets shown" +
-    (s.withheld ? "; " + s.withheld + " " + unit[0] + "s withheld or without visitors." : "."));
+    ": at most " + nf.format(peak) + " visitors in one " + unit[0] + (s.noP ? "" : ", " + nf.format(tot[1]) + " pageviews in the buckets shown") +
+    (s.withheld ? "; " + s.withheld + " " + unit[0] + "s withheld or without visitors" : "") +
+    (s.kind ? "; the dashed line is the visitors of " + COMPARES[s.kind][0] + " in the same place, " + nf.format(totc) + " in the buckets shown." : "."));
   box.appendChild(svg);
   document.getElementById("chart-note").textContent = chartNote(s, unit);
   document.getElementById("key-withheld").hidden = !s.withheld;
+  document.getElementById("key-compare").hidden = !s.kind;
+  document.getElementById("key-p").hidden = s.noP;
+  if (s.kind) document.getElementById("key-compare-text").textContent = "Visitors, " + COMPARES[s.kind][0];
 }
 
 // chartNote says the bucket, the zone and what was withheld.

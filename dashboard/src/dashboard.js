@@ -28,6 +28,7 @@ var siteEl = document.getElementById("site");
 var periodEl = document.getElementById("period");
 var fromEl = document.getElementById("from");
 var toEl = document.getElementById("to");
+var compareEl = document.getElementById("compare");
 var statusEl = document.getElementById("status");
 var generation = 0; // a newer load makes older answers stale
 var lastSeries = null, lastBucket = null, resizeTimer = 0;
@@ -46,9 +47,13 @@ function bucketOf() {
 }
 function periodName() { return custom() ? fromEl.value + "_" + toEl.value : periodEl.value; }
 
-function query(extra) {
+// query is a card's question for the period and site chosen, with the
+// page's filter; with cmp, also the comparison chosen.
+function query(extra, cmp) {
   var q = { site: site(), date_range: dateRange(), timezone: tz };
   for (var k in extra) q[k] = extra[k];
+  if (filter) q.filters = (q.filters || []).concat([["is", filter.dim, filter.value]]);
+  if (cmp && compareEl.value) q.compare = compareEl.value;
   return q;
 }
 
@@ -60,25 +65,41 @@ function request(q, csv) {
     body: JSON.stringify(q)
   }).then(function (r) {
     if (r.status === 401) { location.reload(); throw new Error("Your session ended; sign in again."); }
-    if (!r.ok) return r.text().then(function (t) { throw new Error(t.trim() || r.statusText); });
+    if (!r.ok) return r.text().then(function (t) { var e = new Error(t.trim() || r.statusText); e.status = r.status; throw e; });
     return csv ? r.text() : r.json();
   });
 }
 
 function tableQuery(section, limit) {
   var metrics = section.getAttribute("data-metrics").split(",");
-  return query({ metrics: metrics, dimensions: [section.getAttribute("data-dim")], order_by: [[metrics[0], "desc"]], limit: limit });
+  return query({ metrics: metrics, dimensions: [section.getAttribute("data-dim")], order_by: [[metrics[0], "desc"]], limit: limit }, true);
 }
 
-function fillTable(section, res) {
+// metricLabel is a table's column header of metric.
+function metricLabel(section, m) {
+  var i = section.getAttribute("data-metrics").split(",").indexOf(m);
+  return section.querySelectorAll("thead th")[i + 1].textContent;
+}
+
+// fillTable fills a top table: each row a button that filters by its
+// value, and with a comparison, the change of the first metric under it
+// (a column of its own would not fit a phone).
+function fillTable(section, res, refused) {
   var metrics = section.getAttribute("data-metrics").split(","), dim = section.getAttribute("data-dim");
-  var tbody = section.querySelector("tbody");
+  var tbody = section.querySelector("tbody"), kind = res.query && res.query.compare;
   tbody.textContent = "";
   if (!res.results.length) emptyRow(tbody, metrics.length + 1, "No data for this period");
   res.results.forEach(function (row) {
-    rowOf(tbody, dimLabel(dim, row.dimensions[0]), row.metrics.map(function (v, i) { return fmt(metrics[i], v); }));
+    var tr = el("tr"), c = row.comparison || { metrics: [], change: [] };
+    tr.appendChild(rowButton(el("th", { scope: "row" }), dim, row.dimensions[0], dimLabel(dim, row.dimensions[0])));
+    row.metrics.forEach(function (v, i) {
+      var td = tr.appendChild(el("td", { "class": "num" }, fmt(metrics[i], v)));
+      if (kind && i === 0) td.appendChild(changeInto(el("span", { "class": "chg" }), metrics[0], c.change[0], row.metrics[0], c.metrics[0], COMPARES[kind][0]));
+    });
+    tbody.appendChild(tr);
   });
   note(section, res.meta);
+  refuse(section, metricsRefused(refused || {}, function (m) { return metricLabel(section, m); }), true);
 }
 
 var OUTCOMES = { accept_all: "Accepted", reject_all: "Rejected", custom: "Custom", withdraw: "Withdrawn" };
@@ -139,9 +160,45 @@ function checkRange() {
 }
 
 function loadGoalChannels(goal, gen) {
-  return request(query(CARDS["goal-channels"](goal))).then(function (res) {
-    if (gen === generation) fillGoalChannels(goal, res);
+  var box = document.getElementById("goal-channels");
+  return ask(query(CARDS["goal-channels"](goal))).then(function (a) {
+    if (gen !== generation) return;
+    refuse(box, "");
+    fillGoalChannels(goal, a.res);
+  }, function (e) { if (gen === generation) refuse(box, refusalText(e)); });
+}
+
+// The summary's figures, and why any of them is not shown.
+var KPIS = ["visitors", "pageviews", "visits", "bounce_rate", "visit_duration", "engagement_time"];
+var kpiNotes = {};
+
+// kpi shows a summary figure (text "" when refused, with why) and its change.
+function kpi(key, text, why, row, i, metric, kind) {
+  var dd = document.querySelector('#kpis [data-metric="' + key + '"]'), tile = dd.parentNode;
+  tile.classList.toggle("refused", !!why);
+  dd.textContent = why ? "–" : text;
+  if (why) {
+    kpiNotes[key] = why;
+    var c = tile.querySelector(".kpi-change");
+    c.hidden = false;
+    c.className = "kpi-change chg-none";
+    c.textContent = filter ? "not by " + filter.label : "failed";
+  } else {
+    delete kpiNotes[key];
+    showKPIChange(key, metric, row, i, kind);
+  }
+  var box = document.getElementById("kpi-refusals"), by = {};
+  box.textContent = "";
+  Object.keys(kpiNotes).forEach(function (k) {
+    var name = document.querySelector('#kpis [data-metric="' + k + '"]').parentNode.querySelector("dt").textContent;
+    (by[kpiNotes[k]] = by[kpiNotes[k]] || []).push(name);
   });
+  Object.keys(by).forEach(function (t) {
+    var p = box.appendChild(el("p"));
+    p.appendChild(el("strong", {}, by[t].join(", ") + (filter ? " not shown filtered by " + filterText() + "." : ":")));
+    p.appendChild(document.createTextNode(" " + t));
+  });
+  box.hidden = !box.children.length;
 }
 
 function load() {
@@ -149,49 +206,77 @@ function load() {
   if (custom() && !checkRange()) return;
   fromEl.removeAttribute("aria-invalid");
   toEl.removeAttribute("aria-invalid");
-  var gen = ++generation, bucket = bucketOf();
+  var gen = ++generation, bucket = bucketOf(), kind = compareEl.value, refusals = 0;
   setStatus("Loading…");
   root.setAttribute("aria-busy", "true");
   var jobs = [];
-  function job(q, fill) {
-    jobs.push(request(query(q)).then(function (res) { if (gen === generation) return fill(res); }));
+  // job runs a card's question: fill gets the answer; on a failure or a
+  // refusal of the filter, the card is dimmed with why, and fail runs.
+  function job(card, p, fill, fail) {
+    jobs.push(p.then(function (a) {
+      if (gen !== generation) return;
+      if (card) {
+        refuse(card, "");
+        card.setAttribute("data-refused", Object.keys(a.refused || {}).join(","));
+      }
+      return fill(a.res, a.refused || {});
+    }, function (e) {
+      if (gen !== generation) return;
+      if (card) refuse(card, refusalText(e));
+      if (fail) fail(e);
+      if (!e.refused) throw e;
+      if (card) refusals++;
+    }));
   }
-  var KPIS = ["visitors", "pageviews", "visits", "bounce_rate", "visit_duration", "engagement_time"];
-  job({ metrics: KPIS }, function (res) {
+  function why(e, m) { return e.refused && e.refused[m] || (e.refused ? e.message : "Failed to load: " + e.message); }
+  job(null, ask(query({ metrics: KPIS }, true)), function (res, refused) {
     var row = res.results[0] || { metrics: [] };
-    KPIS.forEach(function (m, i) { document.querySelector('#kpis [data-metric="' + m + '"]').textContent = fmt(m, row.metrics[i]); });
+    KPIS.forEach(function (m, i) { kpi(m, fmt(m, row.metrics[i]), refused[m], row, i, m, kind); });
     showRange(res.meta);
-  });
-  job({ metrics: ["consent_rate", "suppressed", "filtered"] }, function (res) {
+    compareNote(res.meta, kind);
+  }, function (e) { KPIS.forEach(function (m) { kpi(m, "", why(e, m)); }); });
+  job(null, ask(query({ metrics: ["consent_rate", "suppressed", "filtered"] }, true)), function (res, refused) {
     var row = res.results[0] || { metrics: [] };
-    document.querySelector('#kpis [data-metric="consent_rate"]').textContent = fmt("consent_rate", row.metrics[0]);
-    document.getElementById("suppressed").textContent = fmt("suppressed", row.metrics[1] || 0);
-    document.getElementById("filtered").textContent = fmt("filtered", row.metrics[2] || 0);
+    kpi("consent_rate", fmt("consent_rate", row.metrics[0]), refused.consent_rate, row, 0, "consent_rate", kind);
+    document.getElementById("suppressed").textContent = refused.suppressed ? "–" : fmt("suppressed", row.metrics[1] || 0);
+    document.getElementById("filtered").textContent = refused.filtered ? "–" : fmt("filtered", row.metrics[2] || 0);
+  }, function (e) {
+    kpi("consent_rate", "", why(e, "consent_rate"));
+    document.getElementById("suppressed").textContent = document.getElementById("filtered").textContent = "–";
   });
-  job({ metrics: ["visitors", "pageviews"], dimensions: [bucket], order_by: [[bucket, "asc"]], limit: 10000 }, function (res) {
+  var chartCard = document.getElementById("chart").closest("section");
+  job(chartCard, ask(chartQuery(bucket)), function (res, refused) {
     lastBucket = bucket;
-    lastSeries = series(res, bucket);
+    lastSeries = series(res, bucket, refused);
     chart(lastSeries);
+    refuse(chartCard, metricsRefused(refused, function (m) { return m === "pageviews" ? "Pageviews" : "Visitors"; }), true);
   });
-  job(CARDS.goals(), function (res) {
+  job(document.getElementById("goals"), ask(query(CARDS.goals())), function (res) {
     var goal = fillGoals(res);
     if (goal) return loadGoalChannels(goal, gen);
   });
-  job(CARDS.funnels(), fillFunnels);
-  job(CARDS["coverage-total"](), fillCoverageTotal);
-  var counted = request(query(CARDS["coverage-counted"]())), ga4 = request(query(CARDS.coverage()));
-  jobs.push(Promise.all([counted, ga4]).then(function (both) { if (gen === generation) fillCoverage(both[0], both[1]); }));
+  job(document.getElementById("funnels"), ask(query(CARDS.funnels())), fillFunnels);
+  job(null, ask(query(CARDS["coverage-total"](), true)), function (res) {
+    fillCoverageTotal(res);
+    kpi("ga4_coverage", document.querySelector('#kpis [data-metric="ga4_coverage"]').textContent, "", res.results[0], 1, "conversion_rate", kind);
+  }, function (e) {
+    kpi("ga4_coverage", "", why(e, "conversion_rate"));
+    document.getElementById("coverage-total").textContent = "–";
+  });
+  job(document.getElementById("coverage"), Promise.all([ask(query(CARDS["coverage-counted"]())), ask(query(CARDS.coverage()))]).then(function (both) {
+    return { res: [both[0].res, both[1].res] };
+  }), function (both) { fillCoverage(both[0], both[1]); });
   Array.prototype.forEach.call(root.querySelectorAll("section[data-dim]"), function (section) {
-    jobs.push(request(tableQuery(section, 10)).then(function (res) {
-      if (gen !== generation) return;
-      if (section.getAttribute("data-dim") === "consent_outcome") fillConsent(section, res); else fillTable(section, res);
-    }));
+    job(section, ask(tableQuery(section, 10)), function (res, refused) {
+      if (section.getAttribute("data-dim") === "consent_outcome") fillConsent(section, res); else fillTable(section, res, refused);
+    });
   });
   Promise.allSettled(jobs).then(function (out) {
     if (gen !== generation) return;
     root.removeAttribute("aria-busy");
     var failed = out.filter(function (o) { return o.status === "rejected"; });
-    setStatus(failed.length ? "Some parts failed to load: " + failed[0].reason.message : "Updated " + new Date().toLocaleTimeString() + ".");
+    setStatus(failed.length ? "Some parts failed to load: " + failed[0].reason.message : "Updated " + new Date().toLocaleTimeString() + "." +
+      (refusals ? " " + refusals + " card" + (refusals === 1 ? "" : "s") + " cannot be filtered by " + filterText() + " and " + (refusals === 1 ? "is" : "are") + " dimmed." : ""));
     scrollable();
     root.setAttribute("data-loaded", String(gen));
   });
@@ -206,26 +291,45 @@ function realtime() {
     .catch(function () { document.getElementById("realtime").textContent = "–"; });
 }
 
+function chartQuery(bucket) {
+  return query({ metrics: ["visitors", "pageviews"], dimensions: [bucket], order_by: [[bucket, "asc"]], limit: 10000 }, true);
+}
+
+// saveBlob hands blob to the browser as a download named name.
+function saveBlob(blob, name) {
+  var a = el("a", { download: name });
+  a.href = URL.createObjectURL(blob);
+  a.hidden = true;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+}
+
+// download saves a card's table as CSV: its query again, with the page's
+// filter and comparison, less the metrics the filter left out of it.
 function download(id) {
-  var q, section = root.querySelector('section[data-table="' + id + '"]');
+  var q, section = root.querySelector('section[data-table="' + id + '"]'), card = section;
   if (section) q = tableQuery(section, 10000);
   else if (id === "goal-channels") q = query(CARDS[id](document.getElementById("goal-pick").value));
   else if (has(CARDS, id)) q = query(CARDS[id]());
-  else q = query({ metrics: ["visitors", "pageviews"], dimensions: [lastBucket || bucketOf()], order_by: [[lastBucket || bucketOf(), "asc"]], limit: 10000 });
+  else { q = chartQuery(lastBucket || bucketOf()); card = document.getElementById("chart").closest("section"); }
+  var left = card && card.getAttribute("data-refused") ? card.getAttribute("data-refused").split(",") : [];
+  if (left.length) {
+    q.metrics = q.metrics.filter(function (m) { return left.indexOf(m) < 0; });
+    q.order_by = q.order_by.map(function (o) { return left.indexOf(o[0]) < 0 ? o : [q.metrics[0], "desc"]; });
+  }
+  var tag = filter ? "-" + filter.dim + "-" + filter.value.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 40) : "";
   request(q, true).then(function (text) {
-    var a = el("a", { download: "consentproxy-" + site() + "-" + id + "-" + periodName() + ".csv" });
-    a.href = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
-    a.hidden = true;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+    saveBlob(new Blob([text], { type: "text/csv" }), "consentproxy-" + site() + "-" + id + "-" + periodName() + tag + ".csv");
     setStatus("Downloaded " + id + " as CSV.");
   }).catch(function (e) { setStatus("Download failed: " + e.message); });
 }
 
 document.getElementById("controls").addEventListener("submit", function (e) { e.preventDefault(); load(); });
 periodEl.addEventListener("change", load);
+compareEl.addEventListener("change", load);
+document.getElementById("filter-chip").addEventListener("click", function () { setFilter(null); });
 [fromEl, toEl].forEach(function (input) {
   input.addEventListener("change", function () {
     periodEl.value = "custom";
@@ -238,8 +342,10 @@ document.getElementById("goal-pick").addEventListener("change", function (e) {
   loadGoalChannels(e.target.value, gen).then(scrollable).catch(function (err) { setStatus("The breakdown failed to load: " + err.message); });
 });
 root.addEventListener("click", function (e) {
-  var b = e.target.closest("button[data-csv]");
+  var b = e.target.closest("button[data-csv]"), r = e.target.closest("button[data-report]");
   if (b) download(b.getAttribute("data-csv"));
+  else if (r) report(r.getAttribute("data-month"), r.getAttribute("data-report"));
+  else pickRow(e.target);
 });
 window.addEventListener("resize", function () {
   clearTimeout(resizeTimer);
