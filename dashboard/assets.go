@@ -18,7 +18,7 @@ var sources embed.FS
 
 // scriptFiles are joined, in this order, into one function: dashboard.js,
 // the page's start, runs last and sees the helpers the others declare.
-var scriptFiles = []string{"util.js", "chart.js", "cards.js", "compare.js", "filter.js", "report.js", "dashboard.js"}
+var scriptFiles = []string{"util.js", "chart.js", "cards.js", "coverage.js", "revenue.js", "now.js", "compare.js", "filter.js", "report.js", "dashboard.js"}
 
 type assets struct {
 	script, style *static.Asset

@@ -14,36 +14,61 @@ import (
 
 // table is one breakdown on the page. The page's script reads dim and
 // metrics from the markup, so this list is the one place tables are defined.
+// Def, if set, says what the table counts, under it. Details are more
+// dimensions, shown under the first one (such a table's rows filter
+// nothing: a row is more than one value); Filters, a JSON list, are the
+// table's own filters, before the page's.
 type table struct {
 	ID, Title, Dim, DimLabel string
 	Metrics                  []string
+	Def                      string
+	Details                  []string
+	Filters                  string
 }
 
-var tables = []table{
-	{"pages", "Top pages", "page", "Page", []string{"visitors", "pageviews", "engagement_time"}},
-	{"entry-pages", "Entry pages", "entry_page", "Entry page", []string{"visitors", "visits", "bounce_rate"}},
-	{"sources", "Sources", "source", "Source", []string{"visitors", "visits"}},
-	{"channels", "Channels", "channel", "Channel", []string{"visitors", "visits"}},
-	{"campaigns", "Campaigns", "utm_campaign", "Campaign", []string{"visitors", "visits"}},
-	{"countries", "Countries", "country", "Country", []string{"visitors", "visits"}},
-	{"devices", "Devices", "device", "Device", []string{"visitors", "visits"}},
-	{"browsers", "Browsers", "browser", "Browser", []string{"visitors", "visits"}},
-	{"oses", "Operating systems", "os", "OS", []string{"visitors", "visits"}},
-	{"languages", "Languages", "language", "Language", []string{"visitors", "visits"}},
-	{"events", "Events", "event", "Event", []string{"visitors", "events"}},
-	{"suppressed", "Not measured, by reason", "suppression_reason", "Reason", []string{"suppressed"}},
-	// Bots by class and the site owner's exclusions by rule: the class
-	// names of the two never overlap, so one column says both.
-	{"filtered", "Filtered out: bots and exclusions", "filter_class", "Class", []string{"filtered"}},
-	// The consent rate where each jurisdiction applies (eea, us-opt-out, …):
-	// in an opt-out place few choose at all, which is the point.
-	{"consent-regions", "Consent by region", "consent_jurisdiction", "Jurisdiction", []string{"choices", "consent_rate"}},
-}
+var (
+	visitorsVisits = []string{"visitors", "visits"}
+	tables         = []table{
+		{ID: "pages", Title: "Top pages", Dim: "page", DimLabel: "Page", Metrics: []string{"visitors", "pageviews", "engagement_time"}},
+		// Exits and scrolls are page_flow's (a query with them reads it,
+		// not pages), which keeps no engagement time: a card of their own.
+		{ID: "exit-pages", Title: "Exit pages", Dim: "page", DimLabel: "Page", Metrics: []string{"exits", "exit_rate", "scroll_rate"},
+			Def: "Exits: visits that ended on the page. Exit rate: exits ÷ page views. Scroll rate: page views with GA4's scroll event (90 % of the page) ÷ page views."},
+		{ID: "entry-pages", Title: "Entry pages", Dim: "entry_page", DimLabel: "Entry page", Metrics: []string{"visitors", "visits", "bounce_rate"}},
+		// The source as GA4 names it: utm_source when the visit was
+		// tagged, else the referrer, else (direct).
+		{ID: "sources", Title: "Sources", Dim: "source_name", DimLabel: "Source", Metrics: visitorsVisits,
+			Def: "As GA4 names the source: the campaign's utm_source when the visit was tagged, else the referring site, else (direct)."},
+		{ID: "channels", Title: "Channels", Dim: "channel", DimLabel: "Channel", Metrics: visitorsVisits},
+		{ID: "campaigns", Title: "Campaigns", Dim: "utm_campaign", DimLabel: "Campaign", Metrics: visitorsVisits},
+		// Tagged visits only: every other visit has no campaign to detail.
+		{ID: "campaign-details", Title: "Campaign details", Dim: "utm_campaign", DimLabel: "Campaign", Metrics: visitorsVisits,
+			Details: []string{"utm_term", "utm_content"}, Filters: `[["is_not","utm_campaign",""]]`,
+			Def: "Tagged visits by the landing URL's utm_term and utm_content, counted at the visit's start."},
+		{ID: "countries", Title: "Countries", Dim: "country", DimLabel: "Country", Metrics: visitorsVisits},
+		{ID: "regions", Title: "Regions", Dim: "region", DimLabel: "Region", Metrics: visitorsVisits,
+			Def: "ISO 3166-2 regions from the CDN's region header, where it sends one; (none) is every visit without."},
+		{ID: "devices", Title: "Devices", Dim: "device", DimLabel: "Device", Metrics: visitorsVisits},
+		{ID: "browsers", Title: "Browsers", Dim: "browser", DimLabel: "Browser", Metrics: visitorsVisits},
+		{ID: "oses", Title: "Operating systems", Dim: "os", DimLabel: "OS", Metrics: visitorsVisits},
+		{ID: "languages", Title: "Languages", Dim: "language", DimLabel: "Language", Metrics: visitorsVisits},
+		{ID: "events", Title: "Events", Dim: "event", DimLabel: "Event", Metrics: []string{"visitors", "events"}},
+		{ID: "suppressed", Title: "Not measured, by reason", Dim: "suppression_reason", DimLabel: "Reason", Metrics: []string{"suppressed"}},
+		// Bots by class and the site owner's exclusions by rule: the class
+		// names of the two never overlap, so one column says both.
+		{ID: "filtered", Title: "Filtered out: bots and exclusions", Dim: "filter_class", DimLabel: "Class", Metrics: []string{"filtered"}},
+		// The consent rate where each jurisdiction applies (eea,
+		// us-opt-out, …): in an opt-out place few choose at all, which is
+		// the point.
+		{ID: "consent-regions", Title: "Consent by region", Dim: "consent_jurisdiction", DimLabel: "Jurisdiction", Metrics: []string{"choices", "consent_rate"}},
+	}
+)
 
 var metricLabels = map[string]string{
 	"visitors": "Visitors", "pageviews": "Pageviews", "visits": "Visits", "events": "Events",
 	"bounce_rate": "Bounce rate", "visit_duration": "Visit duration", "engagement_time": "Engaged", "choices": "Choices",
 	"suppressed": "Hits", "filtered": "Hits", "consent_rate": "Consent rate",
+	"exits": "Exits", "exit_rate": "Exit rate", "scroll_rate": "Scroll rate",
 }
 
 // channelLabels are GA4's names of the channels (dims.ChannelLabel), which
@@ -58,6 +83,9 @@ var channelLabels = func() map[string]string {
 
 // consentRateDef is what the API's consent_rate counts (stats/doc.go).
 const consentRateDef = "accept all ÷ all banner decisions (accept all, reject all, custom), withdrawals included"
+
+// revenueDef is what the revenue card counts (stats/doc.go).
+const revenueDef = "Revenue: the value of GA4 purchase events that carry a value and a currency, by the purchasing visit's channel. Average order: revenue ÷ purchases. Buyers: the visitors who purchased."
 
 // view is what one rendering of the page knows.
 type view struct {
@@ -141,8 +169,22 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 <input id="to" name="to" type="date">
 </div>
 <button type="submit">Show</button>
-<p class="realtime" aria-live="polite"><span class="dot" aria-hidden="true"></span><span id="realtime">–</span> <span>visitors in the last 5 minutes<span id="realtime-all" hidden> · all traffic, not filtered</span></span></p>
 </form>
+<section aria-labelledby="h-now" class="card now" id="now">
+<div class="card-head"><h2 id="h-now">Right now</h2>
+<p class="realtime" aria-live="polite"><span class="dot" aria-hidden="true"></span><span id="realtime">–</span> <span>visitors in the last 5 minutes<span id="realtime-all" hidden> · all traffic, not filtered</span></span></p></div>
+<div class="now-lists" id="now-lists">
+<div class="scroll"><table><caption class="sr">Current pages of the visitors right now</caption>
+<thead><tr><th scope="col">Current page</th><th scope="col" class="num">Visitors</th></tr></thead>
+<tbody id="now-pages"><tr><td colspan="2" class="empty">Loading…</td></tr></tbody>
+</table></div>
+<div class="scroll"><table><caption class="sr">Sources of the visitors right now</caption>
+<thead><tr><th scope="col">Source</th><th scope="col" class="num">Visitors</th></tr></thead>
+<tbody id="now-sources"><tr><td colspan="2" class="empty">Loading…</td></tr></tbody>
+</table></div>
+</div>
+<p class="note" id="now-note" hidden></p>
+</section>
 <div class="filters" id="filters">
 <p id="filter-hint" class="filter-hint" tabindex="-1">Choose a row of a table to filter the page by its value.</p>
 <p id="filter-active" class="filter-active" hidden>Filtered by <button type="button" class="chip" id="filter-chip"><span id="filter-text"></span> <span aria-hidden="true">✕</span><span class="sr">, remove this filter</span></button></p>
@@ -171,7 +213,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 <span id="key-compare" hidden><span class="key key-c" aria-hidden="true"></span><span id="key-compare-text">Visitors before</span></span>
 <span id="key-withheld" hidden><span class="key key-w" aria-hidden="true"></span>Withheld or none</span> <span id="chart-note"></span></figcaption></figure>
 </section>
-<div class="grid">
+<div class="grid pairs">
 <section aria-labelledby="h-goals" class="card" id="goals">
 <div class="card-head"><h2 id="h-goals">Goals</h2>
 <button type="button" class="csv" data-csv="goals">Download CSV<span class="sr"> of goals</span></button></div>
@@ -198,6 +240,24 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 <p class="note" hidden></p>
 <p class="card-def">Visits that reached each step after every earlier one, in order, within one visit.</p>
 </section>
+<section aria-labelledby="h-revenue" class="card" id="revenue">
+<div class="card-head"><h2 id="h-revenue">Revenue</h2>
+<button type="button" class="csv" data-csv="revenue">Download CSV<span class="sr"> of revenue by currency</span></button></div>
+<div class="scroll"><table id="revenue-table">
+<thead><tr><th scope="col">Currency</th><th scope="col" class="num">Revenue</th><th scope="col" class="num">Purchases</th><th scope="col" class="num">Buyers</th></tr></thead>
+<tbody><tr><td colspan="4" class="empty">Loading…</td></tr></tbody>
+</table></div>
+<p class="note" hidden></p>
+<p class="card-def">{{.RevenueDef}}</p>
+<div id="revenue-channels" class="sub" hidden>
+<div class="sub-head"><h3 id="h-revenue-channels">Revenue in <span id="revenue-channels-currency"></span> by channel</h3></div>
+<div class="scroll"><table aria-labelledby="h-revenue-channels">
+<thead><tr><th scope="col">Channel</th><th scope="col" class="num">Revenue</th><th scope="col" class="num">Purchases</th></tr></thead>
+<tbody></tbody>
+</table></div>
+<p class="note" hidden></p>
+</div>
+</section>
 <section aria-labelledby="h-coverage" class="card" id="coverage">
 <div class="card-head"><h2 id="h-coverage">GA4 coverage</h2>
 <button type="button" class="csv" data-csv="coverage">Download CSV<span class="sr"> of GA4 coverage by channel</span></button></div>
@@ -208,6 +268,16 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 </table></div>
 <p class="note" hidden></p>
 <p class="card-def">GA4 received a visitor when at least one of their visit's hits was forwarded to Google, which needs consent where the banner asks for it.</p>
+<div id="coverage-days" class="sub">
+<div class="sub-head"><h3 id="h-coverage-days">Coverage <span id="coverage-days-unit">per day</span></h3><span class="sub-def">bars from 0 to 100 %</span></div>
+<div id="coverage-spark" class="spark"></div>
+<details class="days"><summary>Show the <span id="coverage-days-unit2">days</span> as a table</summary>
+<div class="scroll"><table aria-labelledby="h-coverage-days">
+<thead><tr><th scope="col" id="coverage-days-col">Day</th><th scope="col" class="num">GA4 received</th><th scope="col" class="num">Coverage</th></tr></thead>
+<tbody></tbody>
+</table></div></details>
+<p class="note" hidden></p>
+</div>
 </section>
 </div>
 <section aria-labelledby="h-consent" class="card" data-table="consent" data-dim="consent_outcome" data-metrics="choices">
@@ -221,7 +291,8 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 </section>
 <div class="grid">
 {{- range .Tables}}
-<section aria-labelledby="h-{{.ID}}" class="card" data-table="{{.ID}}" data-dim="{{.Dim}}" data-metrics="{{join .Metrics}}">
+<section aria-labelledby="h-{{.ID}}" class="card" data-table="{{.ID}}" data-dim="{{.Dim}}" data-metrics="{{join .Metrics}}"
+{{- with .Details}} data-details="{{join .}}"{{end}}{{with .Filters}} data-filters="{{.}}"{{end}}>
 <div class="card-head"><h2 id="h-{{.ID}}">{{.Title}}</h2>
 <button type="button" class="csv" data-csv="{{.ID}}">Download CSV<span class="sr"> of {{.Title}}</span></button></div>
 <div class="scroll"><table>
@@ -229,6 +300,9 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!doctype 
 <tbody><tr><td colspan="{{len .Metrics | inc}}" class="empty">Loading…</td></tr></tbody>
 </table></div>
 <p class="note" hidden></p>
+{{- with .Def}}
+<p class="card-def">{{.}}</p>
+{{- end}}
 </section>
 {{- end}}
 </div>
@@ -268,7 +342,7 @@ func (d *Dashboard) render(c *fiber.Ctx, status int, v view) error {
 	var b bytes.Buffer
 	err := pageTmpl.Execute(&b, map[string]any{
 		"V": v, "Tables": tables, "Script": relative(d.assets.script.URL()), "Style": relative(d.assets.style.URL()),
-		"Root": root(c), "Sites": d.cfg.Sites, "Channels": channelLabels, "ConsentRateDef": consentRateDef,
+		"Root": root(c), "Sites": d.cfg.Sites, "Channels": channelLabels, "ConsentRateDef": consentRateDef, "RevenueDef": revenueDef,
 		"ReportMonths": reportMonths(d.cfg.Now()),
 	})
 	if err != nil {

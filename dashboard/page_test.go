@@ -80,9 +80,11 @@ func TestAssetBudget(t *testing.T) {
 	}
 }
 
-// TestPageCards: the signed-in page has the goals, funnels and coverage
-// cards, the custom range, the consent rate's definition, and GA4's
-// channel names for every channel dims knows.
+// TestPageCards: the signed-in page has the goals, funnels, revenue and
+// coverage cards (with coverage per day), the "Right now" panel, exit
+// pages, sources by GA4's names, campaign details with their own filter,
+// the custom range, the consent rate's definition, and GA4's channel names
+// for every channel dims knows.
 func TestPageCards(t *testing.T) {
 	r := newRig(t)
 	ck, _ := r.signIn(tokenOne)
@@ -96,6 +98,12 @@ func TestPageCards(t *testing.T) {
 		`<label for="from">`, `<label for="to">`, `<label for="goal-pick"`,
 		"accept all ÷ all decisions, withdrawals included", consentRateDef,
 		`data-csv="goals"`, `data-csv="funnels"`, `data-csv="coverage"`,
+		`id="revenue"`, `id="revenue-table"`, `id="revenue-channels"`, `data-csv="revenue"`, html.EscapeString(revenueDef),
+		`id="coverage-days"`, `id="coverage-spark"`, `<details class="days">`,
+		`id="now"`, `id="now-pages"`, `id="now-sources"`, `id="realtime"`, `id="realtime-all"`,
+		`data-table="exit-pages" data-dim="page" data-metrics="exits,exit_rate,scroll_rate"`,
+		`data-table="sources" data-dim="source_name"`,
+		`data-details="utm_term,utm_content" data-filters="[[&#34;is_not&#34;,&#34;utm_campaign&#34;,&#34;&#34;]]"`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page lacks %s", want)
@@ -119,7 +127,7 @@ func TestPageCards(t *testing.T) {
 	}
 	// Each card's CSV has its query in the script.
 	js := string(sources0(t, "cards.js"))
-	for _, id := range []string{"goals", "funnels", "coverage"} {
+	for _, id := range []string{"goals", "funnels", "coverage", "revenue"} {
 		if !strings.Contains(js, "\n  "+id+": function") {
 			t.Errorf("cards.js has no query for the %s card's CSV", id)
 		}

@@ -4,6 +4,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -179,4 +181,47 @@ func TestSitePages(t *testing.T) {
 			t.Errorf("%s does not link %s", path, link)
 		}
 	}
+}
+
+// TestHistoryPurchases: some checkout views end in a purchase of the shop's
+// products, in euros, with the parameters gtag sends (epn.value, cu) unless
+// the visitor asked not to be measured; and visitors scroll.
+func TestHistoryPurchases(t *testing.T) {
+	h := History{Site: "G-DEMO0001", Origin: "http://localhost:8080", Agents: agentStub{}}
+	checkouts, purchases, scrolls, total := 0, 0, 0, 0.0
+	h.Day(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), func(o *consentproxy.Observation) {
+		switch o.Event {
+		case "page_view":
+			if strings.HasSuffix(o.Location, checkout) {
+				checkouts++
+			}
+		case "scroll":
+			scrolls++
+		case "purchase":
+			purchases++
+			if !strings.HasSuffix(o.Location, checkout) {
+				t.Errorf("a purchase on %s", o.Location)
+			}
+			if o.Reason.Suppressed() {
+				if o.Params != nil {
+					t.Errorf("a suppressed purchase carries parameters")
+				}
+				return
+			}
+			cu, _ := o.Params.Param(o.Index, "cu")
+			v, _ := o.Params.Param(o.Index, "epn.value")
+			f, err := strconv.ParseFloat(v, 64)
+			if cu != "EUR" || err != nil || !slices.Contains([]float64{29, 34, 58, 68, 71, 76, 100, 110}, f) {
+				t.Errorf("a purchase of %q %q", v, cu)
+			}
+			if _, ok := o.Params.Param(o.Index, "ep.plan"); ok {
+				t.Error("a purchase with a parameter gtag did not send")
+			}
+			total += f
+		}
+	}, func(string, time.Time) {})
+	if purchases == 0 || purchases >= checkouts || scrolls == 0 {
+		t.Errorf("%d purchases of %d checkout views, %d scrolls", purchases, checkouts, scrolls)
+	}
+	t.Logf("%d checkout views, %d purchases, %.2f EUR, %d scrolls", checkouts, purchases, total, scrolls)
 }

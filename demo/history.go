@@ -3,6 +3,7 @@ package demo
 import (
 	"math/rand/v2"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,7 +13,8 @@ import (
 
 // History is generated traffic for the dashboard to show from the start:
 // visits of a plausible small shop, with the usual sources, devices,
-// languages and consent choices, and some bots and privacy signals. It is
+// languages and consent choices, scrolls, orders (GA4 purchase events with
+// a value in euros), and some bots and privacy signals. It is
 // made of Observations, exactly what the proxy hands its recorder, so
 // everything downstream (aggregation, k-suppression, rollups) is the real
 // thing; only the visitors are made up.
@@ -46,21 +48,24 @@ var (
 		"Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko); compatible; GPTBot/1.2; +https://openai.com/gptbot",
 		"Mozilla/5.0 (compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)",
 	}
-	// sources: a referrer and the landing query string.
+	// sources: a referrer and the landing query string, with one of
+	// details added (a campaign's utm_term or utm_content), if any.
 	sources = []struct {
 		referrer, query string
 		weight          int
+		details         []string
 	}{
-		{"https://www.google.com/", "", 34},
-		{"", "", 20},
-		{"", "?utm_source=newsletter&utm_medium=email&utm_campaign=winter-sale", 11},
-		{"https://l.instagram.com/", "?utm_source=instagram&utm_medium=social&utm_campaign=winter-sale", 8},
-		{"https://www.bing.com/", "", 6},
-		{"https://www.facebook.com/", "", 5},
-		{"https://chatgpt.com/", "", 4},
-		{"https://www.google.com/", "?gclid=demo&utm_source=google&utm_medium=cpc&utm_campaign=tea-bowls", 5},
-		{"https://duckduckgo.com/", "", 4},
-		{"https://www.pinterest.com/", "", 3},
+		{"https://www.google.com/", "", 34, nil},
+		{"", "", 20, nil},
+		{"", "?utm_source=newsletter&utm_medium=email&utm_campaign=winter-sale", 11, []string{"&utm_content=header", "&utm_content=header", "&utm_content=footer"}},
+		{"https://l.instagram.com/", "?utm_source=instagram&utm_medium=social&utm_campaign=winter-sale", 8, []string{"&utm_content=story", "&utm_content=post"}},
+		{"https://www.bing.com/", "", 6, nil},
+		{"https://www.facebook.com/", "", 5, nil},
+		{"https://chatgpt.com/", "", 4, nil},
+		{"https://www.google.com/", "?gclid=demo&utm_source=google&utm_medium=cpc&utm_campaign=tea-bowls", 5,
+			[]string{"&utm_term=tea+bowl", "&utm_term=tea+bowl", "&utm_term=handmade+ceramics"}},
+		{"https://duckduckgo.com/", "", 4, nil},
+		{"https://www.pinterest.com/", "", 3, nil},
 	}
 	landing = []struct {
 		path   string
@@ -74,6 +79,14 @@ var (
 	langW     = []int{24, 30, 12, 10, 8, 6, 5, 5}
 	countries = []string{"DE", "US", "FR", "GB", "NL", "ES", "AT", "CH", "IT", "CA"}
 	countryW  = []int{30, 20, 12, 10, 8, 6, 5, 4, 3, 2}
+	// regions are the ISO 3166-2 regions a CDN's region header names, for
+	// the countries it names them of here; the first is the most common.
+	regions = map[string][]string{
+		"DE": {"DE-BY", "DE-BE", "DE-NW", "DE-BW", "DE-HH", "DE-HE"},
+		"US": {"US-CA", "US-NY", "US-TX", "US-WA", "US-IL"},
+		"FR": {"FR-IDF", "FR-ARA", "FR-PAC"},
+		"GB": {"GB-ENG", "GB-SCT"},
+	}
 	// Visitors by UTC hour: quiet at night, busy in the evening.
 	hourW = []int{2, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 8, 9, 8, 8, 8, 8, 9, 10, 11, 10, 8, 5, 3}
 )
@@ -134,6 +147,19 @@ func (h History) visit(r *rand.Rand, day time.Time, record func(*consentproxy.Ob
 	lang := languages[pick(r, langW)]
 	country := countries[pick(r, countryW)]
 	src := sources[pick(r, sourceW)]
+	query := src.query
+	if len(src.details) > 0 {
+		query += src.details[r.IntN(len(src.details))]
+	}
+	region := ""
+	if rs := regions[country]; len(rs) > 0 {
+		// The first region twice as likely as each of the others.
+		if i := r.IntN(len(rs) + 1); i > 0 {
+			region = rs[i-1]
+		} else {
+			region = rs[0]
+		}
+	}
 	// The banner's first answer decides what every hit of the visit is.
 	reason := consentproxy.ReasonForwarded
 	switch n := r.IntN(100); {
@@ -155,14 +181,15 @@ func (h History) visit(r *rand.Rand, day time.Time, record func(*consentproxy.Ob
 	}
 	path := landing[pick(r, landingW)].path
 	referrer := src.referrer
+	product := "" // the last product page seen, what a purchase buys
 	for i := range pages {
 		loc := h.Origin + path
 		if i == 0 {
-			loc += src.query
+			loc += query
 		}
 		engaged := int64(2000 + r.IntN(60000))
 		o := consentproxy.Observation{Time: at, Site: h.Site, Reason: reason, Event: "page_view", Location: loc,
-			Referrer: referrer, Language: lang, Country: country, UserAgent: ua, IP: ip, Agent: agent}
+			Referrer: referrer, Language: lang, Country: country, Region: region, UserAgent: ua, IP: ip, Agent: agent}
 		record(&o)
 		if r.IntN(100) < 45 {
 			s := o
@@ -172,15 +199,66 @@ func (h History) visit(r *rand.Rand, day time.Time, record func(*consentproxy.Ob
 		e := o
 		e.Event, e.Referrer, e.EngagementMS = "user_engagement", "", engaged
 		e.Time = at.Add(time.Duration(engaged) * time.Millisecond)
+		if path == checkout && r.IntN(100) < purchaseShare {
+			// The order, a moment before the visitor leaves the page.
+			p := o
+			p.Event, p.Referrer, p.Time = "purchase", "", at.Add(time.Duration(engaged*3/4)*time.Millisecond)
+			if !reason.Suppressed() { // the proxy passes no parameters of a suppressed hit
+				p.Params = order(r, product)
+			}
+			record(&p)
+		}
 		record(&e)
 		at = e.Time.Add(time.Duration(1+r.IntN(20)) * time.Second)
 		referrer = loc
+		if strings.HasPrefix(path, "/demo/products/") {
+			product = path
+		}
 		if strings.HasPrefix(path, "/demo/products/") && r.IntN(100) < 35 {
 			path = checkout
 		} else {
 			path = next[r.IntN(len(next))]
 		}
 	}
+}
+
+// purchaseShare is the percentage of checkout views that end in an order
+// (a GA4 purchase event).
+const purchaseShare = 60
+
+// prices are the shop's products' prices in euros (demo/site.go).
+var prices = map[string]float64{"/demo/products/tea-bowl": 34, "/demo/products/mug": 29}
+
+// plate is the dinner plate's price, added to some orders.
+const plate = 42.0
+
+// params is a purchase event's parameters, as the proxy's parsed hit
+// gives them to the aggregator (consentproxy.ParamSource).
+type params map[string]string
+
+// Param returns the event's parameter name; the history's observations
+// are one event each, so event is always 0.
+func (p params) Param(_ int, name string) (string, bool) {
+	v, ok := p[name]
+	return v, ok
+}
+
+// order is a purchase of the product last seen (a tea bowl when there is
+// none): one or two of it, sometimes with a dinner plate, in euros, as
+// gtag sends a purchase's value (epn.value) and currency (cu).
+func order(r *rand.Rand, product string) params {
+	price, ok := prices[product]
+	if !ok {
+		price = prices["/demo/products/tea-bowl"]
+	}
+	value := price
+	if r.IntN(100) < 15 {
+		value += price
+	}
+	if r.IntN(100) < 20 {
+		value += plate
+	}
+	return params{"epn.value": strconv.FormatFloat(value, 'f', 2, 64), "cu": "EUR"}
 }
 
 // randomIP is a carrier-grade NAT address (100.64.0.0/10): it only feeds

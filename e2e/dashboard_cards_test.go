@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,8 +29,12 @@ import (
 // and one goal by channel, the funnel's steps, GA4's coverage per channel
 // and overall, channel names as GA4 shows them, a chart with one bar per
 // hour of the week (hatched where the API withheld small buckets), in UTC
-// and in a zone half an hour off UTC, and a custom date range. Audited
-// with axe and screenshot on a desktop and a phone, light and dark.
+// and in a zone half an hour off UTC, and a custom date range; the
+// revenue card (the demo's orders, in euros, and by channel), exit pages,
+// sources by GA4's names, campaign details, regions and GA4's coverage
+// per day; and, last, live visitors in the "Right now" panel as the
+// realtime API lists them. Audited with axe and screenshot on a desktop
+// and a phone, light and dark.
 func TestDashboardGoals(t *testing.T) {
 	axe := axeSource(t)
 	chdbLib(t)
@@ -50,6 +55,24 @@ func TestDashboardGoals(t *testing.T) {
 	e.dashLoad("7d", `document.getElementById("period").value = "7d"; document.getElementById("period").dispatchEvent(new Event("change"))`)
 	e.checkCards(`"7d"`, "UTC")
 	e.checkChart(`"7d"`, "time:hour", "UTC", 7*24)
+	// The demo's week has orders, exits and scrolls, sources by GA4's
+	// names, campaign terms and regions.
+	seven := dashView{e, "7d"}
+	if seven.checkRevenue(nil, "") == 0 {
+		t.Error("the demo's week has no purchases")
+	}
+	for _, id := range []string{"exit-pages", "sources", "campaign-details", "regions"} {
+		seven.checkTable(id, nil, "")
+	}
+	seven.checkCoverageDays(nil, 7)
+	// Open the days' table, so that the audits and screenshots see it.
+	eval[chromedp.Void](e, `document.querySelector("#coverage-days details").open = true`)
+	if s := eval[string](e, `document.querySelector('section[data-table="exit-pages"] tbody tr td:last-child').textContent`); s == "0%" || !strings.HasSuffix(s, "%") {
+		t.Errorf("the demo's top exit page has scroll rate %q", s)
+	}
+	if got := eval[[]string](e, `Array.from(document.querySelectorAll('section[data-table="sources"] tbody th')).map(th => th.textContent)`); !slices.Contains(got, "newsletter") || !slices.Contains(got, "(direct)") {
+		t.Errorf("the sources card shows %q, want GA4's source names (newsletter, (direct))", got)
+	}
 	if got := eval[string](e, `document.querySelector('section[data-table="channels"] tbody th').textContent`); got != "Organic Search" {
 		t.Errorf("the channels table's first row %q, want GA4's name Organic Search", got)
 	}
@@ -67,7 +90,8 @@ func TestDashboardGoals(t *testing.T) {
 
 	e.settled("#dash")
 	shots := []string{e.fullScreenshot("dashboard-goals-light"), e.elementShot("dashboard-goals-chart", `section[aria-labelledby="h-chart"]`),
-		e.elementShot("dashboard-goals-cards", "#goals")}
+		e.elementShot("dashboard-goals-cards", "#goals"), e.elementShot("dashboard-revenue", "#revenue"), e.elementShot("dashboard-coverage", "#coverage"),
+		e.elementShot("dashboard-exit-pages", `section[data-table="exit-pages"]`), e.elementShot("dashboard-campaign-details", `section[data-table="campaign-details"]`)}
 	e.audit(axe, "body", "dashboard with goals, light")
 
 	// Another goal in the breakdown.
@@ -88,6 +112,9 @@ func TestDashboardGoals(t *testing.T) {
 	e.checkKPIs(rng, "UTC")
 	e.checkChart(rng, "time:hour", "UTC", 3*24)
 	e.checkCards(rng, "UTC")
+	three := dashView{e, []string{from3, to3}}
+	three.checkRevenue(nil, "")
+	three.checkCoverageDays(nil, 3)
 	from10 := time.Now().UTC().AddDate(0, 0, -9).Format(time.DateOnly)
 	e.dashLoad("ten days", fmt.Sprintf(`document.getElementById("from").value = %q; document.getElementById("to").value = %q;
 		document.getElementById("to").dispatchEvent(new Event("change"))`, from10, today))
@@ -110,14 +137,21 @@ func TestDashboardGoals(t *testing.T) {
 	e.checkChart(`"7d"`, "time:hour", "UTC", 7*24)
 	eval[chromedp.Void](e, `window.scrollTo(0, 0)`)
 	shots = append(shots, e.Screenshot("dashboard-goals-phone-top"), e.fullScreenshot("dashboard-goals-phone-light"), e.elementShot("dashboard-goals-phone-chart", `section[aria-labelledby="h-chart"]`),
-		e.elementShot("dashboard-goals-phone-funnels", "#funnels"), e.elementShot("dashboard-goals-phone-coverage", "#coverage"))
+		e.elementShot("dashboard-goals-phone-funnels", "#funnels"), e.elementShot("dashboard-goals-phone-coverage", "#coverage"),
+		e.elementShot("dashboard-goals-phone-revenue", "#revenue"))
+	if w := eval[int](e, `(() => { const b = document.querySelector("#revenue .scroll"); return b.scrollWidth - b.clientWidth; })()`); w > 1 {
+		t.Errorf("on a 390 px phone the revenue table is %d px wider than its card", w)
+	}
+	e.audit(axe, "body", "dashboard with goals, phone, light")
 	e.colorScheme(true)
 	e.settled("#dash")
 	shots = append(shots, e.fullScreenshot("dashboard-goals-phone-dark"))
-	e.audit(axe, "body", "dashboard with goals, dark")
+	e.audit(axe, "body", "dashboard with goals, phone, dark")
 	e.Do("desktop width", chromedp.EmulateViewport(1280, 800))
 	e.chartFits()
-	shots = append(shots, e.fullScreenshot("dashboard-goals-dark"), e.elementShot("dashboard-goals-dark-chart", `section[aria-labelledby="h-chart"]`))
+	shots = append(shots, e.fullScreenshot("dashboard-goals-dark"), e.elementShot("dashboard-goals-dark-chart", `section[aria-labelledby="h-chart"]`),
+		e.elementShot("dashboard-goals-dark-revenue", "#revenue"), e.elementShot("dashboard-goals-dark-coverage", "#coverage"))
+	e.audit(axe, "body", "dashboard with goals, dark")
 	e.colorScheme(false)
 
 	// In a zone half an hour off UTC the week is still 168 stored hours,
@@ -131,6 +165,21 @@ func TestDashboardGoals(t *testing.T) {
 	e.dashLoad("30d in Kolkata", `document.getElementById("period").value = "30d"; document.getElementById("period").dispatchEvent(new Event("change"))`)
 	e.checkChart(`"30d"`, "time:day", "Asia/Kolkata", 30)
 	shots = append(shots, e.Screenshot("dashboard-goals-30d-kolkata"))
+
+	// Live visitors, now: the "Right now" panel lists their page and
+	// source as the realtime API does, in light and dark, on a desktop and
+	// a phone.
+	e.checkLiveRealtime(6, "/demo/products", "e2e-live")
+	e.settled("#now")
+	shots = append(shots, e.elementShot("dashboard-now", "#now"))
+	e.audit(axe, "#now", "right now, light")
+	e.Do("phone width", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	e.colorScheme(true)
+	e.settled("#now")
+	shots = append(shots, e.elementShot("dashboard-now-phone-dark", "#now"))
+	e.audit(axe, "#now", "right now, phone, dark")
+	e.colorScheme(false)
+	e.Do("desktop width", chromedp.EmulateViewport(1280, 800))
 	t.Logf("screenshots: %s", strings.Join(shots, " "))
 }
 

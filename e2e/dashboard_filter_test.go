@@ -24,11 +24,13 @@ const shareToken = "e2e-share-link-token-0123456789abcdef"
 // by a row and its compliance report links to the query API, on the demo's
 // generated week: with "previous period" on, every summary figure's change
 // is the API's comparison of the same query, the chart's dashed line the
-// compared buckets and the top pages' change column theirs; choosing a
-// channel row (by keyboard) filters every card: the ones whose table can
-// take a channel show the API's filtered numbers, the others are dimmed
+// compared buckets, the top pages', exit pages' and revenue's change
+// theirs; choosing a channel row (by keyboard) filters every card: the
+// ones whose table can take a channel show the API's filtered numbers
+// (revenue and GA4's coverage per day among them), the others are dimmed
 // with the API's own explanation of the refusal; the chip removes the
-// filter. The compliance report opens in a new tab with the API's counts,
+// filter. A source row (GA4's source name) filters by "Source is …", and
+// dims the revenue card, which keeps no source. The compliance report opens in a new tab with the API's counts,
 // and its CSV downloads. A share link's view says so. Audited with axe and
 // screenshot on a desktop and a phone, light and dark.
 func TestDashboardCompareFilter(t *testing.T) {
@@ -55,6 +57,11 @@ func TestDashboardCompareFilter(t *testing.T) {
 	v.checkKPIChanges("previous_period", "the previous period", nil)
 	v.checkChartCompare(nil)
 	v.checkTable("pages", nil, "previous_period")
+	v.checkTable("exit-pages", nil, "previous_period")
+	if v.checkRevenue(nil, "previous_period") == 0 {
+		t.Error("three days of the demo without a purchase")
+	}
+	v.checkCoverageDays(nil, 3)
 	shots := []string{e.fullScreenshot("dashboard-compare-light"), e.elementShot("dashboard-compare-summary", `section[aria-labelledby="h-summary"]`),
 		e.elementShot("dashboard-compare-chart", `section[aria-labelledby="h-chart"]`), e.elementShot("dashboard-compare-pages", `section[data-table="pages"]`)}
 	e.audit(axe, "body", "dashboard comparing, light")
@@ -90,18 +97,20 @@ func TestDashboardCompareFilter(t *testing.T) {
 			refused++
 		}
 	}
-	for _, id := range []string{"pages", "countries", "funnels"} {
+	for _, id := range []string{"pages", "exit-pages", "countries", "regions", "campaign-details", "funnels"} {
 		if !eval[bool](e, `document.querySelector('#`+id+`, section[data-table="`+id+`"]').classList.contains("refused")`) {
 			t.Errorf("filtered by channel, the %s card is not dimmed", id)
 		}
 	}
-	for _, id := range []string{"entry-pages", "sources", "campaigns"} {
-		if eval[bool](e, `document.querySelector('section[data-table="`+id+`"]').classList.contains("refused")`) {
+	for _, id := range []string{"entry-pages", "sources", "campaigns", "revenue", "coverage"} {
+		if eval[bool](e, `document.querySelector('#`+id+`, section[data-table="`+id+`"]').classList.contains("refused")`) {
 			t.Errorf("filtered by channel, the %s card is dimmed", id)
 		}
 	}
 	t.Logf("filtered by channel %s: %d tables answered, %d refused", slug, answered, refused)
 	v.checkFilteredCards(f)
+	v.checkRevenue(f, "previous_period")
+	v.checkCoverageDays(f, 3)
 	e.settled("#dash")
 	shots = append(shots, e.fullScreenshot("dashboard-filter-light"), e.Screenshot("dashboard-filter-top"))
 	e.audit(axe, "body", "dashboard filtered, light")
@@ -135,6 +144,29 @@ func TestDashboardCompareFilter(t *testing.T) {
 	}
 	v.checkKPIChanges("previous_period", "the previous period", nil)
 	v.checkTable("countries", nil, "previous_period")
+
+	// A source, as GA4 names it, by a click on its row: the revenue card,
+	// which keeps no source, is dimmed with the API's reason.
+	src := eval[string](e, `document.querySelector('section[data-table="sources"] tbody tr:first-child button.rowbtn').getAttribute("data-value")`)
+	before = eval[string](e, `document.getElementById("dash").getAttribute("data-loaded")`)
+	e.Click(`section[data-table="sources"] tbody tr:first-child button.rowbtn`)
+	e.waitJS("the source's load", fmt.Sprintf(`document.getElementById("dash").getAttribute("data-loaded") !== %q &&
+		!document.getElementById("dash").hasAttribute("aria-busy")`, before))
+	if chip := eval[string](e, `document.getElementById("filter-chip").textContent`); !strings.HasPrefix(chip, "Source is "+src) {
+		t.Errorf("filtered by the source %q, the chip says %q", src, chip)
+	}
+	fs := [][]string{{"is", "source_name", src}}
+	for _, id := range []string{"sources", "channels", "campaigns", "exit-pages", "countries"} {
+		v.checkTable(id, fs, "previous_period")
+	}
+	if v.checkRevenue(fs, "previous_period") != 0 || !eval[bool](e, `document.getElementById("revenue").classList.contains("refused")`) {
+		t.Errorf("filtered by a source, the revenue card is not dimmed")
+	}
+	shots = append(shots, e.elementShot("dashboard-filter-source-revenue", "#revenue"))
+	before = eval[string](e, `document.getElementById("dash").getAttribute("data-loaded")`)
+	e.Click("#filter-chip")
+	e.waitJS("the unfiltered load", fmt.Sprintf(`document.getElementById("dash").getAttribute("data-loaded") !== %q &&
+		!document.getElementById("dash").hasAttribute("aria-busy")`, before))
 
 	// A year ago the demo has nothing: every change compares with nothing.
 	e.dashLoad("year over year", `document.getElementById("compare").value = "year_over_year"; document.getElementById("compare").dispatchEvent(new Event("change"))`)
@@ -251,7 +283,7 @@ func changeWords(metric string, ch any, against string) string {
 	}
 	v := num(ch)
 	unit := " %"
-	if metric == "bounce_rate" || metric == "consent_rate" || metric == "conversion_rate" {
+	if isRate(metric) {
 		unit = " percentage points"
 	}
 	abs := strconv.FormatFloat(max(v, -v), 'f', -1, 64)

@@ -24,7 +24,7 @@ func shown(metric string, v any) string {
 	switch {
 	case v == nil:
 		return "–"
-	case metric == "bounce_rate" || metric == "consent_rate" || metric == "conversion_rate":
+	case isRate(metric):
 		return pct(v)
 	case metric == "visit_duration" || metric == "engagement_time":
 		s := int(math.Round(num(v)))
@@ -34,6 +34,29 @@ func shown(metric string, v any) string {
 		return fmt.Sprintf("%ds", s)
 	}
 	return count(v)
+}
+
+// isRate: the API sends metric as a percent, and its change in
+// percentage points.
+func isRate(metric string) bool {
+	switch metric {
+	case "bounce_rate", "consent_rate", "conversion_rate", "exit_rate", "scroll_rate":
+		return true
+	}
+	return false
+}
+
+// detailShown is how a table's more dimensions (data-details) read under
+// its first: the values given, named.
+func detailShown(dims, values []string) string {
+	names := map[string]string{"utm_term": "term", "utm_content": "content"}
+	var parts []string
+	for i, d := range dims {
+		if i < len(values) && values[i] != "" {
+			parts = append(parts, names[d]+": "+values[i])
+		}
+	}
+	return strings.Join(parts, " · ")
 }
 
 func dimShown(dim, v string) string {
@@ -73,8 +96,20 @@ func (v dashView) checkTable(id string, f [][]string, compare string) bool {
 	sel := fmt.Sprintf(`section[data-table=%q]`, id)
 	dim := eval[string](e, `document.querySelector('`+sel+`').getAttribute("data-dim")`)
 	all := strings.Split(eval[string](e, `document.querySelector('`+sel+`').getAttribute("data-metrics")`), ",")
-	a, metrics, refused, why := v.apiAsk(map[string]any{"metrics": all, "dimensions": []string{dim},
-		"order_by": [][]string{{all[0], "desc"}}, "limit": 10}, f, compare)
+	// A table's more dimensions, and its own filters, before the page's.
+	var details []string
+	if d := eval[string](e, `document.querySelector('`+sel+`').getAttribute("data-details") || ""`); d != "" {
+		details = strings.Split(d, ",")
+	}
+	q := map[string]any{"metrics": all, "dimensions": append([]string{dim}, details...), "order_by": [][]string{{all[0], "desc"}}, "limit": 10}
+	if own := eval[string](e, `document.querySelector('`+sel+`').getAttribute("data-filters") || ""`); own != "" {
+		var fs [][]string
+		if err := json.Unmarshal([]byte(own), &fs); err != nil {
+			e.t.Fatalf("%s: data-filters %q: %v", id, own, err)
+		}
+		q["filters"] = fs
+	}
+	a, metrics, refused, why := v.apiAsk(q, f, compare)
 	if why != "" {
 		v.checkRefused(id, sel, why)
 		return false
@@ -100,7 +135,11 @@ func (v dashView) checkTable(id string, f [][]string, compare string) bool {
 		return true
 	}
 	for i, r := range a.Results {
-		want := []string{dimShown(dim, r.Dimensions[0])}
+		head := dimShown(dim, r.Dimensions[0])
+		if r.Dimensions[0] != "(other)" {
+			head += detailShown(details, r.Dimensions[1:])
+		}
+		want := []string{head}
 		got := []string{rows[i][0]}
 		for j, m := range all {
 			c := rows[i][1+j]

@@ -28,8 +28,10 @@ const dashVisitors = 7
 
 // TestDashboard drives the marketing dashboard as a person would: sign in
 // with a token, pick a period, read numbers that must equal the query API's
-// answer to the same question, download a table as CSV, and look at it in
-// light and dark on a desktop and a phone, with an axe-core audit.
+// answer to the same question (the "Right now" panel the realtime API's,
+// the revenue card's empty state without purchases), download a table as
+// CSV, and look at it in light and dark on a desktop and a phone, with an
+// axe-core audit.
 //
 // The binary must serve /dashboard and /api/v1/* with --api-tokens, and
 // accept the dashboard session (cookie cp_dash + X-Consentproxy-CSRF) as
@@ -137,6 +139,17 @@ func TestDashboard(t *testing.T) {
 	if rt := eval[string](e, `document.getElementById("realtime").textContent`); digits(rt) == "" {
 		t.Logf("realtime count not shown (%q); is Realtime wired?", rt)
 	}
+	// Right now: the visitors of the last minutes on their current page.
+	if rt := e.checkRealtime(); rt.Visitors < dashVisitors || len(rt.Pages) == 0 || rt.Pages[0].Page != "/pricing" {
+		t.Errorf("the realtime API, %+v, does not count the test's %d visitors on /pricing", rt, dashVisitors)
+	}
+	// No purchases today: the revenue card says what it would count; no
+	// scrolls, but exits.
+	today := dashView{e, "today"}
+	if today.checkRevenue(nil, "") != 0 {
+		t.Error("revenue without a purchase")
+	}
+	today.checkTable("exit-pages", nil, "")
 
 	// Download the top pages as CSV.
 	dl := t.TempDir()

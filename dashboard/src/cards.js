@@ -1,6 +1,7 @@
-// The goals, funnels and GA4 coverage cards. Each has its queries here
-// (CARDS: the CSV download asks the first one again) and a fill function
-// for the answers; dashboard.js runs them.
+// The goals and funnels cards, and the queries of every card that is not
+// a top table (CARDS: the CSV download asks the card's first one again);
+// their fill functions are here, in coverage.js and revenue.js, and
+// dashboard.js runs them.
 var CARDS = {
   goals: function () { return { metrics: ["visitors", "conversion_rate"], dimensions: ["goal"], order_by: [["visitors", "desc"]], limit: 100 }; },
   "goal-channels": function (goal) {
@@ -14,7 +15,19 @@ var CARDS = {
   // share of the visitors counted.
   coverage: function () { return { metrics: ["visitors", "conversion_rate"], dimensions: ["channel"], filters: [["is", "goal", "(ga4)"]], order_by: [["visitors", "desc"]], limit: 100 }; },
   "coverage-counted": function () { return { metrics: ["visitors"], dimensions: ["channel"], order_by: [["visitors", "desc"]], limit: 100 }; },
-  "coverage-total": function () { return { metrics: ["visitors", "conversion_rate"], filters: [["is", "goal", "(ga4)"]] }; }
+  "coverage-total": function () { return { metrics: ["visitors", "conversion_rate"], filters: [["is", "goal", "(ga4)"]] }; },
+  // The same share per day (per week over long periods).
+  "coverage-days": function (bucket) {
+    return { metrics: ["visitors", "conversion_rate"], dimensions: [bucket], filters: [["is", "goal", "(ga4)"]], order_by: [[bucket, "asc"]], limit: 1000 };
+  },
+  // Revenue: per currency, the largest first, and the first one's by
+  // channel (a sum of euros and dollars is no number).
+  revenue: function () {
+    return { metrics: ["revenue", "purchases", "average_order", "visitors"], dimensions: ["currency"], order_by: [["revenue", "desc"]], limit: 10 };
+  },
+  "revenue-channels": function (currency) {
+    return { metrics: ["revenue", "purchases"], dimensions: ["channel"], filters: [["is", "currency", currency]], order_by: [["revenue", "desc"]], limit: 10 };
+  }
 };
 
 // rowOf appends a row: a header cell, then value cells.
@@ -121,36 +134,4 @@ function funnelStep(n, goal, visits, first, prev, min) {
   if (n > 1) detail.appendChild(el("span", { "class": "fs-drop" }, prev ? percent(100 - visits * 100 / prev) + " drop-off from step " + (n - 1) : ""));
   li.appendChild(detail);
   return li;
-}
-
-// fillCoverage joins the visitors counted per channel with the visitors
-// GA4 received. A channel without a "(ga4)" row received none, unless the
-// API folded rows: then it had fewer than the minimum count, or none.
-function fillCoverage(counted, ga4) {
-  var section = document.getElementById("coverage"), tbody = section.querySelector("tbody"), got = {};
-  ga4.results.forEach(function (r) { got[r.dimensions[0]] = r; });
-  var folded = ga4.meta.suppressed_rows > 0;
-  tbody.textContent = "";
-  counted.results.forEach(function (r) {
-    var ch = r.dimensions[0];
-    if (ch === "(other)") return;
-    var g = has(got, ch) ? got[ch] : null;
-    rowOf(tbody, dimLabel("channel", ch), [fmt("visitors", r.metrics[0]),
-      g ? fmt("visitors", g.metrics[0]) : folded ? "under " + ga4.meta.min_count : "0",
-      g ? fmt("conversion_rate", g.metrics[1]) : folded ? "–" : "0%"], { "data-channel": ch });
-  });
-  if (!tbody.children.length) emptyRow(tbody, 4, "No data for this period");
-  var p = section.querySelector(".note"), parts = [];
-  if (counted.meta.suppressed_rows > 0) parts.push("Channels with fewer than " + counted.meta.min_count + " visitors are left out.");
-  if (folded) parts.push("“under " + ga4.meta.min_count + "”: GA4 received fewer than " + ga4.meta.min_count + " of the channel's visitors, or none.");
-  p.textContent = parts.join(" ");
-  p.hidden = !parts.length;
-}
-
-// fillCoverageTotal shows the overall coverage in the summary and the card.
-function fillCoverageTotal(res) {
-  var r = res.results[0], dd = document.querySelector('#kpis [data-metric="ga4_coverage"]'), line = document.getElementById("coverage-total");
-  dd.textContent = r ? fmt("conversion_rate", r.metrics[1]) : "–";
-  line.textContent = r ? "GA4 received " + fmt("visitors", r.metrics[0]) + " visitors: " + fmt("conversion_rate", r.metrics[1]) + " of those counted here." :
-    res.meta.suppressed_rows > 0 ? "GA4 received fewer than " + res.meta.min_count + " visitors." : "GA4 received no visitors in this period.";
 }

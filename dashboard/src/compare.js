@@ -5,7 +5,7 @@
 // so that colour is never the only signal.
 var COMPARES = { previous_period: ["the previous period", "Previous period"], year_over_year: ["the same period last year", "Same period last year"] };
 // LOWER_BETTER metrics go down when things go well.
-var LOWER_BETTER = { bounce_rate: 1 };
+var LOWER_BETTER = { bounce_rate: 1, exit_rate: 1 };
 var nf1 = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 
 // changeOf is how a change of metric reads: text (shown), words (for a

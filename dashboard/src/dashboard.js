@@ -70,9 +70,20 @@ function request(q, csv) {
   });
 }
 
+// A top table's question: its dimension (and details), its metrics, the
+// first one's largest rows, its own filters (data-filters) and the page's.
 function tableQuery(section, limit) {
-  var metrics = section.getAttribute("data-metrics").split(",");
-  return query({ metrics: metrics, dimensions: [section.getAttribute("data-dim")], order_by: [[metrics[0], "desc"]], limit: limit }, true);
+  var metrics = section.getAttribute("data-metrics").split(","), own = section.getAttribute("data-filters");
+  var q = { metrics: metrics, dimensions: [section.getAttribute("data-dim")].concat(detailsOf(section)), order_by: [[metrics[0], "desc"]], limit: limit };
+  if (own) q.filters = JSON.parse(own);
+  return query(q, true);
+}
+function detailsOf(section) { var d = section.getAttribute("data-details"); return d ? d.split(",") : []; }
+
+// DETAILS name a table's more dimensions where their values are shown.
+var DETAILS = { utm_term: "term", utm_content: "content" };
+function detailText(dims, values) {
+  return dims.map(function (d, i) { return values[i] ? (DETAILS[d] || d) + ": " + values[i] : ""; }).filter(Boolean).join(" · ");
 }
 
 // metricLabel is a table's column header of metric.
@@ -85,13 +96,19 @@ function metricLabel(section, m) {
 // value, and with a comparison, the change of the first metric under it
 // (a column of its own would not fit a phone).
 function fillTable(section, res, refused) {
-  var metrics = section.getAttribute("data-metrics").split(","), dim = section.getAttribute("data-dim");
+  var metrics = section.getAttribute("data-metrics").split(","), dim = section.getAttribute("data-dim"), more = detailsOf(section);
   var tbody = section.querySelector("tbody"), kind = res.query && res.query.compare;
   tbody.textContent = "";
   if (!res.results.length) emptyRow(tbody, metrics.length + 1, "No data for this period");
   res.results.forEach(function (row) {
-    var tr = el("tr"), c = row.comparison || { metrics: [], change: [] };
-    tr.appendChild(rowButton(el("th", { scope: "row" }), dim, row.dimensions[0], dimLabel(dim, row.dimensions[0])));
+    var tr = el("tr"), c = row.comparison || { metrics: [], change: [] }, v = row.dimensions[0], th = el("th", { scope: "row" });
+    // A row of several values filters nothing: it is no one value.
+    if (!more.length) tr.appendChild(rowButton(th, dim, v, dimLabel(dim, v)));
+    else {
+      tr.appendChild(wrapText(th, dimLabel(dim, v)));
+      var d = v === "(other)" ? "" : detailText(more, row.dimensions.slice(1));
+      if (d) th.appendChild(el("span", { "class": "detail" }, d));
+    }
     row.metrics.forEach(function (v, i) {
       var td = tr.appendChild(el("td", { "class": "num" }, fmt(metrics[i], v)));
       if (kind && i === 0) td.appendChild(changeInto(el("span", { "class": "chg" }), metrics[0], c.change[0], row.metrics[0], c.metrics[0], COMPARES[kind][0]));
@@ -263,9 +280,18 @@ function load() {
     kpi("ga4_coverage", "", why(e, "conversion_rate"));
     document.getElementById("coverage-total").textContent = "–";
   });
-  job(document.getElementById("coverage"), Promise.all([ask(query(CARDS["coverage-counted"]())), ask(query(CARDS.coverage()))]).then(function (both) {
-    return { res: [both[0].res, both[1].res] };
-  }), function (both) { fillCoverage(both[0], both[1]); });
+  var days = coverageBucket();
+  job(document.getElementById("coverage"), Promise.all([ask(query(CARDS["coverage-counted"]())), ask(query(CARDS.coverage())),
+    ask(query(CARDS["coverage-days"](days)))]).then(function (all) {
+    return { res: all.map(function (a) { return a.res; }) };
+  }), function (all) {
+    fillCoverage(all[0], all[1]);
+    fillCoverageDays(all[2], days);
+  });
+  job(document.getElementById("revenue"), ask(query(CARDS.revenue(), true)), function (res, refused) {
+    var cur = fillRevenue(res, refused);
+    if (cur) return loadRevenueChannels(cur, gen);
+  });
   Array.prototype.forEach.call(root.querySelectorAll("section[data-dim]"), function (section) {
     job(section, ask(tableQuery(section, 10)), function (res, refused) {
       if (section.getAttribute("data-dim") === "consent_outcome") fillConsent(section, res); else fillTable(section, res, refused);
@@ -281,14 +307,6 @@ function load() {
     root.setAttribute("data-loaded", String(gen));
   });
   realtime();
-}
-
-function realtime() {
-  if (!site()) return;
-  fetch("api/v1/realtime?site=" + encodeURIComponent(site()), { credentials: "same-origin", headers: { "X-Consentproxy-CSRF": csrf } })
-    .then(function (r) { return r.ok ? r.json() : null; })
-    .then(function (j) { document.getElementById("realtime").textContent = j ? nf.format(j.visitors) : "–"; })
-    .catch(function () { document.getElementById("realtime").textContent = "–"; });
 }
 
 function chartQuery(bucket) {

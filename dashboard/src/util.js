@@ -13,7 +13,7 @@ function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
 function num(v) { return Number(v) || 0; }
 
 // RATES are the metrics the API sends as percents with one decimal.
-var RATES = { bounce_rate: 1, consent_rate: 1, conversion_rate: 1 };
+var RATES = { bounce_rate: 1, consent_rate: 1, conversion_rate: 1, exit_rate: 1, scroll_rate: 1 };
 function percent(v) { return (Math.round(Number(v) * 10) / 10).toFixed(1).replace(/\.0$/, "") + "%"; }
 
 function fmt(metric, v) {
