@@ -239,11 +239,11 @@ func TestQueryEngines(t *testing.T) {
 					`[{"dimensions":["bot","crawler"],"metrics":[6]},{"dimensions":["bot","monitor"],"metrics":[3]},{"dimensions":["excluded","internal_ip"],"metrics":[2]},{"dimensions":["excluded","staff"],"metrics":[1]}]`, 0, false},
 				// Revenue per currency; purchases need no currency.
 				{"revenue", day10(`"metrics":["revenue","purchases","average_order","visitors"],"dimensions":["currency"]`),
-					`[{"dimensions":["EUR"],"metrics":[200,4,50,6]},{"dimensions":["USD"],"metrics":[99.95,5,19.99,5]}]`, 0, false},
+					`[{"dimensions":["EUR"],"metrics":[200,4,50,6]},{"dimensions":["USD"],"metrics":[99.95,5,19.99,5]},{"dimensions":["(other)"],"metrics":[null,5,null,5]}]`, 2, false},
 				{"revenue in euros by channel", day10(`"metrics":["revenue","visits"],"dimensions":["channel"],"filters":[["is","currency","EUR"]]`),
 					`[{"dimensions":["organic_search"],"metrics":[200,3]}]`, 0, false},
 				{"purchases", day10(`"metrics":["purchases"]`),
-					`[{"dimensions":[],"metrics":[9]}]`, 0, false},
+					`[{"dimensions":[],"metrics":[14]}]`, 0, false},
 				// Event properties: purchases by plan.
 				{"property values", day10(`"metrics":["visitors","events"],"dimensions":["property_value"],"filters":[["is","property","plan"],["is","event","purchase"]]`),
 					`[{"dimensions":["pro"],"metrics":[6,7]},{"dimensions":["free"],"metrics":[5,5]}]`, 0, false},

@@ -150,6 +150,9 @@ func writeFixture(t testing.TB, s consentproxy.Store) {
 		{Table: consentproxy.TableRevenue, Rows: []consentproxy.Row{
 			r(h10, d("EUR", "organic_search", "", ""), mt{Events: 4, Visits: 3, Hits: 200_000_000}, ids(1, 6)),
 			r(h10, d("USD", "email", "news", "spring"), mt{Events: 5, Visits: 5, Hits: 99_950_000}, ids(21, 5)),
+			// Two small currencies: folded together, their money is no number.
+			r(h10, d("CHF", "direct", "", ""), mt{Events: 3, Visits: 3, Hits: 30_000_000}, ids(13, 3)),
+			r(h10, d("GBP", "direct", "", ""), mt{Events: 2, Visits: 2, Hits: 20_000_000}, ids(16, 2)),
 		}},
 		{Table: consentproxy.TableEventProps, Rows: []consentproxy.Row{
 			r(h10, d("purchase", "plan", "pro"), mt{Events: 7}, ids(1, 6)),

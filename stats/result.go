@@ -98,9 +98,25 @@ func (p *plan) shape(rows []*row, minCount int) Response {
 	end := min(start+p.q.Limit, len(kept))
 	res := Response{Results: make([]Result, 0, end-start), Meta: meta, Query: p.q}
 	for _, r := range kept[start:end] {
-		res.Results = append(res.Results, Result{Dimensions: r.key, Metrics: p.values(r.m)})
+		vals := p.values(r.m)
+		if p.mixesCurrencies(r) {
+			// Folded rows of several currencies: their sum is no number.
+			for i, m := range p.q.Metrics {
+				if m == "revenue" || m == "average_order" {
+					vals[i] = nil
+				}
+			}
+		}
+		res.Results = append(res.Results, Result{Dimensions: r.key, Metrics: vals})
 	}
 	return res
+}
+
+// mixesCurrencies reports whether r is the revenue family's "(other)" row
+// of a query by currency, which sums the folded currencies.
+func (p *plan) mixesCurrencies(r *row) bool {
+	return p.fam != nil && p.fam.table.Name == consentproxy.TableRevenue.Name && slices.Contains(p.dims, "currency") &&
+		len(r.key) > 0 && allOther(r.key)
 }
 
 func (p *plan) values(m raw) []any {
