@@ -44,7 +44,7 @@ import (
 )
 
 // DefaultRatePerMinute applies to tokens that set none. One view of the
-// dashboard costs about 25 requests (its queries and the realtime count), so
+// dashboard costs about 28 requests (its queries and the realtime count), so
 // 60, the old default, answered the second click within 15 s with 429s;
 // 600 in bursts of 300 lets a person click through periods and sites,
 // and still stops a runaway script at 10 queries a second.

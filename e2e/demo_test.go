@@ -168,6 +168,6 @@ func TestDemoWalk(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("today's pages never show the walk's /demo/products%s", e.diagnostics())
 		}
-		time.Sleep(2 * time.Second) // a reload is about 25 requests of the token's rate
+		time.Sleep(2 * time.Second) // a reload is about 28 requests of the token's rate
 	}
 }

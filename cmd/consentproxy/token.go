@@ -34,7 +34,7 @@ func runToken(args []string, stdout, stderr io.Writer) int {
 	file := fs.String("file", "tokens.yaml", "tokens file to add the token to (created, mode 0600, when missing); the proxy reads it with --api-tokens @FILE")
 	name := fs.String("name", "", "the token's name, shown in logs and metrics (required, unique in the file)")
 	sites := fs.String("site", "", `comma list of measurement ids the token may read, or "*" for all (required)`)
-	rate := fs.Int("rate", 0, "requests per minute (default 600: a dashboard view is about 25)")
+	rate := fs.Int("rate", 0, "requests per minute (default 600: a dashboard view is about 28)")
 	share := fs.Bool("share", false, "a share link's token: it opens the dashboard read-only for its sites, without sign-in, and the API refuses it; revoke it by deleting its entry and sending the proxy SIGHUP")
 	base := fs.String("url", "", "with --share, the proxy's public URL, to print the whole link (https://proxy.example.com)")
 	if err := fs.Parse(args[1:]); err != nil {
