@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -375,55 +374,7 @@ func (r *rawConfig) validate() (Config, []string) {
 				"with only --country-header: set --region-header or --geoip-db, or those visitors get the country's or the elsewhere rule")
 		}
 	}
-	for _, b := range list(v("breakdowns")) {
-		switch b {
-		case "page_country":
-			c.PageCountries = true
-		default:
-			bad("breakdowns", "%q is no breakdown; possible: page_country (channel × landing page and campaign × goal are built in, in the goals table)", b)
-		}
-	}
-	if p, err := readProperties(v("event-properties")); err != nil {
-		bad("event-properties", "%v", err)
-	} else {
-		c.Properties = p
-		for _, p := range p {
-			for _, s := range p.Sites {
-				if !slices.Contains(c.MeasurementIDs, s) {
-					bad("event-properties", "property %q: site %s is not one of --measurement-ids", p.Name, s)
-				}
-			}
-		}
-	}
-	if r, err := readReportMail(v("report-smtp"), v("report-from"), v("report-to"), v("report-every")); err != nil {
-		bad("report-smtp", "%v", err)
-	} else {
-		c.ReportMail = r
-	}
-	if g, f, err := readGoals(v("goals"), v("funnels")); err != nil {
-		flag := "goals"
-		if msg := err.Error(); strings.HasPrefix(msg, "funnel") {
-			flag = "funnels"
-		}
-		bad(flag, "%v", err)
-	} else {
-		c.Goals, c.Funnels = g, f
-		// A site no --measurement-ids names would count nothing: a typo.
-		for _, g := range g {
-			for _, s := range g.Sites {
-				if !slices.Contains(c.MeasurementIDs, s) {
-					bad("goals", "goal %q: site %s is not one of --measurement-ids", g.Name, s)
-				}
-			}
-		}
-		for _, f := range f {
-			for _, s := range f.Sites {
-				if !slices.Contains(c.MeasurementIDs, s) {
-					bad("funnels", "funnel %q: site %s is not one of --measurement-ids", f.Name, s)
-				}
-			}
-		}
-	}
+	c.readMarketing(v, bad)
 	var err error
 	if c.Secret, c.secretSource, err = readSecret(v("secret")); err != nil {
 		bad("secret", "%v", err)

@@ -192,3 +192,54 @@ func goalsOf(cfg Config) func(site string) ([]stats.GoalDef, []stats.FunnelDef) 
 		return gs, fs
 	}
 }
+
+// readMarketing reads the flags of marketing's view: --breakdowns,
+// --event-properties, --report-*, --goals and --funnels, checking every
+// site they name against --measurement-ids (a site nobody serves would
+// count nothing: a typo). Problems go to bad, as validate collects them.
+func (c *Config) readMarketing(v func(string) string, bad func(name, format string, args ...any)) {
+	served := func(flag, what, name string, sites []string) {
+		for _, s := range sites {
+			if !slices.Contains(c.MeasurementIDs, s) {
+				bad(flag, "%s %q: site %s is not one of --measurement-ids", what, name, s)
+			}
+		}
+	}
+	for _, b := range list(v("breakdowns")) {
+		switch b {
+		case "page_country":
+			c.PageCountries = true
+		default:
+			bad("breakdowns", "%q is no breakdown; possible: page_country (channel × landing page and campaign × goal are built in, in the goals table)", b)
+		}
+	}
+	if p, err := readProperties(v("event-properties")); err != nil {
+		bad("event-properties", "%v", err)
+	} else {
+		c.Properties = p
+		for _, p := range p {
+			served("event-properties", "property", p.Name, p.Sites)
+		}
+	}
+	if r, err := readReportMail(v("report-smtp"), v("report-from"), v("report-to"), v("report-every")); err != nil {
+		bad("report-smtp", "%v", err)
+	} else {
+		c.ReportMail = r
+	}
+	g, f, err := readGoals(v("goals"), v("funnels"))
+	if err != nil {
+		flag := "goals"
+		if strings.HasPrefix(err.Error(), "funnel") {
+			flag = "funnels"
+		}
+		bad(flag, "%v", err)
+		return
+	}
+	c.Goals, c.Funnels = g, f
+	for _, g := range g {
+		served("goals", "goal", g.Name, g.Sites)
+	}
+	for _, f := range f {
+		served("funnels", "funnel", f.Name, f.Sites)
+	}
+}
