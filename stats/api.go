@@ -2,6 +2,7 @@ package stats
 
 import (
 	"cmp"
+	"context"
 	_ "embed"
 	"errors"
 	"slices"
@@ -125,7 +126,7 @@ func (a *API) query(c *fiber.Ctx) error {
 	}
 	ctx, cancel := contextWithTimeout(c, a.cfg.Timeout)
 	defer cancel()
-	p, res, err := a.answer(ctx, p.q)
+	res, err := a.answerPlan(ctx, p) // the plan Authorize saw: validated once
 	if err != nil {
 		return err
 	}
@@ -136,6 +137,39 @@ func (a *API) query(c *fiber.Ctx) error {
 		return c.Send(csvBytes(p, res))
 	}
 	return c.JSON(res)
+}
+
+// answer runs one query as the API would answer it, comparison included.
+func (a *API) answer(ctx context.Context, q Query) (*plan, Response, error) {
+	p, err := validate(q, a.cfg.Now())
+	if err != nil {
+		return nil, Response{}, err
+	}
+	res, err := a.answerPlan(ctx, p)
+	return p, res, err
+}
+
+// answerPlan runs a validated plan: the opt-in breakdown's check, the
+// read, suppression and the comparison.
+func (a *API) answerPlan(ctx context.Context, p *plan) (Response, error) {
+	if p.fam != nil && p.fam.table.Name == consentproxy.TablePageCountries.Name && !a.cfg.PageCountries {
+		return Response{}, invalid("page × country is a breakdown the site owner opts into: start the proxy with --breakdowns page_country " +
+			"(it counts from then on). Without it, no stored row links a visitor's page to their country")
+	}
+	rows, err := p.run(ctx, a.cfg.Store, a.frontier())
+	if err != nil {
+		return Response{}, err
+	}
+	res := p.shape(rows, a.cfg.MinCount)
+	if p.q.Compare != "" {
+		cp := p.comparePlan()
+		prev, err := cp.run(ctx, a.cfg.Store, a.frontier())
+		if err != nil {
+			return Response{}, err
+		}
+		p.compare(&res, cp, prev, a.cfg.MinCount)
+	}
+	return res, nil
 }
 
 func wantsCSV(c *fiber.Ctx) bool {

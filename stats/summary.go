@@ -47,32 +47,6 @@ type SummaryRow struct {
 	Rate     any // conversion rate for goals
 }
 
-// answer runs one query as the API would answer it, comparison included.
-func (a *API) answer(ctx context.Context, q Query) (*plan, Response, error) {
-	p, err := validate(q, a.cfg.Now())
-	if err != nil {
-		return nil, Response{}, err
-	}
-	if p.fam != nil && p.fam.table.Name == consentproxy.TablePageCountries.Name && !a.cfg.PageCountries {
-		return nil, Response{}, invalid("page × country is a breakdown the site owner opts into: start the proxy with --breakdowns page_country " +
-			"(it counts from then on). Without it, no stored row links a visitor's page to their country")
-	}
-	rows, err := p.run(ctx, a.cfg.Store, a.frontier())
-	if err != nil {
-		return nil, Response{}, err
-	}
-	res := p.shape(rows, a.cfg.MinCount)
-	if p.q.Compare != "" {
-		cp := p.comparePlan()
-		prev, err := cp.run(ctx, a.cfg.Store, a.frontier())
-		if err != nil {
-			return nil, Response{}, err
-		}
-		p.compare(&res, cp, prev, a.cfg.MinCount)
-	}
-	return p, res, nil
-}
-
 // Summary builds site's summary of the UTC days [from, to).
 func (a *API) Summary(ctx context.Context, site string, from, to time.Time) (*Summary, error) {
 	dr := DateRange{From: from.UTC().Format(dateLayout), To: to.UTC().AddDate(0, 0, -1).Format(dateLayout)}
