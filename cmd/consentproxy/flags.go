@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -251,4 +252,64 @@ func stringKeys(v any) any {
 		return out
 	}
 	return v
+}
+
+// decodeFlagYAML reads a flag's YAML (or JSON) value, inline or @path, into
+// v, refusing unknown keys: a misspelt one must not pass as a default. Its
+// errors are one line, without the Go types yaml names.
+func decodeFlagYAML(s string, v any) error {
+	b := []byte(s)
+	if strings.HasPrefix(s, "@") {
+		var err error
+		if b, err = os.ReadFile(s[1:]); err != nil {
+			return fmt.Errorf("read: %w", err)
+		}
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return errors.New(strings.ReplaceAll(err.Error(), "\n", "; "))
+		}
+		msgs := make([]string, len(te.Errors))
+		for i, m := range te.Errors {
+			msgs[i] = plainYAMLError(m)
+		}
+		return errors.New(strings.Join(msgs, "; "))
+	}
+	return nil
+}
+
+// plainYAMLError rewrites one of yaml's type errors for a person: "line 3:
+// field evnt not found in type struct {…}" becomes "line 3: unknown key
+// evnt", "cannot unmarshal !!str `x` into struct {…}" "a mapping is
+// needed, not x".
+func plainYAMLError(m string) string {
+	if i := strings.Index(m, " not found in type "); i >= 0 {
+		return strings.Replace(m[:i], "field ", "unknown key ", 1)
+	}
+	if i := strings.Index(m, "cannot unmarshal "); i >= 0 {
+		what := m[i+len("cannot unmarshal "):]
+		if j := strings.Index(what, " into "); j >= 0 {
+			into := what[j+len(" into "):]
+			what = what[:j]
+			need := "another shape"
+			switch {
+			case strings.HasPrefix(into, "[]"):
+				need = "a list"
+			case strings.HasPrefix(into, "struct"), strings.HasPrefix(into, "map"), strings.HasPrefix(into, "main."):
+				need = "a mapping"
+			case into == "string":
+				need = "a string"
+			case into == "bool":
+				need = "true or false"
+			}
+			return m[:i] + need + " is needed here, not " + what
+		}
+	}
+	return m
 }

@@ -1,13 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"os"
-	"strings"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/consentproxy/consentproxy/consent"
 )
@@ -42,20 +37,9 @@ type regionsFile struct {
 // readRegions builds the regions table from the flag's value; "" is the
 // built-in table.
 func readRegions(v string) (*consent.Regions, error) {
-	b := []byte(v)
-	if strings.HasPrefix(v, "@") {
-		var err error
-		if b, err = os.ReadFile(v[1:]); err != nil {
-			return nil, fmt.Errorf("read regions: %w", err)
-		}
-	}
 	var f regionsFile
-	if len(bytes.TrimSpace(b)) > 0 {
-		dec := yaml.NewDecoder(bytes.NewReader(b))
-		dec.KnownFields(true) // a misspelt key is an error, not a silent default
-		if err := dec.Decode(&f); err != nil {
-			return nil, fmt.Errorf("want {elsewhere, builtin, rules: [{name, where, model, marketing, reask}]}: %w", err)
-		}
+	if err := decodeFlagYAML(v, &f); err != nil {
+		return nil, fmt.Errorf("want {elsewhere, builtin, rules: [{name, where, model, marketing, reask}]}: %w", err)
 	}
 	cfg := consent.RegionsConfig{Elsewhere: f.Elsewhere, ElsewhereMarketing: f.ElsewhereMarketing, Builtin: f.Builtin}
 	var err error
