@@ -81,7 +81,7 @@ var families = []*family{
 	{name: "regions", table: consentproxy.TableRegions, columns: map[string]string{"country": "country", "region": "region"},
 		metrics: []string{"visitors", "visits"}},
 	// Pages by country: the one page × visit crossing, written only when
-	// the site owner opts in (--breakdowns page_country; API.answer
+	// the site owner opts in (--breakdowns page_country; API.answerPlan
 	// refuses it otherwise, saying so).
 	{name: "pages by country", table: consentproxy.TablePageCountries, columns: map[string]string{"page": "path", "country": "country"},
 		metrics: []string{"visitors", "pageviews"}},
